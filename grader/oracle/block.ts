@@ -1,0 +1,102 @@
+// Oracle for kata 4: LayerNorm, GELU and the pre-norm causal transformer block in float64, with mistake knobs.
+import { type NDArray, add, alongAxis, erf, map, matmul } from './ndarray.ts';
+import { causalMask } from './causal-mask.ts';
+import { type AttentionParams64, multiHeadAttention } from './multi-head.ts';
+
+export interface LayerNormParams64 {
+  gamma: NDArray;
+  beta: NDArray;
+}
+export interface MLPParams64 {
+  w1: NDArray;
+  b1: NDArray;
+  w2: NDArray;
+  b2: NDArray;
+}
+export interface BlockParams64 {
+  ln1: LayerNormParams64;
+  attn: AttentionParams64;
+  ln2: LayerNormParams64;
+  mlp: MLPParams64;
+}
+export type Activation = 'relu' | 'gelu';
+
+export interface LayerNormKnobs {
+  /** ε; PyTorch's default 1e-5 is right. */
+  eps?: number;
+  /** ε inside the square root (right) or added to the standard deviation. */
+  epsPlacement?: 'inside' | 'outside';
+  /** Biased variance, /n (right), or unbiased, /(n-1). */
+  variance?: 'biased' | 'unbiased';
+}
+
+export interface BlockKnobs {
+  norm?: 'pre' | 'post';
+  residualAttn?: boolean;
+  residualMlp?: boolean;
+  causal?: boolean;
+  /** ln1's parameters used where ln2's belong and vice versa. */
+  lnSwapped?: boolean;
+  /** The activation actually applied: the one asked for (right), always one kind, or GELU's tanh approximation. */
+  activation?: 'as-asked' | 'always-relu' | 'always-gelu' | 'gelu-tanh';
+  layerNorm?: LayerNormKnobs;
+}
+
+export function layerNorm(x: NDArray, p: LayerNormParams64, knobs: LayerNormKnobs = {}): NDArray {
+  const eps = knobs.eps ?? 1e-5;
+  const normed = alongAxis(x, -1, (row) => {
+    const n = row.length;
+    const mean = row.reduce((a, b) => a + b, 0) / n;
+    const ss = row.reduce((a, b) => a + (b - mean) ** 2, 0);
+    const variance = knobs.variance === 'unbiased' ? ss / (n - 1) : ss / n;
+    const denom = knobs.epsPlacement === 'outside' ? Math.sqrt(variance) + eps : Math.sqrt(variance + eps);
+    return row.map((v) => (v - mean) / denom);
+  });
+  return add(mulLast(normed, p.gamma), p.beta);
+}
+
+function mulLast(x: NDArray, g: NDArray): NDArray {
+  const C = g.data.length;
+  return map(x, (v, i) => v * g.data[i % C]!);
+}
+
+export const geluExact = (x: number): number => 0.5 * x * (1 + erf(x / Math.SQRT2));
+export const geluTanh = (x: number): number =>
+  0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+
+function activate(x: NDArray, asked: Activation, knob: BlockKnobs['activation']): NDArray {
+  const kind =
+    knob === 'always-relu' ? 'relu' : knob === 'always-gelu' ? 'gelu' : knob === 'gelu-tanh' && asked === 'gelu' ? 'tanh' : asked;
+  if (kind === 'relu') return map(x, (v) => Math.max(0, v));
+  return map(x, kind === 'tanh' ? geluTanh : geluExact);
+}
+
+export function mlp(x: NDArray, p: MLPParams64, activation: Activation, knob?: BlockKnobs['activation']): NDArray {
+  return add(matmul(activate(add(matmul(x, p.w1), p.b1), activation, knob), p.w2), p.b2);
+}
+
+/** x [B,T,C] -> [B,T,C]: x + attn(ln1(x)), then x + mlp(ln2(x)), causal. */
+export function transformerBlock(
+  x: NDArray,
+  p: BlockParams64,
+  nHead: number,
+  activation: Activation = 'relu',
+  knobs: BlockKnobs = {},
+): NDArray {
+  const T = x.shape[1]!;
+  const mask = knobs.causal === false ? undefined : causalMask(T);
+  const [ln1, ln2] = knobs.lnSwapped ? [p.ln2, p.ln1] : [p.ln1, p.ln2];
+  const ln = (t: NDArray, q: LayerNormParams64) => layerNorm(t, q, knobs.layerNorm);
+  const attn = (t: NDArray) => multiHeadAttention(t, p.attn, nHead, mask)!;
+  const ff = (t: NDArray) => mlp(t, p.mlp, activation, knobs.activation);
+  const resA = knobs.residualAttn ?? true;
+  const resM = knobs.residualMlp ?? true;
+  if (knobs.norm === 'post') {
+    const h = ln(resA ? add(x, attn(x)) : attn(x), ln1);
+    return ln(resM ? add(h, ff(h)) : ff(h), ln2);
+  }
+  const a = attn(ln(x, ln1));
+  const h = resA ? add(x, a) : a;
+  const f = ff(ln(h, ln2));
+  return resM ? add(h, f) : f;
+}
