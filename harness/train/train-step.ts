@@ -1,0 +1,47 @@
+// One training step (forward, loss, backward, clip, AdamW update) for any model function: the trainer's and the benchmark's code path.
+import * as tf from '@tensorflow/tfjs';
+import type { Dropout, GPT, GPTConfig, GPTParams } from '../../katas/contracts.ts';
+import type { Batch } from '../../datasets/splits.ts';
+import type { AdamW } from './adamw.ts';
+import { clipByGlobalNorm } from './clip-grad.ts';
+import { crossEntropy } from './cross-entropy.ts';
+
+/** Logits (B, T, V) for token ids (B, T) under `params`; `dropout` is the identity outside training. */
+export type Forward<P> = (idx: tf.Tensor2D, params: P, dropout: Dropout) => tf.Tensor3D;
+
+/** Adapts a contract GPT (the reference's or the learner's) to a Forward. */
+export function gptForward(gpt: GPT, cfg: GPTConfig): Forward<GPTParams> {
+  return (idx, params, dropout) => gpt(idx, params, cfg, dropout);
+}
+
+export interface StepHyper {
+  lr: number;
+  /** Global gradient norm cap (1.0 in every preset). */
+  gradClip: number;
+  dropout: Dropout;
+}
+
+export interface StepResult {
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+}
+
+/**
+ * forward → cross-entropy → backward → clip at hp.gradClip → AdamW step at hp.lr. Every tensor it makes is
+ * disposed before it returns, so the live tensor count stays flat from step to step.
+ */
+export function trainStep<P>(forward: Forward<P>, params: P, optimizer: AdamW, batch: Batch, hp: StepHyper): StepResult {
+  const vars = optimizer.params.map((p) => p.variable);
+  const { value, grads } = tf.variableGrads(() => crossEntropy(forward(batch.x, params, hp.dropout), batch.y), vars);
+  const { norm, clipped } = clipByGlobalNorm(grads, hp.gradClip);
+  tf.dispose(grads);
+  optimizer.apply(clipped, hp.lr);
+  tf.dispose(clipped);
+  const loss = value.dataSync()[0]!;
+  value.dispose();
+  if (!Number.isFinite(loss)) {
+    throw new Error(`the loss became ${loss} at lr ${hp.lr}; lower --lr or check the model for a division by zero`);
+  }
+  return { loss, gradNorm: norm };
+}
