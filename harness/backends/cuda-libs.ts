@@ -26,7 +26,11 @@ export interface CudaLibScan {
   readonly found: ReadonlyMap<string, string>; // soname -> path
   readonly missing: readonly CudaLib[];
   readonly nvidiaDevice: boolean; // /dev/nvidia0 exists (a GPU the driver exposes)
+  readonly otherVersions: readonly string[]; // e.g. libcudart.so.12: a CUDA that tfjs-node-gpu cannot use
 }
+
+// A CUDA runtime or cuDNN of another major version: present, but not what libtensorflow 2.9.1 asks for.
+const OTHER_VERSION = /^(libcudart\.so\.(?!11\.0$)\d[\d.]*|libcudnn\.so\.(?!8$)\d[\d.]*)$/;
 
 /** Scans for the libraries tfjs-node-gpu needs; cheap (one ldconfig call), safe to run anywhere. */
 export function scanCudaLibs(env: NodeJS.ProcessEnv = process.env): CudaLibScan {
@@ -38,11 +42,13 @@ export function scanCudaLibs(env: NodeJS.ProcessEnv = process.env): CudaLibScan 
     if (path) found.set(lib.soname, path);
     else missing.push(lib);
   }
-  return { found, missing, nvidiaDevice: existsSync('/dev/nvidia0') };
+  const otherVersions = [...known.keys()].filter((name) => OTHER_VERSION.test(name)).sort();
+  return { found, missing, nvidiaDevice: existsSync('/dev/nvidia0'), otherVersions };
 }
 
 /** One line for messages: "missing libcudart.so.11.0 (CUDA 11.x runtime ...), libcudnn.so.8 (...)". */
 export function describeMissing(scan: CudaLibScan): string {
   if (scan.missing.length === 0) return 'all CUDA 11.2 / cuDNN 8.1 libraries found';
-  return `missing ${scan.missing.map((l) => `${l.soname} (${l.from})`).join(', ')}`;
+  const other = scan.otherVersions.length ? `; found ${scan.otherVersions.join(', ')}, which libtensorflow 2.9.1 cannot use` : '';
+  return `missing ${scan.missing.map((l) => l.soname).join(', ')}${other}`;
 }

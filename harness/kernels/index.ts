@@ -1,30 +1,49 @@
 // Performance kernels for the wasm backend; registerWasmKernels() installs them all (call after setBackend('wasm')).
 import * as tf from '@tensorflow/tfjs';
+import { simdBatchMatMul } from './simd-matmul.ts';
+import { simdTranspose } from './simd-transpose.ts';
 import { rerouteTransposes } from './transpose-reroute-matmul.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 import type { WasmKernelFunc } from './wasm-backend.ts';
 
 const MARK = Symbol.for('gpt-kata.kernels'); // tags the kernels we registered, so a second call is a no-op
 
-/** Replaces (or adds) the wasm kernel `name`; `make` receives the kernel it replaces, if any. */
-function override(name: string, make: (previous: tf.KernelConfig | undefined) => tf.KernelConfig): void {
+export interface WasmKernelOptions {
+  /** Our SIMD matmul/transpose kernels (default true). false keeps only the must-haves: the "before" of the bench. */
+  simd?: boolean;
+}
+
+/** Replaces (or adds) the wasm kernel `name`; `wrap` receives the kernel function it replaces. */
+function override(name: string, wrap: (previous: WasmKernelFunc | undefined) => WasmKernelFunc): void {
   const previous = tf.getKernel(name, 'wasm');
   if (previous && (previous as unknown as Record<symbol, boolean>)[MARK]) return;
   if (previous) tf.unregisterKernel(name, 'wasm');
-  const config = make(previous);
+  const config: tf.KernelConfig = {
+    kernelName: name,
+    backendName: 'wasm',
+    setupFunc: previous?.setupFunc, // the replaced kernel still needs its setup when a new wasm backend starts
+    kernelFunc: wrap(previous?.kernelFunc as unknown as WasmKernelFunc | undefined) as unknown as tf.KernelFunc,
+  };
   (config as unknown as Record<symbol, boolean>)[MARK] = true;
   tf.registerKernel(config);
 }
 
+function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
+  if (!k) throw new Error(`the wasm backend has no ${name} kernel: import @tensorflow/tfjs-backend-wasm first`);
+  return k;
+}
+
 /**
- * Registers every wasm kernel of ours: UnsortedSegmentSum (missing on wasm; gather's gradient) and a BatchMatMul
- * that never takes wasm's slow transposed path. Idempotent. Gradients are untouched, so
- * harness/tfjs/broadcast-matmul-grad.ts keeps working.
+ * Registers every wasm kernel of ours: UnsortedSegmentSum (missing on wasm; gather's gradient), a BatchMatMul that
+ * never takes wasm's slow transposed or batched paths, and a fast Transpose. Idempotent (the first call's options
+ * win). Gradients are untouched, so harness/tfjs/broadcast-matmul-grad.ts keeps working.
  */
-export function registerWasmKernels(): void {
-  override(tf.UnsortedSegmentSum, () => unsortedSegmentSumConfig);
+export function registerWasmKernels(options: WasmKernelOptions = {}): void {
+  const simd = options.simd ?? true;
+  override(tf.UnsortedSegmentSum, () => unsortedSegmentSumConfig.kernelFunc as unknown as WasmKernelFunc);
   override(tf.BatchMatMul, (previous) => {
-    if (!previous) throw new Error('the wasm backend has no BatchMatMul kernel: import @tensorflow/tfjs-backend-wasm first');
-    return { ...previous, kernelFunc: rerouteTransposes(previous.kernelFunc as unknown as WasmKernelFunc) as unknown as tf.KernelFunc };
+    const rerouted = rerouteTransposes(required(tf.BatchMatMul, previous));
+    return simd ? simdBatchMatMul(rerouted) : rerouted;
   });
+  if (simd) override(tf.Transpose, (previous) => simdTranspose(required(tf.Transpose, previous)));
 }

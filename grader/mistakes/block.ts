@@ -1,0 +1,19 @@
+// Known mistakes in kata 4, the pre-norm transformer block.
+import type { BlockKnobs } from '../oracle/block.ts';
+import type { Mistake } from './mistake.ts';
+
+export const blockMistakes: Mistake<BlockKnobs>[] = [
+  { id: 'block/post-norm', explanation: 'LayerNorm is applied after the residual add (post-norm); this block is pre-norm: x + attn(ln1(x)).', hintTier: 1, variants: [{ norm: 'post' }] },
+  { id: 'block/missing-residual', explanation: 'A residual connection is missing: both sub-layers add their output to x.', hintTier: 1, variants: [{ residualAttn: false }, { residualMlp: false }, { residualAttn: false, residualMlp: false }] },
+  { id: 'block/not-causal', explanation: 'The block’s attention is not causally masked, so a position sees the future.', hintTier: 3, variants: [{ causal: false }] },
+  {
+    id: 'block/layernorm-eps',
+    explanation: 'LayerNorm’s ε is wrong or misplaced: 1e-5, inside the square root, as in √(var + ε).',
+    hintTier: 2,
+    variants: [{ layerNorm: { epsPlacement: 'outside' } }, { layerNorm: { eps: 0 } }, { layerNorm: { eps: 1e-12 } }, { layerNorm: { eps: 1e-8 } }, { layerNorm: { eps: 1e-6 } }, { layerNorm: { eps: 1e-3 } }],
+  },
+  { id: 'block/layernorm-variance', explanation: 'LayerNorm uses the unbiased variance (÷ n−1); PyTorch’s LayerNorm divides by n.', hintTier: 2, variants: [{ layerNorm: { variance: 'unbiased' } }] },
+  { id: 'block/layernorm-swapped', explanation: 'ln1 and ln2 are swapped: ln1 goes before attention, ln2 before the MLP.', hintTier: 1, variants: [{ lnSwapped: true }] },
+  { id: 'block/activation', explanation: 'The MLP’s activation ignores opts.activation: ReLU by default, GELU when asked.', hintTier: 3, variants: [{ activation: 'always-relu' }, { activation: 'always-gelu' }] },
+  { id: 'block/gelu-tanh', explanation: 'GELU uses the tanh approximation; the kata asks for the exact form 0.5·x·(1 + erf(x/√2)).', hintTier: 3, variants: [{ activation: 'gelu-tanh' }] },
+];

@@ -1,0 +1,17 @@
+// Known mistakes in kata 5, the whole GPT and its generate.
+import type { GPTKnobs } from '../oracle/gpt.ts';
+import type { Mistake } from './mistake.ts';
+
+export const gptMistakes: Mistake<GPTKnobs>[] = [
+  { id: 'gpt/no-position', explanation: 'No position embeddings are added: x must be wte[idx] + wpe[0..T−1].', hintTier: 1, variants: [{ position: 'none' }] },
+  { id: 'gpt/position-offset', explanation: 'The wrong rows of wpe are added: position t uses wpe[t], starting at 0.', hintTier: 1, variants: [{ position: 'offset-one' }, { position: 'last-rows' }] },
+  { id: 'gpt/no-final-layernorm', explanation: 'The final LayerNorm (lnF) before the head is missing.', hintTier: 1, variants: [{ finalLayerNorm: false }] },
+  { id: 'gpt/returns-probabilities', explanation: 'gpt returns softmax probabilities; it must return raw logits (the loss and sampling apply softmax).', hintTier: 1, variants: [{ output: 'probabilities' }] },
+  { id: 'gpt/gradients', explanation: 'The gradients do not match the reference, so this gpt would not train correctly.', hintTier: 1 },
+  { id: 'gpt/generate-leak', explanation: 'generate leaks tensors on every token; wrap each step in tf.tidy or dispose what you create.', hintTier: 3 },
+  { id: 'gpt/generate-no-crop', explanation: 'generate feeds the whole sequence; crop the context to the last blockSize tokens.', hintTier: 2 },
+  { id: 'gpt/generate-wrong-position', explanation: 'generate samples from the wrong position’s logits; use the last position.', hintTier: 2 },
+  { id: 'gpt/generate-greedy', explanation: 'generate takes the argmax even at temperature > 0; it must sample (argmax only at temperature 0).', hintTier: 2 },
+  { id: 'gpt/generate-temperature', explanation: 'Temperature is applied wrongly: divide the logits by the temperature before softmax.', hintTier: 2 },
+  { id: 'gpt/generate-softmax-twice', explanation: 'Softmax is applied twice (softmax, then a sampler that expects logits), flattening the distribution.', hintTier: 2 },
+];

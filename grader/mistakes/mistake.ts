@@ -1,0 +1,13 @@
+// What a catalogued mistake is: an id, the sentence a learner reads, the hint tier that explains it, and
+// (when output comparison can recognise it) the oracle knobs that reproduce it.
+
+export interface Mistake<Knobs = unknown> {
+  /** "<kata>/<id>", or a generic id such as "shape". */
+  id: string;
+  /** One line: what the code does wrong and why it matters. */
+  explanation: string;
+  /** Which hint in katas/<kata>/README.md explains it (0 for generic mistakes). */
+  hintTier: 0 | 1 | 2 | 3;
+  /** Oracle knob settings that reproduce the mistake; the learner's output matching any of them names it. */
+  variants?: Knobs[];
+}

@@ -1,0 +1,43 @@
+// BatchMatMul on wasm through our SIMD kernel: batched ([B·h,T,d]) and transposed operands at 2-D speed, in place.
+import * as tf from '@tensorflow/tfjs';
+import { simdModule } from './simd-module.ts';
+import type { WasmBackend, WasmKernelFunc } from './wasm-backend.ts';
+
+/** Wraps `fallback` (used only for batch axes that broadcast in both directions, e.g. [2,1] vs [1,3]). */
+export function simdBatchMatMul(fallback: WasmKernelFunc): WasmKernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback(args);
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    const M = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+    const K = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+    const kb = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
+    const N = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+    if (K !== kb) {
+      throw new Error(`matMul: inner dimensions ${K} and ${kb} of shapes [${a.shape}] and [${b.shape}] ` +
+        `(transposeA=${transposeA}, transposeB=${transposeB}) must match`);
+    }
+    const outerA = a.shape.slice(0, -2);
+    const outerB = b.shape.slice(0, -2);
+    const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+    const batch = tf.util.sizeFromShape(outer);
+    const batchA = tf.util.sizeFromShape(outerA);
+    const batchB = tf.util.sizeFromShape(outerB);
+    if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return fallback(args);
+    const out = backend.makeOutput([...outer, M, N], 'float32');
+    if (batch * M * N === 0) return out;
+    const simd = simdModule(backend);
+    const scratch = simd.scratch(4 * (K * (Math.ceil(N / 8) * 8) + 32));
+    const off = (t: tf.TensorInfo) => (backend as WasmBackend).dataIdMap.get(t.dataId)!.memoryOffset;
+    simd.exports.bmm(
+      batch, M, N, K,
+      off(a), batchA === 1 ? 0 : M * K, transposeA ? 1 : K, transposeA ? M : 1,
+      off(b), batchB === 1 ? 0 : K * N, transposeB ? 1 : 0,
+      off(out), scratch,
+    );
+    return out;
+  };
+}

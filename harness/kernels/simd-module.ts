@@ -1,0 +1,78 @@
+// Loads wasm/kernels*.wasm into tfjs-backend-wasm's own memory, so our SIMD kernels read and write tensors in place.
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import type { WasmBackend } from './wasm-backend.ts';
+
+/** The exported C functions of wasm/kernels.c; pointers are byte offsets into tfjs's heap. */
+export interface SimdExports {
+  bmm(batch: number, M: number, N: number, K: number, a: number, abs: number, ars: number, acs: number,
+    b: number, bbs: number, transB: number, c: number, scratch: number): void;
+  transpose(x: number, out: number, rank: number, shape: number, perm: number, work: number): void;
+}
+
+export interface SimdModule {
+  exports: SimdExports;
+  fma: boolean; // relaxed-SIMD fused multiply-add (Node 20 needs a V8 flag, set below)
+  memory: WasmMemory;
+  /** A scratch buffer of at least `bytes` in tfjs's heap, reused across calls (one kernel runs at a time). */
+  scratch(bytes: number): number;
+}
+
+/** The slice of the WebAssembly JS API we use (this project's TypeScript libs do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: abstract new (...args: never[]) => WasmMemory;
+  validate(bytes: Uint8Array): boolean;
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+const modules = new WeakMap<object, SimdModule>();
+
+function wasmFile(name: string): Uint8Array {
+  return readFileSync(new URL(`./wasm/${name}`, import.meta.url));
+}
+
+/** Compiles the FMA build if this V8 accepts relaxed SIMD (Node 20: behind a flag we turn on), else the plain one. */
+function compile(): { module: object; fma: boolean } {
+  const fmaBytes = wasmFile('kernels-fma.wasm');
+  if (process.env.GPT_KATA_NO_FMA !== '1') {
+    if (!WA.validate(fmaBytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    if (WA.validate(fmaBytes)) return { module: new WA.Module(fmaBytes), fma: true };
+  }
+  return { module: new WA.Module(wasmFile('kernels.wasm')), fma: false };
+}
+
+let compiled: { module: object; fma: boolean } | undefined;
+
+/** The SIMD kernels bound to this wasm backend's heap (instantiated once per backend). */
+export function simdModule(backend: WasmBackend): SimdModule {
+  const existing = modules.get(backend);
+  if (existing) return existing;
+  const asm = (backend.wasm as unknown as { asm: Record<string, unknown> }).asm;
+  const memory = Object.values(asm).find((v): v is WasmMemory => v instanceof WA.Memory);
+  if (!memory) throw new Error('tfjs-backend-wasm exports no WebAssembly.Memory; is @tensorflow/tfjs-backend-wasm 4.22 installed?');
+  compiled ??= compile();
+  const instance = new WA.Instance(compiled.module, { env: { memory } });
+  const malloc = (backend.wasm as unknown as { _malloc(n: number): number; _free(p: number): void });
+  let ptr = 0;
+  let size = 0;
+  const mod: SimdModule = {
+    exports: instance.exports as unknown as SimdExports,
+    fma: compiled.fma,
+    memory,
+    scratch(bytes) {
+      if (bytes > size) {
+        if (ptr) malloc._free(ptr);
+        size = Math.max(bytes, size * 2, 1 << 16);
+        ptr = malloc._malloc(size);
+      }
+      return ptr;
+    },
+  };
+  modules.set(backend, mod);
+  return mod;
+}

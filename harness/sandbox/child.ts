@@ -1,0 +1,145 @@
+// The sandboxed child: loads one learner bundle on the cpu backend and answers the parent's requests.
+// It only computes and reports raw values; it decides nothing. Learner code runs only here.
+import * as tf from '@tensorflow/tfjs';
+import { pathToFileURL } from 'node:url';
+import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
+import type { ChildHello, ErrorInfo, Request, Response, Wire, WireTensor } from './protocol.ts';
+
+// Captured before any learner code runs, so that overwriting globals later cannot reroute our replies.
+const send = process.send!.bind(process);
+const onMessage = process.on.bind(process);
+const profile = tf.profile;
+const memory = tf.memory;
+const tidy = tf.tidy;
+const learnerFile = process.argv[3] ?? '';
+
+function errorInfo(err: unknown): ErrorInfo {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const frame = (e.stack ?? '').split('\n').find((l) => learnerFile && l.includes(learnerFile));
+  const m = frame ? /([^\s(]+):(\d+):(\d+)\)?\s*$/.exec(frame) : null;
+  const where = m ? `${m[1]!.replace(/^file:\/\//, '')}:${m[2]}:${m[3]}` : null;
+  return { name: e.name || 'Error', message: e.message || String(err), where };
+}
+
+function decode(w: Wire, created: tf.Tensor[]): unknown {
+  if (Array.isArray(w)) return w.map((x) => decode(x, created));
+  if (w && typeof w === 'object') {
+    if ((w as WireTensor).__tensor) {
+      const t = w as WireTensor;
+      const tensor = tf.tensor(t.data, t.shape, t.dtype);
+      created.push(tensor);
+      return tensor;
+    }
+    return Object.fromEntries(Object.entries(w).map(([k, v]) => [k, decode(v as Wire, created)]));
+  }
+  return w;
+}
+
+function encode(value: unknown): Wire {
+  if (value instanceof tf.Tensor) {
+    const dtype = value.dtype === 'int32' || value.dtype === 'bool' ? value.dtype : 'float32';
+    const data = value.dtype === 'complex64' || value.dtype === 'string' ? new Float32Array(0) : (value.dataSync() as WireTensor['data']);
+    return { __tensor: true, shape: [...value.shape], dtype, data: dtype === value.dtype ? data : Float32Array.from(data) };
+  }
+  if (value instanceof Promise) throw new TypeError('returned a Promise: the contract is synchronous, so do not mark the function async');
+  if (Array.isArray(value)) return value.map(encode);
+  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value as Wire;
+  return `<${typeof value}>`;
+}
+
+function leavesOf(tree: unknown, out: tf.Tensor[] = []): tf.Tensor[] {
+  if (tree instanceof tf.Tensor) out.push(tree);
+  else if (Array.isArray(tree)) tree.forEach((x) => leavesOf(x, out));
+  else if (tree && typeof tree === 'object') Object.values(tree).forEach((x) => leavesOf(x, out));
+  return out;
+}
+
+/** Rebuilds `tree` with its tensors replaced, in the same traversal order as leavesOf. */
+function replaceLeaves(tree: unknown, leaves: tf.Tensor[], cursor = { i: 0 }): unknown {
+  if (tree instanceof tf.Tensor) return leaves[cursor.i++];
+  if (Array.isArray(tree)) return tree.map((x) => replaceLeaves(x, leaves, cursor));
+  if (tree && typeof tree === 'object') return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, replaceLeaves(v, leaves, cursor)]));
+  return tree;
+}
+
+type Fn = (...args: unknown[]) => unknown;
+
+/** Runs f inside tf.tidy, so its intermediates are freed, and returns its encoded result. */
+function encodeInTidy(f: () => unknown): Wire {
+  let value: Wire = null;
+  tidy(() => {
+    value = encode(f());
+  });
+  return value;
+}
+
+async function handle(mod: Record<string, unknown>, req: Request): Promise<Response> {
+  const fn = mod[req.fn] as Fn;
+  const created: tf.Tensor[] = [];
+  try {
+    const args = req.args.map((a) => decode(a, created));
+    if (req.op === 'repeat') {
+      const values: Wire[] = [];
+      for (let i = 0; i < req.times; i++) values.push(encodeInTidy(() => fn(...args)));
+      return { id: req.id, ok: true, value: null, values };
+    }
+    if (req.op === 'grads') {
+      const params = leavesOf(args[req.paramArg]);
+      const weights = tf.tensor(req.weights.data, req.weights.shape, 'float32');
+      created.push(weights);
+      const gradFn = tf.grads((...leaves: tf.Tensor[]) => {
+        const a = [...args];
+        a[req.paramArg] = replaceLeaves(args[req.paramArg], leaves);
+        const out = fn(...a);
+        if (!(out instanceof tf.Tensor)) throw new TypeError(`returned ${typeof out}, expected a tf.Tensor`);
+        return tf.sum(tf.mul(out, weights));
+      });
+      const grads = gradFn(params);
+      const wires = grads.map((g) => encode(g) as WireTensor);
+      grads.forEach((g) => g.dispose());
+      return { id: req.id, ok: true, value: null, grads: wires };
+    }
+    if (req.leaks) {
+      const before = memory().numTensors;
+      const out = fn(...args);
+      const value = encode(out);
+      leavesOf(out).forEach((t) => t.dispose());
+      return { id: req.id, ok: true, value, leaked: memory().numTensors - before };
+    }
+    if (req.kernels) {
+      let value: Wire = null;
+      const info = await profile(() => {
+        const out = fn(...args);
+        value = encode(out);
+        return out as tf.Tensor;
+      });
+      const kernels = info.kernels.map((k) => k.name);
+      tf.dispose(info.result as tf.Tensor);
+      return { id: req.id, ok: true, value, kernels };
+    }
+    return { id: req.id, ok: true, value: encodeInTidy(() => fn(...args)) };
+  } catch (err) {
+    return { id: req.id, ok: false, error: errorInfo(err) };
+  } finally {
+    created.forEach((t) => t.dispose());
+  }
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('cpu');
+  registerBroadcastMatMulGradient();
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(process.argv[2]!).href)) as Record<string, unknown>;
+  } catch (err) {
+    send({ type: 'load-error', error: errorInfo(err) } satisfies ChildHello);
+    return;
+  }
+  const exports = Object.fromEntries(Object.entries(mod).map(([k, v]) => [k, typeof v]));
+  onMessage('message', (req: Request) => {
+    void handle(mod, req).then((res) => send(res));
+  });
+  send({ type: 'ready', exports } satisfies ChildHello);
+}
+
+void main();

@@ -1,0 +1,46 @@
+// The messages between the grader (parent) and the sandboxed child that runs learner code, and the tensor wire format.
+// The child only computes; every verdict is decided in the parent from these raw values.
+
+export type WireDtype = 'float32' | 'int32' | 'bool';
+
+export interface WireTensor {
+  __tensor: true;
+  shape: number[];
+  dtype: WireDtype;
+  data: Float32Array | Int32Array | Uint8Array;
+}
+
+/** Plain data with tensors anywhere inside (params trees, configs, numbers, strings). */
+export type Wire = WireTensor | number | string | boolean | null | undefined | Wire[] | { [key: string]: Wire };
+
+export function isWireTensor(w: unknown): w is WireTensor {
+  return typeof w === 'object' && w !== null && (w as WireTensor).__tensor === true;
+}
+
+export function wireTensor(shape: number[], data: ArrayLike<number>, dtype: WireDtype = 'float32'): WireTensor {
+  const arr = dtype === 'int32' ? Int32Array.from(data) : dtype === 'bool' ? Uint8Array.from(data) : Float32Array.from(data);
+  return { __tensor: true, shape, dtype, data: arr };
+}
+
+export type Request =
+  /** Call an export with args; `kernels` asks for the kernel names it ran, `leaks` runs it outside tf.tidy and counts tensors left behind. */
+  | { id: number; op: 'call'; fn: string; args: Wire[]; kernels?: boolean; leaks?: boolean }
+  /** Gradients of Σ fn(args)·weights with respect to every tensor inside args[paramArg], in traversal order. */
+  | { id: number; op: 'grads'; fn: string; args: Wire[]; paramArg: number; weights: WireTensor }
+  /** Call fn(args) `times` times, separately, returning every result (for sampling statistics). */
+  | { id: number; op: 'repeat'; fn: string; args: Wire[]; times: number };
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  /** "file:line:col" in the learner's source, when the stack shows one. */
+  where: string | null;
+}
+
+export type Response =
+  | { id: number; ok: true; value: Wire; values?: Wire[]; kernels?: string[]; leaked?: number; grads?: WireTensor[] }
+  | { id: number; ok: false; error: ErrorInfo };
+
+export type ChildHello =
+  | { type: 'ready'; exports: Record<string, string> }
+  | { type: 'load-error'; error: ErrorInfo };

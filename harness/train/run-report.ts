@@ -1,0 +1,97 @@
+// The outputs of a finished run that people look at: loss.svg, loss.png and the self-contained report.html.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PALETTE, renderPng, renderSvg, type ChartSpec } from './chart/line-chart.ts';
+import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
+import type { MetricsLine } from './metrics.ts';
+import { formatDuration } from './progress.ts';
+import type { TrainConfig } from './presets.ts';
+
+export interface RunSummary {
+  /** e.g. "reference GPT, baby preset" */
+  title: string;
+  /** Whose model: "reference gpt (grader/reference/gpt.ts)" or the learner's file. */
+  model: string;
+  /** describeBackend()'s line. */
+  backend: string;
+  preset: string;
+  config: TrainConfig;
+  seed: number;
+  params: number;
+  vocabSize: number;
+  data: { path: string; tokens: number; train: number; val: number };
+  metrics: MetricsLine[];
+  sample: string;
+  wallS: number;
+}
+
+export function lossChart(title: string, metrics: MetricsLine[]): ChartSpec {
+  return {
+    title,
+    xLabel: 'step',
+    yLabel: 'loss (nats)',
+    series: [
+      { label: 'train', color: PALETTE[0]!, points: metrics.map((m) => ({ x: m.step, y: m.train_loss })) },
+      { label: 'val', color: PALETTE[1]!, points: metrics.map((m) => ({ x: m.step, y: m.val_loss })), dashed: true },
+    ],
+  };
+}
+
+export function renderRunReport(s: RunSummary): string {
+  const first = s.metrics[0];
+  const last = s.metrics.at(-1);
+  const c = s.config;
+  const summary: [string, string | number][] = [
+    ['model', s.model],
+    ['backend', s.backend],
+    ['steps', last?.step ?? 0],
+    ['final train loss', last ? last.train_loss.toFixed(4) : '–'],
+    ['final val loss', last ? last.val_loss.toFixed(4) : '–'],
+    ['val loss at step 0', first ? first.val_loss.toFixed(4) : '–'],
+    ['wall time', formatDuration(s.wallS)],
+    ['parameters', s.params.toLocaleString('en-US')],
+  ];
+  const config: [string, string | number][] = [
+    ['preset', s.preset],
+    ['n_layer / n_head / n_embd', `${c.nLayer} / ${c.nHead} / ${c.nEmbd}`],
+    ['block size / batch size', `${c.blockSize} / ${c.batchSize}`],
+    ['activation / dropout', `${c.activation} / ${c.dropout}`],
+    ['iterations', c.iters],
+    ['learning rate', `${c.lr} → ${c.minLr} (cosine, ${c.warmupIters} warm-up steps)`],
+    ['AdamW', `β1 ${c.beta1}, β2 ${c.beta2}, weight decay ${c.weightDecay} (matrices only)`],
+    ['gradient clip', `global norm ${c.gradClip}`],
+    ['eval', `every ${c.evalInterval} steps over ${c.evalIters} batches; final over ${c.finalEvalIters}`],
+    ['seed', s.seed],
+    ['vocabulary', `${s.vocabSize} characters`],
+    ['data', `${s.data.path} (${s.data.tokens.toLocaleString('en-US')} tokens: ${s.data.train.toLocaleString('en-US')} train / ${s.data.val.toLocaleString('en-US')} val)`],
+  ];
+  const rows = s.metrics
+    .map(
+      (m) =>
+        `<tr><td class="num">${m.step}</td><td class="num">${m.train_loss.toFixed(4)}</td><td class="num">${m.val_loss.toFixed(4)}</td>` +
+        `<td class="num">${m.lr.toExponential(2)}</td><td class="num">${m.tokens_per_s.toLocaleString('en-US')}</td><td class="num">${m.elapsed_s.toFixed(1)}</td></tr>`,
+    )
+    .join('\n');
+  const body = `<h1>${escapeHtml(s.title)}</h1>
+${keyValueTable(summary)}
+<h2>Loss</h2>
+<div class="figure">${renderSvg(lossChart(s.title, s.metrics))}</div>
+<h2>Sample (${[...s.sample].length} characters, temperature 1)</h2>
+<pre class="sample" id="sample">${escapeHtml(s.sample)}</pre>
+<h2>Configuration</h2>
+${keyValueTable(config)}
+<h2>Evaluations</h2>
+<table id="metrics"><tr><th class="num">step</th><th class="num">train loss</th><th class="num">val loss</th><th class="num">lr</th><th class="num">tokens/s</th><th class="num">elapsed s</th></tr>
+${rows}
+</table>
+<p class="note">Written by gpt-kata's trainer. Losses are mean cross-entropy in nats over fixed, seeded eval batches.</p>`;
+  return htmlPage(`${s.title}: training report`, body);
+}
+
+/** Writes loss.svg, loss.png and report.html into `out`. */
+export function writeRunReport(out: string, s: RunSummary): void {
+  const chart = lossChart(s.title, s.metrics);
+  writeFileSync(join(out, 'loss.svg'), renderSvg(chart));
+  writeFileSync(join(out, 'loss.png'), renderPng(chart));
+  writeFileSync(join(out, 'report.html'), renderRunReport(s));
+}

@@ -1,0 +1,119 @@
+// The kata app's container: owns the state (one reducer over one event union), runs the effects, and picks the screen.
+import { existsSync, readFileSync } from 'node:fs';
+import { useApp, useInput, useStdout } from 'ink';
+import { useEffect, useMemo, useReducer, useRef } from 'react';
+import type { KataId, KataReport } from '../../grader/report.ts';
+import { initState, reduce, type AppEvent, type Effect, type MistakeNote, type Setup } from './app-state.ts';
+import { EndScreen } from './EndScreen.tsx';
+import { appendRecord, type HistoryRecord } from './history.ts';
+import { HomeScreen } from './HomeScreen.tsx';
+import { KataScreen } from './KataScreen.tsx';
+import { useClock } from './use-clock.ts';
+import { useFileWatch, type WatchedFile } from './use-file-watch.ts';
+import { terminalSize, useTerminalSize } from './use-terminal-size.ts';
+import { endProps, homeProps, kataProps, type Texts } from './view-model.ts';
+import { createFreshKataFile, isBlank, kataFile } from './workspace.ts';
+
+export interface AppProps {
+  readonly setup: Setup;
+  readonly historyFile: string;
+  readonly initialRecords: readonly HistoryRecord[];
+  readonly texts: Texts;
+  /** Grades a file in a sandboxed child process (grader/engine.ts gradeKata); never runs learner code here. */
+  readonly grade: (kata: KataId, file: string) => Promise<KataReport>;
+  /** Looks a mistake id up in the grader's catalogue. */
+  readonly explainMistake: (id: string) => MistakeNote | undefined;
+  readonly now?: () => number;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function App({ setup, historyFile, initialRecords, texts, grade, explainMistake, now = Date.now }: AppProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const [state, dispatch] = useReducer(reduce, undefined, () => {
+    const { columns, rows } = terminalSize(stdout);
+    return initState(setup, [...initialRecords], now(), columns, rows);
+  });
+
+  useInput((input, key) => dispatch({ type: 'key', input, key, at: now() }));
+  useClock((at) => dispatch({ type: 'tick', at }));
+  useTerminalSize((columns, rows) => dispatch({ type: 'resize', columns, rows }));
+
+  const active = state.progress.active;
+  const watched: WatchedFile[] = useMemo(
+    () => (active ? active.filesCreated.map((kata) => ({ kata, path: kataFile(setup.dir, kata) })) : []),
+    [active, setup.dir],
+  );
+  useFileWatch(setup.dir, watched, (kata, at) => dispatch({ type: 'file-changed', kata, at }));
+
+  // Run each queued effect exactly once, in order, then tell the reducer they ran.
+  const ran = useRef(0);
+  const mounted = useRef(true);
+  useEffect(() => () => void (mounted.current = false), []);
+  useEffect(() => {
+    const fresh = state.outbox.filter((e) => e.id > ran.current);
+    if (fresh.length === 0) return;
+    ran.current = fresh.at(-1)!.id;
+    const send = (event: AppEvent): void => {
+      if (mounted.current) dispatch(event);
+    };
+    for (const effect of fresh) runEffect(effect, send);
+    send({ type: 'effects-ran', upTo: ran.current });
+  });
+
+  function runEffect(effect: Effect, send: (e: AppEvent) => void): void {
+    switch (effect.type) {
+      case 'append':
+        try {
+          appendRecord(historyFile, effect.record);
+        } catch (error) {
+          send({ type: 'history-failed', message: `Could not write your history to ${historyFile}: ${describe(error)}. Check that the folder is writable.` });
+        }
+        return;
+      case 'create-file':
+        try {
+          const made = createFreshKataFile(setup.dir, effect.kata);
+          send({ type: 'file-ready', kata: effect.kata, file: made.file, archivedTo: made.archivedTo, at: now() });
+        } catch (error) {
+          send({ type: 'file-failed', kata: effect.kata, message: `Could not create ${kataFile(setup.dir, effect.kata)}: ${describe(error)}. Pass --dir with a writable folder.` });
+        }
+        return;
+      case 'grade': {
+        const file = kataFile(setup.dir, effect.kata);
+        if (!existsSync(file)) {
+          send({ type: 'grade-skipped', kata: effect.kata, note: `${file} does not exist: save your solution there.`, at: now() });
+          return;
+        }
+        if (isBlank(readFileSync(file, 'utf8'))) {
+          send({ type: 'grade-skipped', kata: effect.kata, note: 'Nothing to grade yet: the file holds only comments. Write your solution and save.', at: now() });
+          return;
+        }
+        grade(effect.kata, file).then(
+          (report) => {
+            const mistakes = report.mistakes.flatMap((id) => explainMistake(id) ?? []);
+            send({ type: 'graded', kata: effect.kata, report, mistakes, savedAt: effect.savedAt, at: now() });
+          },
+          (error: unknown) => {
+            send({ type: 'grade-failed', kata: effect.kata, message: `The grader itself failed: ${describe(error)}. Try npm run grade -- ${effect.kata} for details.`, at: now() });
+          },
+        );
+        return;
+      }
+      case 'exit':
+        exit();
+        return;
+    }
+  }
+
+  switch (state.screen) {
+    case 'home':
+      return <HomeScreen {...homeProps(state, texts)} />;
+    case 'kata':
+      return <KataScreen {...kataProps(state, texts)} />;
+    case 'end':
+      return <EndScreen {...endProps(state)} />;
+  }
+}
