@@ -60,7 +60,7 @@ const CASES: Case[] = [
   {
     name: 'layerNorm (mean, variance, sqrt, div, gamma, beta)',
     inputs: [{ shape: [2, 3, C] }, { shape: [C], positive: true }, { shape: [C] }],
-    f: (x, gamma, beta) => layerNorm(x!, { gamma: gamma!, beta: beta! }),
+    f: (x, gamma, beta) => layerNorm(x!, { gamma: gamma as tf.Tensor1D, beta: beta as tf.Tensor1D }),
     grad: true,
   },
   { name: 'moments + rsqrt', inputs: [{ shape: [4, C] }], f: (x) => tf.moments(x!, -1, true).variance.add(1e-5).rsqrt(), grad: true },

@@ -75,6 +75,8 @@ function noAdapterReason(icds: readonly string[]): string {
   if (icds.length === 0) {
     return 'no WebGPU adapter: no Vulkan driver (ICD) installed; install your GPU vendor\'s Vulkan driver, or Mesa >= 25 lavapipe for a software one';
   }
+  const absent = icds.filter((f) => !existsSync(f));
+  if (absent.length === icds.length) return `no WebGPU adapter: the Vulkan driver manifests named by VK_DRIVER_FILES/VK_ICD_FILENAMES do not exist (${absent.join(', ')})`;
   return `no WebGPU adapter: Dawn accepted none of the Vulkan drivers (${icds.join(', ')}); Mesa older than 25 is rejected`;
 }
 

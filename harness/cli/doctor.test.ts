@@ -1,0 +1,50 @@
+// `npm run doctor` run as a user would: it names every backend, the CUDA/cuDNN libraries, the WebGPU adapter and auto's pick.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { CUDA_LIBS } from '../backends/cuda-libs.ts';
+import { resolveTensorflow } from '../backends/tensorflow.ts';
+
+async function doctor(env: Record<string, string> = {}): Promise<string> {
+  const r = await execa('node_modules/.bin/tsx', ['harness/cli/doctor.ts'], { env, reject: false, timeout: 60_000 });
+  expect(r.exitCode, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+const line = (out: string, re: RegExp) => out.split('\n').find((l) => re.test(l));
+
+describe('npm run doctor', () => {
+  it('prints Node, every backend, the CUDA/cuDNN libraries tfjs-node-gpu needs, the WebGPU adapter and auto\'s choice', async () => {
+    const out = await doctor();
+    expect(out).toContain(`Node ${process.versions.node}`);
+    for (const name of ['cpu', 'wasm', 'webgpu', 'tensorflow']) expect(line(out, new RegExp(`^  ${name}\\s+(loads|no) `)), name).toBeDefined();
+    expect(line(out, /^  cpu\s/)).toMatch(/loads/);
+    expect(line(out, /^  wasm\s/)).toMatch(/loads/);
+    for (const lib of CUDA_LIBS) expect(line(out, new RegExp(`^  ${lib.soname.replace(/\./g, '\\.')}\\s+(found|missing)`)), lib.soname).toBeDefined();
+    if (!resolveTensorflow()) expect(line(out, /^  tensorflow\s/)).toMatch(/no\s+@tensorflow\/tfjs-node-gpu not installed/);
+    expect(line(out, /^  adapter: /)).toBeDefined(); // vendor/architecture/device, or none and why
+    const auto = /^auto would choose: (\w+)/m.exec(out)?.[1];
+    expect(['tensorflow', 'webgpu', 'wasm', 'cpu']).toContain(auto);
+    // A software adapter is never auto's pick.
+    if (/kind: SOFTWARE/.test(out)) expect(auto).not.toBe('webgpu');
+  });
+
+  it('without a Vulkan driver, says there is no WebGPU adapter and why, and auto falls back to wasm', async () => {
+    const none = '/nonexistent/icd.json';
+    const out = await doctor({ VK_DRIVER_FILES: none, VK_ICD_FILENAMES: none });
+    expect(line(out, /^  webgpu\s/)).toMatch(/^  webgpu\s+no\s+no WebGPU adapter/);
+    expect(line(out, /^  adapter: /)).toMatch(/none \(no WebGPU adapter/);
+    expect(out).toMatch(/^auto would choose: wasm/m);
+  });
+
+  it('finds CUDA libraries on LD_LIBRARY_PATH and still names the missing ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cuda-'));
+    for (const name of ['libcudart.so.11.0', 'libcudnn.so.8']) writeFileSync(join(dir, name), '');
+    const out = await doctor({ LD_LIBRARY_PATH: dir });
+    expect(line(out, /^  libcudart\.so\.11\.0/)).toContain(`found ${join(dir, 'libcudart.so.11.0')}`);
+    expect(line(out, /^  libcudnn\.so\.8/)).toContain(`found ${join(dir, 'libcudnn.so.8')}`);
+    expect(line(out, /^  libcublas\.so\.11/)).toMatch(/missing \(from CUDA 11/);
+  });
+});
