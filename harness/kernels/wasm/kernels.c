@@ -7,8 +7,10 @@
 #define EXPORT(name) __attribute__((export_name(name)))
 
 #ifdef USE_FMA
-// f32x4.relaxed_madd; clang 14 emits the old prototype opcode, which build.sh rewrites to the final one.
-#define MADD(a, b, c) __builtin_wasm_fma_f32x4((c), (a), (b))
+// a*b + c as f32x4.relaxed_madd. clang 14 only knows the pre-standard f32x4.fma (its builtin means a + b*c);
+// build.sh rewrites that opcode to relaxed_madd, which computes stack operands (x, y, z) as x*y + z, so the
+// operands go in relaxed_madd's order here. The tests compare this build with the cpu backend.
+#define MADD(a, b, c) __builtin_wasm_fma_f32x4((a), (b), (c))
 #else
 #define MADD(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
 #endif
