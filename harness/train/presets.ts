@@ -15,6 +15,8 @@ export interface TrainConfig {
   lr: number;
   minLr: number;
   warmupIters: number;
+  /** Steps the cosine takes to reach minLr; absent = iters (nanoGPT's lr_decay_iters). */
+  lrDecayIters?: number;
   weightDecay: number;
   beta1: number;
   beta2: number;

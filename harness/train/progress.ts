@@ -1,10 +1,16 @@
 // Console progress for a training run: step, loss, tokens/s and an ETA bar, redrawn in place on a terminal.
 
+/** Where progress goes: process.stdout, or anything with write (tests). */
+export interface OutputStream {
+  write(s: string): unknown;
+  isTTY?: boolean;
+}
+
 export interface ProgressOptions {
   total: number;
   /** Steps between printed lines when the output is not a terminal. */
   every: number;
-  stream?: NodeJS.WriteStream;
+  stream?: OutputStream;
 }
 
 export function formatDuration(seconds: number): string {
@@ -31,7 +37,7 @@ export function progressLine(step: number, total: number, loss: number, tokensPe
 }
 
 export class Progress {
-  private readonly stream: NodeJS.WriteStream;
+  private readonly stream: OutputStream;
   private readonly tty: boolean;
   private live = false;
 

@@ -1,0 +1,61 @@
+// train:mine's gate: grade the learner's gpt.ts with the grader's engine, refuse with the failing checks, then import it for real.
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { Generate, GPT } from '../../katas/contracts.ts';
+import type { KataReport } from '../../grader/report.ts';
+import { getMistake } from '../../grader/mistakes/index.ts';
+import { importSolution } from '../sandbox/load-solution.ts';
+import { TrainError } from './train-error.ts';
+
+type GradeKata = (kata: 'gpt', file: string, opts?: { timeoutMs?: number }) => Promise<KataReport>;
+
+export interface LearnerGpt {
+  file: string;
+  gpt: GPT;
+  generate: Generate;
+}
+
+const show = (file: string) => {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+};
+
+/** The refusal: every failing check with its message, then every named mistake with its explanation. */
+export function refusalMessage(report: KataReport): string {
+  const lines = [`${show(report.file)} does not pass the gpt kata yet, so train:mine will not train it:`];
+  for (const c of report.checks.filter((c) => c.status === 'fail' || c.status === 'error')) {
+    lines.push(`  ✗ ${c.name}${c.mistake ? ` [${c.mistake}]` : ''}`);
+    for (const l of c.message.split('\n')) if (l.trim()) lines.push(`      ${l}`);
+  }
+  for (const id of report.mistakes) {
+    const m = getMistake(id);
+    lines.push(`  mistake ${id}${m ? `: ${m.explanation}` : ''}`);
+  }
+  lines.push(`Fix it (npm run grade shows the details), then run npm run train:mine again.`);
+  return lines.join('\n');
+}
+
+/** Grades DIR/gpt.ts, refuses unless it passes, then loads it into this process. */
+export async function loadLearnerGpt(dir: string, say: (line: string) => void): Promise<LearnerGpt> {
+  const file = resolve(dir, 'gpt.ts');
+  if (!existsSync(file)) {
+    throw new TrainError(`no gpt.ts in ${dir}: write it first (npm run kata, kata 5), or pass --dir DIR with your gpt.ts`);
+  }
+  const engine = new URL('../../grader/engine.ts', import.meta.url).href; // TODO(lead): static import once engine.ts lands
+  const { gradeKata } = (await import(engine)) as { gradeKata: GradeKata };
+  say(`grading ${show(file)} (the gpt kata) before training it ...`);
+  const report = await gradeKata('gpt', file);
+  if (!report.passed) throw new TrainError(refusalMessage(report));
+  const passed = report.checks.filter((c) => c.status === 'pass').length;
+  say(`${show(file)} passes the gpt kata (${passed} checks, ${(report.durationMs / 1000).toFixed(1)}s): training your gpt`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importSolution(file);
+  } catch (e) {
+    throw new TrainError(`${show(file)} passed the grader but could not be loaded for training: ${(e as Error).message}`);
+  }
+  if (typeof mod.gpt !== 'function' || typeof mod.generate !== 'function') {
+    throw new TrainError(`${show(file)} must export functions gpt and generate (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`);
+  }
+  return { file, gpt: mod.gpt as GPT, generate: mod.generate as Generate };
+}

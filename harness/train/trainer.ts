@@ -1,0 +1,286 @@
+// The training loop: data → model → steps with evals and checkpoints → sample, metrics, charts and report in OUT.
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Generate, GPT, GPTConfig } from '../../katas/contracts.ts';
+import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
+import { mixSeed } from '../../datasets/seeded-random.ts';
+import { batchIds, batchTensors, splitTokens } from '../../datasets/splits.ts';
+import { AdamW } from './adamw.ts';
+import { bigramForward, bigramGenerate, initBigramParams } from './bigram.ts';
+import { assignWeights, checkpointDir, hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointMeta, type ModelMeta } from './checkpoint.ts';
+import { trainingDropout } from './dropout.ts';
+import { estimateLoss } from './evaluate.ts';
+import { initGPTParams } from './init-params.ts';
+import { learningRate, type LrSchedule } from './lr-schedule.ts';
+import { appendMetrics, readMetrics, resetMetrics, type MetricsLine } from './metrics.ts';
+import { countParams, disposeParams, flattenParams } from './param-tree.ts';
+import type { TrainConfig } from './presets.ts';
+import { formatDuration, Progress, type OutputStream } from './progress.ts';
+import { writeRunReport } from './run-report.ts';
+import { TrainError } from './train-error.ts';
+import { gptForward, trainStep, type Forward } from './train-step.ts';
+
+/** Which model to train: a contract GPT (the reference's or the learner's functions) or the bigram baseline. */
+export type ModelSpec =
+  | { kind: 'gpt'; source: 'reference' | 'mine'; file?: string; gpt: GPT; generate: Generate }
+  | { kind: 'bigram' };
+
+export interface TrainRunOptions {
+  /** Headline for the console and the report, e.g. "reference GPT, baby preset". */
+  title: string;
+  preset: string;
+  out: string;
+  config: TrainConfig;
+  seed: number;
+  resume: boolean;
+  text: { text: string; path: string };
+  model: ModelSpec;
+  /** describeBackend()'s line, for the report. */
+  backend: string;
+  stream?: OutputStream;
+}
+
+export interface TrainRunResult {
+  metrics: MetricsLine[];
+  finalTrainLoss: number;
+  finalValLoss: number;
+  /** Val loss of the untrained model (step 0). */
+  initialValLoss: number;
+  wallS: number;
+  params: number;
+  sample: string;
+  /** Median wall time of one training step in this process (NaN if it ran none). */
+  msPerStep: number;
+}
+
+// Salts that keep the batch streams apart: training batches, and the fixed eval sets of each split.
+const TRAIN_STREAM = 1;
+const EVAL_TRAIN = 2;
+const EVAL_VAL = 3;
+
+function modelMetaMatches(a: ModelMeta, b: ModelMeta): string | null {
+  if (a.kind !== b.kind) return `it holds a ${a.kind} model, not a ${b.kind}`;
+  const keys = ['vocabSize', 'blockSize', 'nEmbd', 'nHead', 'nLayer', 'activation'] as const;
+  for (const k of keys) if (a.config[k] !== b.config[k]) return `its ${k} is ${a.config[k]}, this run's is ${b.config[k]}`;
+  return null;
+}
+
+/** Trains one model into `o.out`; throws TrainError for problems the user can fix. */
+export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
+  const c = o.config;
+  const stream = o.stream ?? process.stdout;
+  const say = (line: string) => stream.write(`${line}\n`);
+
+  const tok = CharTokenizer.fromText(o.text.text);
+  const tokens = tok.encode(o.text.text);
+  const { train, val } = splitTokens(tokens);
+  if (val.length <= c.blockSize + 1) {
+    throw new TrainError(`${o.text.path} is too short: its val split has ${val.length} tokens, fewer than blockSize ${c.blockSize}`);
+  }
+  const cfg: GPTConfig = {
+    vocabSize: tok.vocabSize,
+    blockSize: c.blockSize,
+    nEmbd: c.nEmbd,
+    nHead: c.nHead,
+    nLayer: c.nLayer,
+    activation: c.activation,
+  };
+  const modelMeta: ModelMeta =
+    o.model.kind === 'gpt'
+      ? { kind: 'gpt', source: o.model.source, ...(o.model.file ? { file: o.model.file } : {}), config: cfg }
+      : { kind: 'bigram', source: 'reference', config: cfg };
+
+  mkdirSync(o.out, { recursive: true });
+  // The model: parameters, the forward pass the step differentiates, and the sampler.
+  let params: unknown;
+  let forward: Forward<never>;
+  let sampleTokens: (idx: tf.Tensor2D, n: number) => tf.Tensor2D;
+  if (o.model.kind === 'gpt') {
+    const p = initGPTParams(cfg, o.seed);
+    const gen = o.model.generate;
+    params = p;
+    forward = gptForward(o.model.gpt, cfg) as Forward<never>;
+    sampleTokens = (idx, n) => gen(idx, p, cfg, n, 1);
+  } else {
+    const p = initBigramParams(tok.vocabSize);
+    params = p;
+    forward = bigramForward as Forward<never>;
+    sampleTokens = (idx, n) => bigramGenerate(idx, p, n, 1);
+  }
+  const named = flattenParams(params);
+  const optimizer = new AdamW(named, { beta1: c.beta1, beta2: c.beta2, weightDecay: c.weightDecay });
+  const nParams = countParams(params);
+
+  try {
+    let start = 0;
+    let elapsedBefore = 0;
+    if (o.resume) {
+      if (!hasCheckpoint(o.out)) {
+        throw new TrainError(`--resume: no checkpoint in ${checkpointDir(o.out)}; train without --resume first (or pass the run's --out)`);
+      }
+      const ck = loadCheckpoint(o.out);
+      try {
+        const mismatch = modelMetaMatches(ck.meta.model, modelMeta);
+        if (mismatch) throw new TrainError(`--resume: the checkpoint in ${checkpointDir(o.out)} does not fit this run: ${mismatch}`);
+        if (ck.meta.vocab.join('') !== tok.chars.join('')) {
+          throw new TrainError(`--resume: the checkpoint was trained on a different text (another vocabulary); pass the same --data`);
+        }
+        assignWeights(named, ck.weights);
+        optimizer.loadState(ck.optimizer.t, ck.optimizer.tensors);
+        start = ck.meta.step;
+        elapsedBefore = ck.meta.elapsedS;
+      } finally {
+        tf.dispose(ck.weights);
+        tf.dispose(ck.optimizer.tensors);
+      }
+      resetMetrics(o.out, start + 1); // keep what was measured up to the checkpoint
+    } else {
+      resetMetrics(o.out);
+      rmSync(checkpointDir(o.out), { recursive: true, force: true }); // a stale checkpoint must not be resumed by mistake
+    }
+
+    say(
+      `data: ${o.text.path} (${tokens.length.toLocaleString('en-US')} characters, vocabulary ${tok.vocabSize}; ` +
+        `${train.length.toLocaleString('en-US')} train / ${val.length.toLocaleString('en-US')} val tokens)`,
+    );
+    say(
+      o.model.kind === 'gpt'
+        ? `model: ${o.model.source === 'mine' ? `your gpt (${o.model.file})` : 'reference gpt'}, ${nParams.toLocaleString('en-US')} parameters ` +
+            `(${c.nLayer} layers, ${c.nHead} heads, n_embd ${c.nEmbd}, block ${c.blockSize}, ${c.activation}, dropout ${c.dropout})`
+        : `model: bigram table, ${nParams.toLocaleString('en-US')} parameters`,
+    );
+    say(
+      `training: ${c.iters} steps of ${c.batchSize}×${c.blockSize} tokens, lr ${c.lr} → ${c.minLr} (cosine, ${c.warmupIters} warm-up), ` +
+        `AdamW wd ${c.weightDecay}, clip ${c.gradClip}, seed ${o.seed}${start ? `; resuming at step ${start}` : ''}`,
+    );
+
+    const schedule: LrSchedule = { lr: c.lr, minLr: c.minLr, warmupIters: c.warmupIters, decayIters: c.lrDecayIters ?? c.iters };
+    const evalSpec = (iters: number) => ({ batchSize: c.batchSize, blockSize: c.blockSize, iters, seed: o.seed });
+    const t0 = performance.now();
+    const elapsed = () => elapsedBefore + (performance.now() - t0) / 1000;
+    const progress = new Progress({ total: c.iters, every: c.logInterval, stream });
+    const stepMs: number[] = [];
+    let windowMs = 0; // training time since the last eval
+    let windowSteps = 0;
+
+    const meta = (step: number): CheckpointMeta => ({
+      step,
+      elapsedS: elapsed(),
+      seed: o.seed,
+      model: modelMeta,
+      train: c,
+      vocab: [...tok.chars],
+    });
+
+    for (let step = start; ; step++) {
+      const final = step >= c.iters;
+      const alreadyMeasured = o.resume && step === start; // the checkpoint was written right after this eval
+      if (!alreadyMeasured && (final || step % c.evalInterval === 0)) {
+        const e0 = performance.now();
+        const iters = final ? c.finalEvalIters : c.evalIters;
+        const trainLoss = estimateLoss(forward, params as never, train, evalSpec(iters), mixSeed(o.seed, EVAL_TRAIN));
+        const valLoss = estimateLoss(forward, params as never, val, evalSpec(iters), mixSeed(o.seed, EVAL_VAL));
+        const tokensPerS = windowSteps ? (windowSteps * c.batchSize * c.blockSize) / (windowMs / 1000) : 0;
+        appendMetrics(o.out, {
+          step,
+          train_loss: trainLoss,
+          val_loss: valLoss,
+          lr: learningRate(Math.min(step, c.iters - 1), schedule),
+          tokens_per_s: tokensPerS,
+          elapsed_s: elapsed(),
+        });
+        progress.print(
+          `step ${step}: train loss ${trainLoss.toFixed(4)}, val loss ${valLoss.toFixed(4)} ` +
+            `(${iters} batches each, ${((performance.now() - e0) / 1000).toFixed(1)}s)`,
+        );
+        windowMs = 0;
+        windowSteps = 0;
+        if (step > 0) await saveCheckpoint(o.out, meta(step), named, optimizer);
+      }
+      if (final) break;
+
+      const lr = learningRate(step, schedule);
+      const ids = batchIds(train, c.batchSize, c.blockSize, mixSeed(o.seed, TRAIN_STREAM), step);
+      const batch = batchTensors(ids, c.batchSize, c.blockSize);
+      const s0 = performance.now();
+      let loss: number;
+      try {
+        ({ loss } = trainStep(forward, params as never, optimizer, batch, {
+          lr,
+          gradClip: c.gradClip,
+          dropout: trainingDropout(c.dropout, o.seed, step),
+        }));
+      } finally {
+        tf.dispose([batch.x, batch.y]);
+      }
+      const ms = performance.now() - s0;
+      stepMs.push(ms);
+      windowMs += ms;
+      windowSteps += 1;
+      const done = step + 1 - start;
+      const perStep = (performance.now() - t0) / done; // evals included, so the ETA is honest
+      const recent = stepMs.slice(-20);
+      const tokensPerS = (recent.length * c.batchSize * c.blockSize) / (recent.reduce((a, b) => a + b, 0) / 1000);
+      progress.update(step + 1, loss, tokensPerS, ((c.iters - step - 1) * perStep) / 1000);
+    }
+    progress.done();
+
+    // The week's deliverable: 500 characters at temperature 1 from the model's own generate.
+    const s0 = performance.now();
+    const startId = tok.canEncode('\n') ? tok.encode('\n')[0]! : 0;
+    const prompt = tf.tensor2d([[startId]], [1, 1], 'int32');
+    let sample: string;
+    try {
+      const out = sampleTokens(prompt, c.sampleChars);
+      const ids = Array.from(out.dataSync()).slice(1);
+      out.dispose();
+      sample = tok.decode(ids);
+    } catch (e) {
+      const who = o.model.kind === 'gpt' && o.model.source === 'mine' ? `your generate (${o.model.file})` : 'generate';
+      throw new TrainError(`training finished, but ${who} threw while sampling: ${(e as Error).message}`);
+    } finally {
+      prompt.dispose();
+    }
+    writeFileSync(join(o.out, 'sample.txt'), `${sample}\n`);
+    say(`sample: ${c.sampleChars} characters in ${((performance.now() - s0) / 1000).toFixed(1)}s → ${join(o.out, 'sample.txt')}`);
+
+    const metrics = readMetrics(o.out);
+    const wallS = elapsed();
+    writeRunReport(o.out, {
+      title: o.title,
+      model:
+        o.model.kind === 'gpt'
+          ? o.model.source === 'mine'
+            ? `your gpt (${o.model.file})`
+            : 'reference gpt (grader/reference/gpt.ts)'
+          : 'bigram table (the lecture\'s first model)',
+      backend: o.backend,
+      preset: o.preset,
+      config: c,
+      seed: o.seed,
+      params: nParams,
+      vocabSize: tok.vocabSize,
+      data: { path: o.text.path, tokens: tokens.length, train: train.length, val: val.length },
+      metrics,
+      sample,
+      wallS,
+    });
+    const last = metrics.at(-1)!;
+    say(`done in ${formatDuration(wallS)}: train loss ${last.train_loss.toFixed(4)}, val loss ${last.val_loss.toFixed(4)}; wrote ${o.out}/{metrics.jsonl,checkpoint/,sample.txt,loss.svg,loss.png,report.html}`);
+    const sorted = [...stepMs].sort((a, b) => a - b);
+    return {
+      metrics,
+      finalTrainLoss: last.train_loss,
+      finalValLoss: last.val_loss,
+      initialValLoss: metrics[0]!.val_loss,
+      wallS,
+      params: nParams,
+      sample,
+      msPerStep: sorted.length ? sorted[sorted.length >> 1]! : Number.NaN,
+    };
+  } finally {
+    optimizer.dispose();
+    disposeParams(params);
+  }
+}
