@@ -44,8 +44,8 @@ export function App({ setup, historyFile, initialRecords, texts, grade, explainM
 
   const active = state.progress.active;
   const watched: WatchedFile[] = useMemo(
-    () => (active ? active.filesCreated.map((kata) => ({ kata, path: kataFile(setup.dir, kata) })) : []),
-    [active, setup.dir],
+    () => (active ? active.filesCreated.map((kata) => ({ kata, path: kataFile(setup.dir, kata), baseline: state.files[kata]?.signature })) : []),
+    [active, setup.dir, state.files],
   );
   useFileWatch(setup.dir, watched, (kata, at) => dispatch({ type: 'file-changed', kata, at }));
 
@@ -76,7 +76,7 @@ export function App({ setup, historyFile, initialRecords, texts, grade, explainM
       case 'create-file':
         try {
           const made = createFreshKataFile(setup.dir, effect.kata);
-          send({ type: 'file-ready', kata: effect.kata, file: made.file, archivedTo: made.archivedTo, at: now() });
+          send({ type: 'file-ready', kata: effect.kata, file: made.file, archivedTo: made.archivedTo, signature: made.signature, at: now() });
         } catch (error) {
           send({ type: 'file-failed', kata: effect.kata, message: `Could not create ${kataFile(setup.dir, effect.kata)}: ${describe(error)}. Pass --dir with a writable folder.` });
         }

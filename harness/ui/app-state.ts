@@ -1,5 +1,6 @@
 // The kata app's state machine: one event union (key, tick, resize, file change, grade result, ...) reduced purely;
 // side effects (history appends, new files, gradings, exit) are queued in the outbox for the container to run.
+import { basename } from 'node:path';
 import { kataById } from '../../grader/katas.ts';
 import type { KataId, KataReport } from '../../grader/report.ts';
 import type { HintTier } from './kata-docs.ts';
@@ -64,7 +65,7 @@ export type AppEvent =
   | { type: 'tick'; at: number }
   | { type: 'resize'; columns: number; rows: number }
   | { type: 'file-changed'; kata: KataId; at: number }
-  | { type: 'file-ready'; kata: KataId; file: string; archivedTo: string | null; at: number }
+  | { type: 'file-ready'; kata: KataId; file: string; archivedTo: string | null; signature: string; at: number }
   | { type: 'file-failed'; kata: KataId; message: string }
   | { type: 'graded'; kata: KataId; report: KataReport; mistakes: MistakeNote[]; savedAt: number; at: number }
   | { type: 'grade-skipped'; kata: KataId; note: string; at: number }
@@ -100,7 +101,7 @@ export interface State {
   grades: Partial<Record<KataId, GradeView>>;
   grading: { kata: KataId; savedAt: number } | null;
   queue: { kata: KataId; savedAt: number }[];
-  files: Partial<Record<KataId, { path: string; archivedTo: string | null }>>;
+  files: Partial<Record<KataId, { path: string; archivedTo: string | null; signature: string }>>;
   banner: Banner | null;
   /** The session the end screen reports on. */
   endedSession: string | null;
@@ -403,7 +404,7 @@ function onKey(s: State, e: Extract<AppEvent, { type: 'key' }>): State {
     return upcoming && upcoming !== kata ? openKata(s, upcoming, at) : moveBy(s, 1, at);
   }
   if (digit >= 0 && digit < list.length) return openKata(s, list[digit]!, at);
-  if (input === 'r') return s.files[kata] || !active ? requestGrade(s, kata, at) : s;
+  if (input === 'r') return !active || active.filesCreated.includes(kata) ? requestGrade(s, kata, at) : s;
   if (input === 'h') return showHint(s, kata, at);
   if (input === '?' || input === 'i') return { ...s, pane: s.pane === 'spec' ? 'result' : 'spec', scroll: 0 };
   if (input === 's') {
@@ -438,7 +439,8 @@ export function reduce(s: State, e: AppEvent): State {
     }
     case 'file-ready': {
       const active = s.progress.active;
-      let next: State = { ...s, files: { ...s.files, [e.kata]: { path: e.file, archivedTo: e.archivedTo } } };
+      let next: State = { ...s, files: { ...s.files, [e.kata]: { path: e.file, archivedTo: e.archivedTo, signature: e.signature } } };
+      if (e.archivedTo) next.banner = { kind: 'info', text: `Your earlier ${basename(e.file)} was archived to ${e.archivedTo}; this one starts blank.` };
       next.grades = { ...next.grades, [e.kata]: emptyGrade() };
       if (active) {
         next = record(next, {

@@ -1,13 +1,9 @@
-// Clock formatting for the kata UI: milliseconds to "m:ss" / "h:mm:ss", and signed differences for personal bests.
+// Clock formatting for the kata UI: milliseconds to "m:ss", and signed differences for personal bests.
 
-/** 372_000 -> "6:12"; 3_723_000 -> "1:02:03". Negative input is clamped to 0:00. */
+/** 372_000 -> "6:12"; 3_723_000 -> "62:03" (minutes never roll into hours: the clock reads 60:00). Negative -> 0:00. */
 export function formatClock(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
 }
 
 /** Remaining time, rounded up so the clock reads 60:00 at the start and 0:00 only when time is really out. */

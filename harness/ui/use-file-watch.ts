@@ -1,28 +1,22 @@
 // Hook: reports saves of the watched kata files: fs.watch on the folder for speed, plus polling as a safety net
 // for file systems whose events are unreliable (network drives, WSL, some containers).
-import { statSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { basename } from 'node:path';
 import { useEffect, useRef } from 'react';
 import type { KataId } from '../../grader/report.ts';
+import { fileSignature as signature } from './workspace.ts';
 
 export interface WatchedFile {
   kata: KataId;
   path: string;
+  /** The signature it had when the app wrote it; without one, the file as first seen counts as unchanged. */
+  baseline?: string;
 }
 
 /** 1 s: a save is noticed within a second even with no file events at all; a stat of five files costs nothing. */
 export const POLL_MS = 1000;
 /** Editors write a file in several steps; wait this long after the last event before looking. */
 const SETTLE_MS = 60;
-
-function signature(path: string): string {
-  try {
-    const st = statSync(path);
-    return `${st.mtimeMs}:${st.size}:${st.ino}`;
-  } catch {
-    return 'missing';
-  }
-}
 
 export function useFileWatch(
   dir: string,
@@ -38,7 +32,7 @@ export function useFileWatch(
 
   useEffect(() => {
     if (files.length === 0) return;
-    for (const f of files) if (!seen.current.has(f.path)) seen.current.set(f.path, signature(f.path));
+    for (const f of files) if (!seen.current.has(f.path)) seen.current.set(f.path, f.baseline ?? signature(f.path));
     const check = (f: WatchedFile): void => {
       const sig = signature(f.path);
       if (sig === seen.current.get(f.path)) return;

@@ -1,5 +1,5 @@
 // The learner's files in DIR: fresh blank kata files, and archiving of any earlier attempt before it is replaced.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { kataById } from '../../grader/katas.ts';
 import type { KataId } from '../../grader/report.ts';
@@ -44,8 +44,20 @@ export function archiveFile(file: string, dir: string, date: Date = new Date()):
   return target;
 }
 
+/** What changes when a file is saved: modification time, size and inode (editors that save by rename change it). */
+export function fileSignature(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.mtimeMs}:${st.size}:${st.ino}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 export interface FreshFile {
   file: string;
+  /** fileSignature() of the blank as written, so the first save after it is never mistaken for the blank. */
+  signature: string;
   /** Where the earlier attempt went, or null when there was none (or it was an untouched blank). */
   archivedTo: string | null;
 }
@@ -62,12 +74,12 @@ export function createFreshKataFile(dir: string, kata: KataId, date: Date = new 
   let archivedTo: string | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
     if (existsSync(file)) {
-      if (readFileSync(file, 'utf8') === header) return { file, archivedTo };
+      if (readFileSync(file, 'utf8') === header) return { file, archivedTo, signature: fileSignature(file) };
       archivedTo = archiveFile(file, dir, date);
     }
     try {
       writeFileSync(file, header, { flag: 'wx' });
-      return { file, archivedTo };
+      return { file, archivedTo, signature: fileSignature(file) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
