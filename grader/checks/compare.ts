@@ -14,7 +14,7 @@ export interface Tolerance {
   negInfBelow?: number;
 }
 
-export type Verdict = { ok: true } | { ok: false; mistake: 'shape' | 'not-finite' | null; message: string };
+export type Verdict = { ok: true } | { ok: false; mistake: string | null; message: string };
 
 /** Axis names for messages, e.g. ['B', 'h', 'Tq', 'dv']. */
 export type AxisNames = readonly string[];

@@ -41,10 +41,11 @@ export const fmtShape = (shape: readonly number[]): string => `[${shape.join(', 
 
 /** Named inputs as indented lines: "  q [1, 2] = [[0.5, -1]]". */
 export function fmtInputs(inputs: Record<string, { shape: readonly number[]; data: ArrayLike<number> } | number | string | undefined>): string {
-  return Object.entries(inputs)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) =>
-      typeof v === 'object' ? `  ${k} ${fmtShape(v.shape)} = ${fmtTensor(v.shape, v.data)}` : `  ${k} = ${typeof v === 'string' ? v : fmtNum(v)}`,
-    )
-    .join('\n');
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(inputs)) {
+    if (v === undefined) continue;
+    if (typeof v === 'object') lines.push(`  ${k} ${fmtShape(v.shape)} = ${fmtTensor(v.shape, v.data)}`);
+    else lines.push(`  ${k} = ${typeof v === 'string' ? v : fmtNum(v)}`);
+  }
+  return lines.join('\n');
 }

@@ -37,13 +37,15 @@ export function randn(r: Rng, shape: number[], scale = 1): Pair {
   return pair(shape, Array.from({ length: size(shape) }, () => gaussian(r) * scale));
 }
 
-/** 0/1 mask of `shape` whose last axis always keeps at least one 1 (every query row attends somewhere). */
-export function randMask(r: Rng, shape: number[]): Pair {
+/** 0/1 mask of `shape` whose last axis always keeps at least one 1 (every query row attends somewhere);
+ * `mixed` also guarantees a 0 in every row that has room for one. */
+export function randMask(r: Rng, shape: number[], mixed = false): Pair {
   const n = shape[shape.length - 1]!;
   const values: number[] = [];
   for (let row = 0; row < size(shape) / n; row++) {
     const keep = Array.from({ length: n }, () => (r() < 0.6 ? 1 : 0));
     if (!keep.includes(1)) keep[Math.floor(r() * n)] = 1;
+    if (mixed && n > 1 && !keep.includes(0)) keep[(keep.indexOf(1) + 1 + Math.floor(r() * (n - 1))) % n] = 0;
     values.push(...keep);
   }
   return pair(shape, values);

@@ -1,11 +1,10 @@
 // The parent's handle on one sandboxed child: starts it with time and memory limits, sends requests, and turns
 // every way the child can die (hang, exit, out of memory, signal) into a SandboxGone value with a plain message.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { execaNode } from 'execa';
-import * as esbuild from 'esbuild';
-import { CACHE_DIR, PROJECT_ROOT } from './paths.ts';
+import { ownScript } from './own-script.ts';
+import { PROJECT_ROOT } from './paths.ts';
 import type { ChildHello, ErrorInfo, Request, Response } from './protocol.ts';
 
 export interface SandboxLimits {
@@ -34,27 +33,6 @@ export type StartResult =
   | { ok: true; sandbox: Sandbox; exports: Record<string, string> }
   | { ok: false; kind: 'load-error'; error: ErrorInfo }
   | { ok: false; kind: 'gone'; gone: SandboxGone };
-
-let childBuild: Promise<string> | undefined;
-
-/** The child entry, bundled once per process (our code only; tfjs stays external and shared with the learner). */
-function childScript(): Promise<string> {
-  childBuild ??= (async () => {
-    const outfile = join(CACHE_DIR, `sandbox-child-${process.pid}.mjs`);
-    await esbuild.build({
-      entryPoints: [join(PROJECT_ROOT, 'harness/sandbox/child.ts')],
-      outfile,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'silent',
-    });
-    return outfile;
-  })();
-  return childBuild;
-}
 
 function rssMb(pid: number): number {
   try {
@@ -89,7 +67,7 @@ export class Sandbox {
 
   /** Starts a child on `bundle` (built from `learnerFile`) and waits until the module has loaded. */
   static async start(bundle: string, learnerFile: string, limits: SandboxLimits = DEFAULT_LIMITS): Promise<StartResult> {
-    const script = await childScript();
+    const script = await ownScript('harness/sandbox/child.ts');
     const child = execaNode(script, [bundle, learnerFile], {
       cwd: PROJECT_ROOT,
       ipc: true,
@@ -161,7 +139,8 @@ export class Sandbox {
     this.child.kill('SIGKILL');
   }
 
-  private kill(g: SandboxGone): void {
+  /** Stops the child now; every pending and later request rejects with `g`. */
+  kill(g: SandboxGone): void {
     if (this.gone) return;
     this.fail(g);
     this.child.kill('SIGKILL');

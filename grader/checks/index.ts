@@ -1,0 +1,8 @@
+// Every kata's check suite, by kata id. Adding a kata adds its suite here.
+import type { KataId } from '../report.ts';
+import type { KataSuite } from './suite.ts';
+import { attentionSuite } from './attention.ts';
+
+export const SUITES: Partial<Record<KataId, KataSuite>> = {
+  attention: attentionSuite,
+};

@@ -1,0 +1,140 @@
+// The pieces every kata's check suite is built from: the check context, calling the learner's function in the
+// sandbox, fast-check properties with replayable shrunk counterexamples, and diagnosis against the catalogue.
+import fc from 'fast-check';
+import type { KataId, CheckStatus } from '../report.ts';
+import type { NDArray } from '../oracle/ndarray.ts';
+import type { Mistake } from '../mistakes/mistake.ts';
+import type { Request, Response, Wire } from '../../harness/sandbox/protocol.ts';
+import { type Sandbox, SandboxGone } from '../../harness/sandbox/sandbox.ts';
+import { type AxisNames, type Tolerance, type Verdict, compareOutput } from './compare.ts';
+
+export interface CheckOutcome {
+  status: CheckStatus;
+  message: string;
+  mistake: string | null;
+}
+
+export interface CheckContext {
+  sandbox: Sandbox;
+  file: string;
+  source: string;
+  /** typeof of every export, as the module loaded. */
+  exports: Record<string, string>;
+  /** Seed for every random choice, so a verdict can be replayed. */
+  seed: number;
+  /** Wall-clock limit for one call into learner code. */
+  callTimeoutMs: number;
+  /** Mistake ids whose oracle variant reproduces the learner's outputs on the suite's probes (memoized). */
+  diagnose(): Promise<string[]>;
+}
+
+export interface Check {
+  name: string;
+  /** Names of earlier checks that must pass for this one to mean anything; otherwise it is skipped. */
+  needs?: string[];
+  run(ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+/** A fixed input that separates the catalogue's variants: the oracle evaluates it under any mistake's knobs. */
+export interface Probe {
+  fn: string;
+  args: Wire[];
+  /** The oracle's output under `knobs` ({} = right), or null where that mistake cannot run on this input. */
+  oracle(knobs: unknown): NDArray | null;
+  tol: Tolerance;
+}
+
+export interface KataSuite {
+  kata: KataId;
+  checks: Check[];
+  probes(seed: number): Probe[];
+  mistakes: Mistake[];
+}
+
+export const pass = (message = ''): CheckOutcome => ({ status: 'pass', message, mistake: null });
+export const fail = (message: string, mistake: string | null = null): CheckOutcome => ({ status: 'fail', message, mistake });
+export const skipped = (message: string): CheckOutcome => ({ status: 'skipped', message, mistake: null });
+
+export type CallResult = { ok: true; value: Wire; res: Extract<Response, { ok: true }> } | { ok: false; verdict: Verdict & { ok: false } };
+
+/** Calls an export in the sandbox. A thrown error is a failed verdict ('crash'); a dead sandbox propagates as SandboxGone. */
+export async function callFn(ctx: CheckContext, req: Omit<Request, 'id'>): Promise<CallResult> {
+  const res = await ctx.sandbox.request(req, ctx.callTimeoutMs);
+  if (res.ok) return { ok: true, value: res.value, res };
+  const e = res.error;
+  return { ok: false, verdict: { ok: false, mistake: 'crash', message: `${req.fn} threw ${e.name}: ${e.message}${e.where ? ` (at ${e.where})` : ''}` } };
+}
+
+/** Calls fn(args) and compares with the oracle's output. */
+export async function callAndCompare(ctx: CheckContext, fn: string, args: Wire[], want: NDArray, tol: Tolerance, axes?: AxisNames): Promise<Verdict> {
+  const r = await callFn(ctx, { op: 'call', fn, args });
+  return r.ok ? compareOutput(r.value, want, tol, axes) : r.verdict;
+}
+
+export interface PropertySpec<C> {
+  arb: fc.Arbitrary<C>;
+  numRuns: number;
+  predicate(c: C): Promise<Verdict>;
+  /** The inputs of a case, for the report. */
+  describe(c: C): string;
+}
+
+/** Runs a fast-check property through the sandbox; a failure reports the shrunk counterexample and how to replay it. */
+export async function property<C>(ctx: CheckContext, spec: PropertySpec<C>): Promise<CheckOutcome> {
+  let gone: SandboxGone | null = null;
+  const prop = fc.asyncProperty(spec.arb, async (c) => {
+    if (gone) return false;
+    try {
+      return (await spec.predicate(c)).ok;
+    } catch (e) {
+      if (SandboxGone.is(e)) {
+        gone = e;
+        return false;
+      }
+      throw e;
+    }
+  });
+  const details = await fc.check(prop, { seed: ctx.seed, numRuns: spec.numRuns, interruptAfterTimeLimit: 20_000, markInterruptAsFailure: false });
+  if (gone) throw gone;
+  if (!details.failed) return pass(`${details.numRuns} random cases`);
+  const c = details.counterexample?.[0] as C | undefined;
+  if (c === undefined) return { status: 'error', message: `the property could not run: ${String(details.errorInstance)}`, mistake: null };
+  const verdict = await spec.predicate(c).catch((e: unknown) => {
+    if (SandboxGone.is(e)) throw e;
+    return { ok: false as const, mistake: null, message: String(e) };
+  });
+  const why = verdict.ok ? 'failed on an earlier run of this case' : verdict.message;
+  const mistake = verdict.ok ? null : (verdict.mistake ?? (await ctx.diagnose())[0] ?? null);
+  const message = [
+    why,
+    `counterexample (shrunk ${details.numShrinks} times):`,
+    spec.describe(c),
+    `replay: fast-check seed ${details.seed}, path "${details.counterexamplePath}"`,
+  ].join('\n');
+  return fail(message, mistake);
+}
+
+/** Names the catalogued mistakes whose oracle variant matches the learner on every probe where both can run. */
+export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mistakes: Mistake[]): Promise<string[]> {
+  const outputs: (Wire | null)[] = [];
+  for (const p of probes) {
+    const r = await callFn(ctx, { op: 'call', fn: p.fn, args: p.args });
+    outputs.push(r.ok ? r.value : null);
+  }
+  const matches = (knobs: unknown): boolean => {
+    let compared = 0;
+    for (let i = 0; i < probes.length; i++) {
+      const want = probes[i]!.oracle(knobs);
+      const got = outputs[i];
+      if (want === null || got === null) {
+        if ((want === null) !== (got === null)) return false;
+        continue;
+      }
+      if (!compareOutput(got, want, probes[i]!.tol).ok) return false;
+      compared++;
+    }
+    return compared > 0;
+  };
+  if (matches({})) return []; // the probes cannot tell this solution from the right one
+  return mistakes.filter((m) => m.variants?.some((v) => matches(v))).map((m) => m.id);
+}

@@ -1,0 +1,135 @@
+// The grading engine: bundles a learner's file, loads it in a sandboxed child, runs the kata's checks, names mistakes.
+// The verdict is assembled here, in the parent, from raw values; nothing the learner's code writes can set it.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundleSolution } from '../harness/sandbox/bundle.ts';
+import { DEFAULT_LIMITS, Sandbox, SandboxGone } from '../harness/sandbox/sandbox.ts';
+import { KATAS, kataById } from './katas.ts';
+import { getMistake } from './mistakes/index.ts';
+import type { CheckResult, GradeReport, KataId, KataReport } from './report.ts';
+import { SUITES } from './checks/index.ts';
+import { type CheckContext, type CheckOutcome, diagnoseWithProbes } from './checks/suite.ts';
+import { typeCheckWarnings } from './checks/type-check.ts';
+
+export interface GradeOptions {
+  /** Wall-clock budget for the whole kata, load included. */
+  timeoutMs?: number;
+  /** Budget for one call into learner code. */
+  callTimeoutMs?: number;
+  /** Memory cap for the child, in MB. */
+  memoryMb?: number;
+  /** Seed for every random case; the same seed gives the same verdict. */
+  seed?: number;
+  /** Also type-check the file (warnings only). */
+  typeCheck?: boolean;
+}
+
+const DEFAULT_SEED = 20260529;
+
+function goneOutcome(g: SandboxGone): CheckOutcome {
+  return { status: 'error', message: g.message, mistake: g.reason === 'timeout' ? 'timeout' : 'crash' };
+}
+
+/** Adds the catalogue's diagnosis sentence in front of a failing check's own message. */
+function withDiagnosis(o: CheckOutcome): CheckOutcome {
+  if (o.status === 'pass' || o.status === 'skipped' || !o.mistake) return o;
+  const m = getMistake(o.mistake);
+  if (!m) return o;
+  const hint = m.hintTier > 0 ? ` (see hint ${m.hintTier})` : '';
+  return { ...o, message: `${m.id}: ${m.explanation}${hint}\n${o.message}`.trim() };
+}
+
+function report(kata: KataId, file: string, checks: CheckResult[], warnings: string[], t0: number): KataReport {
+  const named = checks.map((c) => c.mistake).filter((m): m is string => m !== null);
+  const specific = named.filter((m) => m.includes('/'));
+  const mistakes = [...new Set([...specific, ...named])];
+  return { kata, file, passed: checks.length > 0 && checks.every((c) => c.status === 'pass'), mistakes, checks, warnings, durationMs: Date.now() - t0 };
+}
+
+export async function gradeKata(kata: KataId, file: string, opts: GradeOptions = {}): Promise<KataReport> {
+  const t0 = Date.now();
+  const abs = resolve(file);
+  const suite = SUITES[kata];
+  if (!suite) throw new Error(`no check suite for kata ${kata}`);
+  const one = (name: string, o: CheckOutcome) => report(kata, abs, [{ name, ...withDiagnosis(o) }], [], t0);
+  if (!existsSync(abs)) return one('file exists', { status: 'fail', message: `no file at ${abs}; write your solution there`, mistake: 'load-error' });
+
+  const source = readFileSync(abs, 'utf8');
+  const types = opts.typeCheck === false ? Promise.resolve([]) : typeCheckWarnings(abs);
+  const built = await bundleSolution(abs, kata);
+  if (!built.ok) return report(kata, abs, [{ name: 'loads', ...withDiagnosis({ status: 'fail', message: `${built.where ?? abs}: ${built.message}`, mistake: 'load-error' }) }], await types, t0);
+
+  const limits = { ...DEFAULT_LIMITS, ...(opts.memoryMb ? { memoryMb: opts.memoryMb } : {}) };
+  const started = await Sandbox.start(built.path, abs, limits);
+  rmSync(built.path, { force: true });
+  if (!started.ok) {
+    const o: CheckOutcome =
+      started.kind === 'load-error'
+        ? { status: 'fail', message: `your file threw while loading: ${started.error.name}: ${started.error.message}${started.error.where ? ` (at ${started.error.where})` : ''}`, mistake: 'load-error' }
+        : goneOutcome(started.gone);
+    return report(kata, abs, [{ name: 'loads', ...withDiagnosis(o) }], await types, t0);
+  }
+
+  const { sandbox } = started;
+  const deadline = setTimeout(
+    () => sandbox.kill(new SandboxGone('timeout', `grading this kata took longer than ${(opts.timeoutMs ?? 30_000) / 1000} s in total`)),
+    opts.timeoutMs ?? 30_000,
+  );
+  let diagnosis: Promise<string[]> | undefined;
+  const ctx: CheckContext = {
+    sandbox,
+    file: abs,
+    source,
+    exports: started.exports,
+    seed: opts.seed ?? DEFAULT_SEED,
+    callTimeoutMs: opts.callTimeoutMs ?? 10_000,
+    diagnose: () => (diagnosis ??= diagnoseWithProbes(ctx, suite.probes(ctx.seed), suite.mistakes)),
+  };
+  const results: CheckResult[] = [{ name: 'loads', status: 'pass', message: '', mistake: null }];
+  let stopped: SandboxGone | null = null;
+  try {
+    for (const [index, check] of suite.checks.entries()) {
+      let outcome: CheckOutcome;
+      // Every check after the first (the exports check) needs it; some need more.
+      const needs = [...(index > 0 ? [suite.checks[0]!.name] : []), ...(check.needs ?? [])];
+      const unmet = needs.filter((n) => results.find((r) => r.name === n)?.status !== 'pass');
+      if (stopped) outcome = { status: 'skipped', message: 'not run: the grading process had to be stopped', mistake: null };
+      else if (unmet.length) outcome = { status: 'skipped', message: `not run until "${unmet[0]}" passes`, mistake: null };
+      else {
+        try {
+          outcome = await check.run(ctx);
+        } catch (e) {
+          if (!SandboxGone.is(e)) throw e;
+          stopped = e;
+          outcome = goneOutcome(e);
+        }
+      }
+      results.push({ name: check.name, ...withDiagnosis(outcome) });
+    }
+  } finally {
+    clearTimeout(deadline);
+    sandbox.dispose();
+  }
+  // Type errors are only warnings: wait briefly for them rather than hold up the verdict.
+  const warnings = await Promise.race([types, new Promise<string[]>((r) => setTimeout(() => r([]), 1500))]);
+  const printed = sandbox.printed();
+  if (printed) warnings.push(`your code printed (ignored by the grader):\n${printed.split('\n').slice(0, 6).join('\n')}`);
+  return report(kata, abs, results, warnings, t0);
+}
+
+/** Grades the given katas (default: every kata whose file exists in dir), two at a time. */
+export async function gradeDir(dir: string, katas?: KataId[], opts: GradeOptions = {}): Promise<GradeReport> {
+  const root = resolve(dir);
+  const chosen = katas ?? KATAS.filter((k) => existsSync(join(root, k.file))).map((k) => k.id);
+  const out: KataReport[] = new Array(chosen.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < chosen.length) {
+      const i = next++;
+      const id = chosen[i]!;
+      out[i] = await gradeKata(id, join(root, kataById(id)!.file), opts);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return { passed: out.length > 0 && out.every((k) => k.passed), katas: out };
+}
