@@ -1,6 +1,7 @@
 // Performance kernels for the wasm backend; registerWasmKernels() installs them all (call after setBackend('wasm')).
 import * as tf from '@tensorflow/tfjs';
 import { simdBatchMatMul } from './simd-matmul.ts';
+import { sharedCast, sharedIdentity } from './shared-identity.ts';
 import { simdTranspose } from './simd-transpose.ts';
 import { rerouteTransposes } from './transpose-reroute-matmul.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
@@ -35,7 +36,7 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
 
 /**
  * Registers every wasm kernel of ours: UnsortedSegmentSum (missing on wasm; gather's gradient), a BatchMatMul that
- * never takes wasm's slow transposed or batched paths, and a fast Transpose. Idempotent (the first call's options
+ * never takes wasm's slow transposed or batched paths, a fast Transpose, and copy-free Identity/Cast. Idempotent (the first call's options
  * win). Gradients are untouched, so harness/tfjs/broadcast-matmul-grad.ts keeps working.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
@@ -45,5 +46,8 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
     const rerouted = rerouteTransposes(required(tf.BatchMatMul, previous));
     return simd ? simdBatchMatMul(rerouted) : rerouted;
   });
-  if (simd) override(tf.Transpose, (previous) => simdTranspose(required(tf.Transpose, previous)));
+  if (!simd) return;
+  override(tf.Transpose, (previous) => simdTranspose(required(tf.Transpose, previous)));
+  override(tf.Identity, (previous) => sharedIdentity(required(tf.Identity, previous)));
+  override(tf.Cast, (previous) => sharedCast(required(tf.Cast, previous)));
 }

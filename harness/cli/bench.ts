@@ -1,0 +1,120 @@
+// npm run bench: times the trainer's training step (median after a warm-up), optionally beside PyTorch and per kernel.
+import { resolve } from 'node:path';
+import { gpt } from '../../grader/reference/gpt.ts';
+import { loadTinyShakespeare } from '../../datasets/tiny-shakespeare.ts';
+import type { GPT } from '../../katas/contracts.ts';
+import { registerWasmKernels } from '../kernels/index.ts';
+import { median, timeSteps, type StepTiming } from '../kernels/step-timer.ts';
+import { DEFAULT_ANCHOR, findTorchPython, runTorchAnchor } from '../kernels/torch-anchor.ts';
+import { BACKEND_CHOICES, describeBackend, useBackend, type BackendChoice } from '../train/backend.ts';
+import { parseOptions, usageLine, type OptionSpec } from '../train/cli-options.ts';
+import { loadLearnerGpt } from '../train/learner-gpt.ts';
+import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
+import { runCli } from '../train/run-cli.ts';
+import { TrainError } from '../train/train-error.ts';
+
+const OPTIONS: OptionSpec[] = [
+  { name: 'preset', kind: 'choice', choices: PRESET_NAMES },
+  { name: 'steps', kind: 'int', min: 1, value: 'N' },
+  { name: 'warmup', kind: 'int', min: 0, value: 'N' },
+  { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES },
+  { name: 'data', kind: 'string', value: 'PATH' },
+  { name: 'json', kind: 'flag' },
+  { name: 'profile', kind: 'flag' },
+  { name: 'mine', kind: 'flag' },
+  { name: 'dir', kind: 'string', value: 'DIR' },
+  { name: 'baseline', kind: 'flag' },
+  { name: 'vs-torch', kind: 'flag' },
+  { name: 'rounds', kind: 'int', min: 1, value: 'N' },
+  { name: 'anchor', kind: 'string', value: 'PATH' },
+  { name: 'help', kind: 'flag' },
+];
+
+const HELP = `${usageLine('npm run bench --', OPTIONS)}
+  --preset P     tiny | baby (default) | lecture: the trainer's presets
+  --steps N      timed training steps per round (default 20); the median is reported
+  --warmup N     untimed steps first (default 3)
+  --backend B    as for npm run train (default auto)
+  --data PATH    training text (default: Tiny Shakespeare, as npm run train finds it)
+  --json         last stdout line: {"backend","preset","ms_per_step","tokens_per_s","steps", ...}
+  --profile      per-kernel breakdown of one extra step (tf.profile)
+  --mine         time your DIR/gpt.ts (graded first, like train:mine) instead of the reference GPT
+  --baseline     wasm with only the must-have kernels (gather gradient, transpose reroute): the "before"
+  --vs-torch     alternate rounds with the PyTorch anchor (1 thread) and report the ratio of medians
+  --rounds N     rounds for --vs-torch (default 3)
+  --anchor PATH  the PyTorch anchor script (default ${DEFAULT_ANCHOR})`;
+
+const fmt = (ms: number) => ms.toFixed(1);
+
+runCli(async () => {
+  const o = parseOptions(process.argv.slice(2), OPTIONS, 'npm run bench');
+  if (o.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const preset = (o.preset as PresetName | undefined) ?? 'baby';
+  const config = PRESETS[preset];
+  const steps = (o.steps as number | undefined) ?? 20; // enough for a stable median at ~0.1-0.3 s a step
+  const warmup = (o.warmup as number | undefined) ?? 3;
+  const rounds = o['vs-torch'] ? ((o.rounds as number | undefined) ?? 3) : 1;
+  const json = o.json === true;
+  const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  if (o.rounds !== undefined && !o['vs-torch']) throw new TrainError('--rounds is for --vs-torch', 2);
+
+  let model: GPT = gpt;
+  if (o.mine) model = (await loadLearnerGpt((o.dir as string | undefined) ?? 'solutions', say)).gpt;
+  else if (o.dir !== undefined) throw new TrainError('--dir is for --mine (it names the folder with your gpt.ts)', 2);
+
+  const choice = (o.backend as BackendChoice | undefined) ?? 'auto';
+  if (o.baseline) {
+    if (choice !== 'wasm') throw new TrainError('--baseline compares wasm kernels; add --backend wasm', 2);
+    await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmKernels({ simd: false }); // first registration wins, so the backend's own call below keeps these
+  }
+  const backend = await useBackend(choice);
+  say(describeBackend(backend) + (o.baseline ? ' [baseline kernels]' : ''));
+  const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data as string } : {}), log: say });
+
+  let torch: { python: string; anchor: string } | undefined;
+  if (o['vs-torch']) {
+    const found = findTorchPython();
+    if ('error' in found) throw new TrainError(`--vs-torch: ${found.error}`);
+    torch = { python: found.python, anchor: resolve((o.anchor as string | undefined) ?? DEFAULT_ANCHOR) };
+  }
+
+  const ours: StepTiming[] = [];
+  const theirs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    if (torch) {
+      const ms = runTorchAnchor({
+        ...torch, data: text.path, iters: Math.max(steps, 10) + 5, threads: 1, // the anchor drops its first 5 steps
+        model: { nEmbd: config.nEmbd, nHead: config.nHead, nLayer: config.nLayer, blockSize: config.blockSize, batchSize: config.batchSize },
+      });
+      theirs.push(ms);
+    }
+    const t = await timeSteps({ gpt: model, config, text: text.text, steps, warmup, profile: o.profile === true && r === rounds - 1 });
+    ours.push(t);
+    const vs = torch ? `   PyTorch ${fmt(theirs[r]!)} ms   ratio ${(t.msPerStep / theirs[r]!).toFixed(2)}×` : '';
+    say(`${rounds > 1 ? `round ${r + 1}/${rounds}: ` : ''}${preset}: ${fmt(t.msPerStep)} ms/step (median of ${steps}), ${Math.round(t.tokensPerS)} tokens/s${vs}`);
+  }
+
+  const msPerStep = median(ours.map((t) => t.msPerStep));
+  const tokensPerS = (config.batchSize * config.blockSize * 1000) / msPerStep;
+  const profile = ours[ours.length - 1]!.profile;
+  if (profile) {
+    const total = profile.reduce((s, k) => s + k.ms, 0);
+    say(`\nper-kernel time of one step (tf.profile; ${fmt(total)} ms in kernels):`);
+    for (const k of profile.slice(0, 25)) {
+      say(`  ${k.name.padEnd(22)} ${fmt(k.ms).padStart(8)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}% ${String(k.calls).padStart(5)} calls`);
+    }
+  }
+  const result: Record<string, unknown> = { backend: backend.name, preset, ms_per_step: Number(fmt(msPerStep)), tokens_per_s: Math.round(tokensPerS), steps };
+  if (torch) {
+    const torchMs = median(theirs);
+    result.torch_ms_per_step = Number(fmt(torchMs));
+    result.ratio_vs_torch = Number((msPerStep / torchMs).toFixed(2));
+    result.rounds = rounds;
+    say(`median over ${rounds} rounds: tfjs ${fmt(msPerStep)} ms/step, PyTorch ${fmt(torchMs)} ms/step: ${(msPerStep / torchMs).toFixed(2)}× PyTorch`);
+  }
+  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+});

@@ -1,0 +1,100 @@
+// Times the trainer's own training step (harness/train/train-step.ts) on real batches: the numbers `npm run bench` reports.
+import * as tf from '@tensorflow/tfjs';
+import type { GPT, GPTConfig } from '../../katas/contracts.ts';
+import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
+import { batchIds, batchTensors, splitTokens } from '../../datasets/splits.ts';
+import { AdamW } from '../train/adamw.ts';
+import { initGPTParams } from '../train/init-params.ts';
+import { disposeParams, flattenParams } from '../train/param-tree.ts';
+import type { TrainConfig } from '../train/presets.ts';
+import { gptForward, trainStep } from '../train/train-step.ts';
+
+export interface StepTiming {
+  /** Median wall time of the timed steps. */
+  msPerStep: number;
+  tokensPerS: number;
+  /** Every timed step, in order (ms). */
+  samples: number[];
+  /** Per-kernel totals of one extra profiled step, slowest first (only when asked for). */
+  profile?: KernelShare[];
+}
+
+export interface KernelShare {
+  name: string;
+  ms: number;
+  calls: number;
+}
+
+export interface TimeStepsOptions {
+  gpt: GPT;
+  config: TrainConfig;
+  text: string;
+  steps: number;
+  /** Untimed steps first: kernel setup, wasm heap growth and V8's JIT all settle in the first few. */
+  warmup: number;
+  profile?: boolean;
+  seed?: number;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Builds the model and optimizer exactly as the trainer does, runs warmup + steps training steps, and times them. */
+export async function timeSteps(o: TimeStepsOptions): Promise<StepTiming> {
+  const c = o.config;
+  const seed = o.seed ?? 1337;
+  const tok = CharTokenizer.fromText(o.text);
+  const { train } = splitTokens(tok.encode(o.text));
+  const cfg: GPTConfig = {
+    vocabSize: tok.vocabSize,
+    blockSize: c.blockSize,
+    nEmbd: c.nEmbd,
+    nHead: c.nHead,
+    nLayer: c.nLayer,
+    activation: c.activation,
+  };
+  const params = initGPTParams(cfg, seed);
+  const optimizer = new AdamW(flattenParams(params), { beta1: c.beta1, beta2: c.beta2, weightDecay: c.weightDecay });
+  const forward = gptForward(o.gpt, cfg);
+  const hp = { lr: c.lr, gradClip: c.gradClip, dropout: (t: tf.Tensor) => t }; // dropout 0 in the timed presets' spirit
+  let index = 0;
+  const step = () => {
+    const batch = batchTensors(batchIds(train, c.batchSize, c.blockSize, seed, index++), c.batchSize, c.blockSize);
+    try {
+      trainStep(forward, params, optimizer, batch, hp);
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+    }
+  };
+  try {
+    for (let i = 0; i < o.warmup; i++) step();
+    const samples: number[] = [];
+    for (let i = 0; i < o.steps; i++) {
+      const t0 = performance.now();
+      step();
+      samples.push(performance.now() - t0);
+    }
+    const msPerStep = median(samples);
+    const timing: StepTiming = { msPerStep, tokensPerS: (c.batchSize * c.blockSize * 1000) / msPerStep, samples };
+    if (o.profile) {
+      const info = await tf.profile(() => {
+        step();
+      });
+      const byName = new Map<string, KernelShare>();
+      for (const k of info.kernels) {
+        const share = byName.get(k.name) ?? { name: k.name, ms: 0, calls: 0 };
+        share.ms += Number(k.kernelTimeMs) || 0;
+        share.calls += 1;
+        byName.set(k.name, share);
+      }
+      timing.profile = [...byName.values()].sort((a, b) => b.ms - a.ms);
+    }
+    return timing;
+  } finally {
+    optimizer.dispose();
+    disposeParams(params);
+  }
+}

@@ -1,0 +1,40 @@
+// Runs the PyTorch anchor (../shared/anchors/torch_gpt.py) so the bench can measure tfjs and PyTorch side by side.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export const DEFAULT_ANCHOR = '../shared/anchors/torch_gpt.py';
+
+/** The first Python that can import torch (pyenv shims often lack Debian's python3-torch), or an explanation. */
+export function findTorchPython(): { python: string } | { error: string } {
+  for (const python of [process.env.GPT_KATA_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean) as string[]) {
+    const r = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    if (r.status === 0) return { python };
+  }
+  return { error: 'no python3 with torch found; apt-get install -y python3-torch libopenblas0-pthread (or set GPT_KATA_PYTHON)' };
+}
+
+/**
+ * One anchor run: `python3 torch_gpt.py DATA --iters N --threads 1` with the preset's shape; returns its median ms/step.
+ * PyTorch's fastest setting on this 2-core machine is 1 thread.
+ */
+export function runTorchAnchor(o: {
+  python: string;
+  anchor: string;
+  data: string;
+  iters: number;
+  threads: number;
+  model: { nEmbd: number; nHead: number; nLayer: number; blockSize: number; batchSize: number };
+}): number {
+  if (!existsSync(o.anchor)) throw new Error(`PyTorch anchor not found at ${o.anchor}; pass --anchor PATH`);
+  const m = o.model;
+  const out = execFileSync(
+    o.python,
+    [o.anchor, o.data, '--iters', String(o.iters), '--threads', String(o.threads), '--n_embd', String(m.nEmbd),
+      '--n_head', String(m.nHead), '--n_layer', String(m.nLayer), '--block', String(m.blockSize), '--batch', String(m.batchSize),
+      '--eval_iters', '1'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const match = /ms_per_step=([\d.]+)/.exec(out);
+  if (!match) throw new Error(`the PyTorch anchor printed no ms_per_step: ${out.trim().slice(-300)}`);
+  return Number(match[1]);
+}
