@@ -84,6 +84,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
     seed: opts.seed ?? DEFAULT_SEED,
     callTimeoutMs: opts.callTimeoutMs ?? 10_000,
     diagnose: () => (diagnosis ??= diagnoseWithProbes(ctx, suite.probes(ctx.seed), suite.mistakes)),
+    mistakeForError: (message) => suite.mistakes.find((m) => m.errorPattern?.test(message))?.id ?? null,
   };
   const results: CheckResult[] = [{ name: 'loads', status: 'pass', message: '', mistake: null }];
   let stopped: SandboxGone | null = null;

@@ -10,7 +10,7 @@ import { exportsCheck } from './common-checks.ts';
 import { fmtInputs } from './format.ts';
 import { type Pair, pair, randMask, randn, rng } from './random.ts';
 import { codeLines } from './static-rules.ts';
-import { type Check, type KataSuite, type Probe, callAndCompare, callFn, fail, pass, property } from './suite.ts';
+import { type Check, type KataSuite, type Probe, callAndCompare, callFn, fail, nameMistake, pass, property } from './suite.ts';
 
 const FN = 'scaledDotProductAttention';
 const MAX_LINES = 30;
@@ -79,7 +79,7 @@ const shape: Check = {
   async run(ctx) {
     const i = makeInputs({ lead: [2], tq: 3, tk: 5, dk: 4, dv: 6, qScale: 1, vScale: 1, mask: 'none', seed: ctx.seed });
     const r = await callFn(ctx, { op: 'call', fn: FN, args: args(i) });
-    if (!r.ok) return fail(`${r.verdict.message}\n${describe(i)}`, r.verdict.mistake);
+    if (!r.ok) return fail(`${r.verdict.message}\n${describe(i)}`, await nameMistake(ctx, r.verdict));
     const v = checkShape(r.value, [2, 3, 6], 'float32', ['B', 'Tq', 'dv']);
     return v.ok ? pass('q [2,3,4], k [2,5,4], v [2,5,6] -> [2,3,6]') : fail(`q [2,3,4], k [2,5,4], v [2,5,6]: ${v.message}`, 'shape');
   },
@@ -220,10 +220,11 @@ const largeScores: Check = {
   async run(ctx) {
     const i = makeInputs({ lead: [2], tq: 3, tk: 4, dk: 8, dv: 3, qScale: 40, vScale: 1, mask: 'square', seed: ctx.seed });
     const r = await callFn(ctx, { op: 'call', fn: FN, args: args(i) });
-    if (!r.ok) return fail(r.verdict.message, r.verdict.mistake);
+    if (!r.ok) return fail(r.verdict.message, await nameMistake(ctx, r.verdict));
     const v = compareOutput(r.value, expected(i), { atol: 1e-2, rtol: 1e-2 });
     if (v.ok) return pass('scores up to ~1e4');
-    return fail(`with scores up to ~1e4 (q, k ~ N(0, 40²)): ${v.message}. Subtract the row max before exp, or use tf.softmax.\n${describe(i)}`, v.mistake ?? 'not-finite');
+    const advice = v.mistake === 'not-finite' ? ' Subtract the row max before exp, or use tf.softmax.' : '';
+    return fail(`with scores up to ~1e4 (q, k ~ N(0, 40²)): ${v.message}.${advice}\n${describe(i)}`, await nameMistake(ctx, v));
   },
 };
 

@@ -72,7 +72,7 @@ export function closeness(got: ArrayLike<number>, want: NDArray, tol: Tolerance)
       ok = g <= (tol.negInfBelow ?? -Infinity);
       err = ok ? 0 : Infinity;
     } else if (!Number.isFinite(g)) {
-      ok = g === w;
+      ok = g === w || (Number.isNaN(g) && Number.isNaN(w));
       err = ok ? 0 : Infinity;
       if (!ok && Number.isFinite(w)) nonFinite++;
     } else {

@@ -26,6 +26,8 @@ export interface CheckContext {
   callTimeoutMs: number;
   /** Mistake ids whose oracle variant reproduces the learner's outputs on the suite's probes (memoized). */
   diagnose(): Promise<string[]>;
+  /** The catalogued mistake whose known error message this is, if any. */
+  mistakeForError(message: string): string | null;
 }
 
 export interface Check {
@@ -104,7 +106,7 @@ export async function property<C>(ctx: CheckContext, spec: PropertySpec<C>): Pro
     return { ok: false as const, mistake: null, message: String(e) };
   });
   const why = verdict.ok ? 'failed on an earlier run of this case' : verdict.message;
-  const mistake = verdict.ok ? null : (verdict.mistake ?? (await ctx.diagnose())[0] ?? null);
+  const mistake = verdict.ok ? null : await nameMistake(ctx, verdict);
   const message = [
     why,
     `counterexample (shrunk ${details.numShrinks} times):`,
@@ -112,6 +114,12 @@ export async function property<C>(ctx: CheckContext, spec: PropertySpec<C>): Pro
     `replay: fast-check seed ${details.seed}, path "${details.counterexamplePath}"`,
   ].join('\n');
   return fail(message, mistake);
+}
+
+/** The most specific mistake for a failed verdict: a catalogued variant the probes recognise, else the verdict's own. */
+export async function nameMistake(ctx: CheckContext, verdict: Verdict & { ok: false }): Promise<string | null> {
+  const byError = verdict.mistake === 'crash' ? ctx.mistakeForError(verdict.message) : null;
+  return byError ?? (await ctx.diagnose())[0] ?? verdict.mistake;
 }
 
 /** Names the catalogued mistakes whose oracle variant matches the learner on every probe where both can run. */

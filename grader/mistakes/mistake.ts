@@ -10,4 +10,6 @@ export interface Mistake<Knobs = unknown> {
   hintTier: 0 | 1 | 2 | 3;
   /** Oracle knob settings that reproduce the mistake; the learner's output matching any of them names it. */
   variants?: Knobs[];
+  /** An error message that only this mistake produces (e.g. tfjs refusing a softmax over a non-last axis). */
+  errorPattern?: RegExp;
 }
