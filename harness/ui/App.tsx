@@ -11,7 +11,7 @@ import { KataScreen } from './KataScreen.tsx';
 import { useClock } from './use-clock.ts';
 import { useFileWatch, type WatchedFile } from './use-file-watch.ts';
 import { terminalSize, useTerminalSize } from './use-terminal-size.ts';
-import { endProps, homeProps, kataProps, type Texts } from './view-model.ts';
+import { endProps, homeProps, kataProps, maxScrollOf, type Texts } from './view-model.ts';
 import { createFreshKataFile, isBlank, kataFile } from './workspace.ts';
 
 export interface AppProps {
@@ -108,11 +108,17 @@ export function App({ setup, historyFile, initialRecords, texts, grade, explainM
     }
   }
 
+  const kata = state.screen === 'kata' ? kataProps(state, texts) : null;
+  const maxScroll = kata ? maxScrollOf(kata) : 0;
+  useEffect(() => {
+    if (maxScroll !== state.maxScroll) dispatch({ type: 'pane-size', maxScroll });
+  }, [maxScroll, state.maxScroll]);
+
   switch (state.screen) {
     case 'home':
       return <HomeScreen {...homeProps(state, texts)} />;
     case 'kata':
-      return <KataScreen {...kataProps(state, texts)} />;
+      return <KataScreen {...kata!} />;
     case 'end':
       return <EndScreen {...endProps(state)} />;
   }

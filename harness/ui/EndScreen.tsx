@@ -4,13 +4,14 @@ import { KeyBar, type KeyHelp } from './KeyBar.tsx';
 import { Lines } from './Lines.tsx';
 import type { Line, LineColor } from './line.ts';
 import { TitleBar } from './TitleBar.tsx';
+import type { KataStatus } from './progress.ts';
 import { padEnd, padStart } from './wrap-text.ts';
 
 export interface EndRow {
   number: number;
   kata: string;
   budget: string;
-  passed: boolean;
+  status: KataStatus;
   /** Time spent on the kata. */
   time: string;
   /** Session clock when it passed. */
@@ -31,6 +32,12 @@ export interface EndScreenProps {
   readonly keys: readonly KeyHelp[];
 }
 
+const MARK: Record<KataStatus, { mark: string; color: LineColor }> = {
+  passed: { mark: ' ✓ ', color: 'green' },
+  failed: { mark: ' ✗ ', color: 'red' },
+  'not-tried': { mark: ' · ', color: 'gray' },
+};
+
 export function EndScreen({ width, height, total, reason, rows, notes, keys }: EndScreenProps) {
   const kataWidth = Math.max(10, Math.min(14, width - 6 - 8 * 4 - 9 - 2));
   const head =
@@ -48,10 +55,10 @@ export function EndScreen({ width, height, total, reason, rows, notes, keys }: E
       </Text>
       {rows.map((r) => (
         <Text key={r.number} wrap="truncate-end">
-          <Text color={r.passed ? 'green' : 'red'}>{r.passed ? ' ✓ ' : ' ✗ '}</Text>
+          <Text color={MARK[r.status].color}>{MARK[r.status].mark}</Text>
           <Text>{padEnd(String(r.number), 3) + padEnd(r.kata, kataWidth) + padStart(r.budget, 8)}</Text>
-          <Text dimColor={!r.passed}>{padStart(r.time, 8)}</Text>
-          <Text bold={r.passed}>{padStart(r.split, 8)}</Text>
+          <Text dimColor={r.status !== 'passed'}>{padStart(r.time, 8)}</Text>
+          <Text bold={r.status === 'passed'}>{padStart(r.split, 8)}</Text>
           <Text>{padStart(r.best, 8)}</Text>
           <Text color={r.deltaColor}>{padStart(r.delta, 9)}</Text>
         </Text>

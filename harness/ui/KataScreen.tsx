@@ -23,6 +23,8 @@ export interface KataScreenProps {
   readonly keys: readonly KeyHelp[];
 }
 
+export const KATA_KEY_LINES = 2;
+
 /** How many body lines fit, given the fixed parts; the view model uses it to clamp scrolling. */
 export function bodyRoom(height: number, headerLines: number, bannerLines: number, keyLines: number): number {
   return Math.max(1, height - 1 - headerLines - 1 - bannerLines - 1 - keyLines);
@@ -30,7 +32,7 @@ export function bodyRoom(height: number, headerLines: number, bannerLines: numbe
 
 export function KataScreen(props: KataScreenProps) {
   const { width, height, title, clock, clockColor, header, verdict, banner, paneTitle, body, keys } = props;
-  const keyLines = 2;
+  const keyLines = KATA_KEY_LINES;
   const room = bodyRoom(height, header.length, banner.length, keyLines);
   const scroll = Math.max(0, Math.min(props.scroll, Math.max(0, body.length - room)));
   let shown = body.slice(scroll, scroll + room);

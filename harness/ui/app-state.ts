@@ -71,6 +71,8 @@ export type AppEvent =
   | { type: 'grade-skipped'; kata: KataId; note: string; at: number }
   | { type: 'grade-failed'; kata: KataId; message: string; at: number }
   | { type: 'history-failed'; message: string }
+  /** The pane's content grew or shrank: how far it can scroll now (the view knows; the reducer clamps). */
+  | { type: 'pane-size'; maxScroll: number }
   | { type: 'effects-ran'; upTo: number };
 
 export type EffectBody =
@@ -96,6 +98,7 @@ export interface State {
   current: KataId | null;
   pane: Pane;
   scroll: number;
+  maxScroll: number;
   hintShown: HintTier | null;
   hintsRevealed: Partial<Record<KataId, HintTier[]>>;
   grades: Partial<Record<KataId, GradeView>>;
@@ -184,6 +187,7 @@ export function initState(setup: Setup, records: HistoryRecord[], now: number, c
     current: null,
     pane: 'result',
     scroll: 0,
+    maxScroll: 0,
     hintShown: null,
     hintsRevealed: {},
     grades: {},
@@ -334,7 +338,7 @@ function moveBy(s: State, delta: number, at: number): State {
 }
 
 function scrollBy(s: State, delta: number): State {
-  return { ...s, scroll: Math.max(0, s.scroll + delta) };
+  return { ...s, scroll: Math.max(0, Math.min(s.maxScroll, s.scroll + delta)) };
 }
 
 // ---------------------------------------------------------------------------------------------- keys
@@ -466,6 +470,8 @@ export function reduce(s: State, e: AppEvent): State {
     }
     case 'history-failed':
       return { ...s, banner: { kind: 'error', text: e.message } };
+    case 'pane-size':
+      return { ...s, maxScroll: e.maxScroll, scroll: Math.min(s.scroll, e.maxScroll) };
     case 'effects-ran':
       return { ...s, outbox: s.outbox.filter((x) => x.id > e.upTo) };
   }

@@ -9,7 +9,7 @@ export function exitSummary(records: readonly HistoryRecord[], now: number, dir:
   const active = progress.active;
   if (active && now < sessionDeadline(active)) {
     const passed = active.katas.filter((k) => active.passes[k]).length;
-    return `Session still running: ${passed} of ${active.katas.length} passed, ${formatRemaining(sessionDeadline(active) - now)} left. Run npm run kata again to resume.`;
+    return `Session running: ${passed} of ${active.katas.length} passed, ${formatRemaining(sessionDeadline(active) - now)} left; npm run kata resumes it.`;
   }
   const last = progress.sessions.at(-1);
   if (!last) return `No session started. History: ${dir}`;

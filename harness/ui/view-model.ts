@@ -15,7 +15,7 @@ import type { EndScreenProps, EndRow } from './EndScreen.tsx';
 import { formatAgo, formatClock, formatDelta, formatRemaining } from './format-time.ts';
 import type { HomeScreenProps } from './HomeScreen.tsx';
 import type { KataDoc, Loaded } from './kata-docs.ts';
-import type { KataScreenProps } from './KataScreen.tsx';
+import { bodyRoom, KATA_KEY_LINES, type KataScreenProps } from './KataScreen.tsx';
 import type { KeyHelp } from './KeyBar.tsx';
 import { line, type Line, type LineColor } from './line.ts';
 import { barMet, barTimeMs, kataSpentMs, personalBests, sessionDeadline, sessionStatus } from './progress.ts';
@@ -100,7 +100,7 @@ export function homeProps(s: State, texts: Texts): HomeScreenProps {
   }
   notes.push(
     line(''),
-    ...wrapped(`Files: ${displayPath(s.setup.dir, texts.cwd)}/<kata>.ts, fresh for each session; earlier attempts move to archive/.`, width, { dim: true }),
+    ...wrapped(`Files: ${displayPath(s.setup.dir, texts.cwd)}/<kata>.ts, new each session; old ones go to archive/`, width, { dim: true }),
   );
   const keys: KeyHelp[] =
     s.prompt === 'resume'
@@ -137,22 +137,20 @@ const CHECK_MARK: Record<CheckResult['status'], { mark: string; color: LineColor
   skipped: { mark: '-', color: 'gray' },
 };
 
+/**
+ * One line per check when they fit; with many checks and a failure, the passing (and skipped) ones share a wrapped
+ * line or two so that the diagnosis and counterexample stay on an 80x24 screen.
+ */
 function checkLines(checks: readonly CheckResult[], width: number): Line[] {
   const cell = (c: CheckResult): string => `${CHECK_MARK[c.status].mark} ${c.name}`;
-  const columnWidth = Math.floor((width - 2) / 2);
-  const twoColumns = checks.length > 4 && width >= 70 && checks.every((c) => [...cell(c)].length < columnWidth);
-  if (!twoColumns) return checks.map((c) => line(cell(c), { color: CHECK_MARK[c.status].color }));
-  // Two columns read down: left half first. Colour follows the worse of the two cells.
-  const half = Math.ceil(checks.length / 2);
+  const bad = checks.filter((c) => c.status === 'fail' || c.status === 'error');
+  if (checks.length <= 6 || bad.length === 0) return checks.map((c) => line(cell(c), { color: CHECK_MARK[c.status].color }));
   const out: Line[] = [];
-  for (let i = 0; i < half; i++) {
-    const a = checks[i]!;
-    const b = checks[i + half];
-    const left = cell(a) + ' '.repeat(columnWidth - [...cell(a)].length + 2);
-    const bad = (c: CheckResult | undefined): boolean => c !== undefined && (c.status === 'fail' || c.status === 'error');
-    const color: LineColor = bad(a) || bad(b) ? 'red' : 'green';
-    out.push(line(b ? left + cell(b) : cell(a), { color }));
-  }
+  const passed = checks.filter((c) => c.status === 'pass');
+  const skipped = checks.filter((c) => c.status === 'skipped');
+  if (passed.length) out.push(...wrapped(`✓ ${passed.map((c) => c.name).join(' ✓ ')}`, width, { color: 'green' }));
+  for (const c of bad) out.push(line(cell(c), { color: 'red', bold: true }));
+  if (skipped.length) out.push(...wrapped(`- not run: ${skipped.map((c) => c.name).join(' · ')}`, width, { color: 'gray' }));
   return out;
 }
 
@@ -290,7 +288,7 @@ export function kataProps(s: State, texts: Texts): KataScreenProps {
   return {
     width,
     height: frameHeight(s.rows),
-    title: `Kata ${info.number}${position > 0 ? ` (${position}/${list.length})` : ''} · ${info.title}`,
+    title: `Kata ${position === info.number ? `${info.number}/${list.length}` : `${info.number} (${position}/${list.length})`} · ${info.title}`,
     clock: clock.text + spent,
     clockColor: clock.color,
     header,
@@ -308,7 +306,8 @@ export function kataProps(s: State, texts: Texts): KataScreenProps {
 export function endProps(s: State): EndScreenProps {
   const width = s.columns;
   const session = s.progress.sessions.find((x) => x.id === s.endedSession) ?? s.progress.sessions.at(-1);
-  const keys: KeyHelp[] = [['Enter', 'home'], ['1-5', 'review a kata (s shows the reference)'], ['q', 'quit']];
+  const count = listedKatas(s).length;
+  const keys: KeyHelp[] = [['Enter', 'home'], [count > 1 ? `1-${count}` : '1', 'review a kata (s shows the reference)'], ['q', 'quit']];
   if (!session) {
     return { width, height: frameHeight(s.rows), total: '0:00', reason: line('No session yet.'), rows: [], notes: [], keys };
   }
@@ -327,7 +326,7 @@ export function endProps(s: State): EndScreenProps {
       number: info.number,
       kata: id,
       budget: formatClock(info.budgetMinutes * 60_000),
-      passed: pass !== undefined,
+      status: pass ? 'passed' : session.lastAttempt[id] ? 'failed' : 'not-tried',
       time: spent > 0 ? formatClock(spent) : '—',
       split: pass ? formatClock(pass.splitMs) : '—',
       best: best === undefined ? '—' : formatClock(best),
@@ -340,7 +339,7 @@ export function endProps(s: State): EndScreenProps {
     'clock-out': line('The clock ran out. Reference solutions are unlocked: review a kata and press s.', { color: 'yellow' }),
     ended: line('You ended the session.', { color: 'yellow' }),
   } as const;
-  const passedCount = rows.filter((r) => r.passed).length;
+  const passedCount = rows.filter((r) => r.status === 'passed').length;
   const lastSplit = Math.max(0, ...Object.values(session.passes).map((p) => p.splitMs));
   const total = session.endReason === 'all-passed' ? lastSplit : end - session.startedAt;
   const notes: Line[] = [];
@@ -374,4 +373,9 @@ export function endProps(s: State): EndScreenProps {
     notes,
     keys,
   };
+}
+
+/** How far the kata screen's pane can scroll before its last line reaches the bottom. */
+export function maxScrollOf(p: KataScreenProps): number {
+  return Math.max(0, p.body.length - bodyRoom(p.height, p.header.length, p.banner.length, KATA_KEY_LINES));
 }
