@@ -30,7 +30,7 @@ export function simdBatchMatMul(fallback: WasmKernelFunc): WasmKernelFunc {
     const out = backend.makeOutput([...outer, M, N], 'float32');
     if (batch * M * N === 0) return out;
     const simd = simdModule(backend);
-    const scratch = simd.scratch(4 * (K * (Math.ceil(N / 8) * 8) + 32));
+    const scratch = simd.scratch(4 * (K * Math.ceil(N / 8) * 8 + K * Math.ceil(M / 4) * 4 + 32)); // packed B, packed A, spill tile
     const off = (t: tf.TensorInfo) => (backend as WasmBackend).dataIdMap.get(t.dataId)!.memoryOffset;
     simd.exports.bmm(
       batch, M, N, K,

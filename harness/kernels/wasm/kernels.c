@@ -17,22 +17,22 @@
 
 enum { MR = 4, NR = 8 };
 
-// C[MR x NR] tile = A rows (element (r,k) at a[r*ars + k*acs]) times packed B (row k at bp + k*np).
-// Rows at or past `rows` are not stored; columns past `cols` go to `spill` instead of c.
-static inline void tile(int K, const float* a0, const float* a1, const float* a2, const float* a3, int acs,
-                        const float* bp, int np, float* c, int ldc, int rows, int cols, float* spill) {
+// C[MR x NR] tile = packed A panel (ap[k*MR + r]) times packed B panel (bp[k*NR + j]), both read sequentially.
+// Rows at or past `rows` are not stored; with cols < NR the tile goes through `spill` and only cols columns land in c.
+static inline void tile(int K, const float* ap, const float* bp, float* c, int ldc, int rows, int cols, float* spill) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (int k = 0; k < K; k++) {
     const v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
-    bp += np;
-    v128_t a = wasm_f32x4_splat(*a0); a0 += acs;
+    v128_t a = wasm_v128_load32_splat(ap);
     c00 = MADD(a, b0, c00); c01 = MADD(a, b1, c01);
-    a = wasm_f32x4_splat(*a1); a1 += acs;
+    a = wasm_v128_load32_splat(ap + 1);
     c10 = MADD(a, b0, c10); c11 = MADD(a, b1, c11);
-    a = wasm_f32x4_splat(*a2); a2 += acs;
+    a = wasm_v128_load32_splat(ap + 2);
     c20 = MADD(a, b0, c20); c21 = MADD(a, b1, c21);
-    a = wasm_f32x4_splat(*a3); a3 += acs;
+    a = wasm_v128_load32_splat(ap + 3);
     c30 = MADD(a, b0, c30); c31 = MADD(a, b1, c31);
+    ap += MR;
+    bp += NR;
   }
   float* out = cols == NR ? c : spill;
   int ld = cols == NR ? ldc : NR;
@@ -45,40 +45,56 @@ static inline void tile(int K, const float* a0, const float* a1, const float* a2
       for (int j = 0; j < cols; j++) c[r * ldc + j] = spill[r * NR + j];
 }
 
+// Packs A (element (i,k) at a[i*ars + k*acs]) into MR-row panels: ap[(i/MR)*K*MR + k*MR + i%MR], zero rows past M.
+static void pack_a(const float* a, int ars, int acs, int M, int K, float* ap) {
+  for (int i0 = 0; i0 < M; i0 += MR, ap += K * MR) {
+    for (int r = 0; r < MR; r++) {
+      if (i0 + r < M) {
+        const float* src = a + (i0 + r) * ars;
+        for (int k = 0; k < K; k++) ap[k * MR + r] = src[k * acs];
+      } else {
+        for (int k = 0; k < K; k++) ap[k * MR + r] = 0;
+      }
+    }
+  }
+}
+
+// Packs B ([K,N], or [N,K] when transB) into NR-column panels: bp[(j/NR)*K*NR + k*NR + j%NR], zero columns past N.
+static void pack_b(const float* b, int K, int N, int transB, float* bp) {
+  for (int j0 = 0; j0 < N; j0 += NR, bp += K * NR) {
+    const int cols = N - j0 < NR ? N - j0 : NR;
+    for (int k = 0; k < K; k++) {
+      float* dst = bp + k * NR;
+      if (transB)
+        for (int j = 0; j < cols; j++) dst[j] = b[(j0 + j) * K + k];
+      else
+        for (int j = 0; j < cols; j++) dst[j] = b[k * N + j0 + j];
+      for (int j = cols; j < NR; j++) dst[j] = 0;
+    }
+  }
+}
+
 // C[b] (M x N, row-major) = opA(A[b]) @ opB(B[b]) for b < batch.
 // Element (i,k) of A[b] is at a + b*abs + i*ars + k*acs (any layout, so transposeA is just strides);
-// B[b] is [K,N] row-major (transB = 0) or [N,K] (transB = 1), b-th at b + b*bbs (bbs = 0 broadcasts).
-// scratch needs K*roundup(N,8) + 32 floats.
+// B[b] is [K,N] row-major (transB = 0) or [N,K] (transB = 1), the b-th at b + b*bbs (bbs = 0 broadcasts).
+// scratch needs K*roundup(N,NR) + K*roundup(M,MR) + MR*NR floats.
 EXPORT("bmm")
 void bmm(int batch, int M, int N, int K, const float* a, int abs, int ars, int acs, const float* b, int bbs,
          int transB, float* c, float* scratch) {
-  const int np = (N + NR - 1) / NR * NR;
-  float* spill = scratch + K * np;
-  const float* packedFor = 0;
+  const int np = (N + NR - 1) / NR * NR, mp = (M + MR - 1) / MR * MR;
+  float* bp = scratch;
+  float* ap = scratch + K * np;
+  float* spill = ap + K * mp;
   for (int bi = 0; bi < batch; bi++) {
-    const float* bb = b + bi * bbs;
-    if (bb != packedFor) {  // pack B[b] as [K, np], zero padded; skipped when the batch broadcasts B
-      for (int k = 0; k < K; k++) {
-        float* row = scratch + k * np;
-        if (transB)
-          for (int j = 0; j < N; j++) row[j] = bb[j * K + k];
-        else
-          for (int j = 0; j < N; j++) row[j] = bb[k * N + j];
-        for (int j = N; j < np; j++) row[j] = 0;
-      }
-      packedFor = bb;
-    }
-    const float* ab = a + bi * abs;
+    if (bi == 0 || bbs != 0) pack_b(b + bi * bbs, K, N, transB, bp);  // a broadcast B is packed once
+    if (bi == 0 || abs != 0) pack_a(a + bi * abs, ars, acs, M, K, ap);
     float* cb = c + bi * M * N;
-    for (int i = 0; i < M; i += MR) {
-      const int rows = M - i < MR ? M - i : MR;
-      const float* a0 = ab + i * ars;
-      const float* a1 = rows > 1 ? a0 + ars : a0;
-      const float* a2 = rows > 2 ? a0 + 2 * ars : a0;
-      const float* a3 = rows > 3 ? a0 + 3 * ars : a0;
-      for (int j = 0; j < N; j += NR) {
-        const int cols = N - j < NR ? N - j : NR;
-        tile(K, a0, a1, a2, a3, acs, scratch + j, np, cb + i * N + j, N, rows, cols, spill);
+    for (int j = 0; j < N; j += NR) {  // B panel outer (stays in L1), A panels stream through it
+      const int cols = N - j < NR ? N - j : NR;
+      const float* bpanel = bp + (j / NR) * K * NR;
+      for (int i = 0; i < M; i += MR) {
+        const int rows = M - i < MR ? M - i : MR;
+        tile(K, ap + (i / MR) * K * MR, bpanel, cb + i * N + j, N, rows, cols, spill);
       }
     }
   }
