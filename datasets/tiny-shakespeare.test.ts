@@ -53,7 +53,7 @@ describe('loadTinyShakespeare', () => {
 
   it('offline: says where to put the file and to pass --data PATH', async () => {
     const dir = emptyDir();
-    const err = await loadTinyShakespeare({ cacheDir: dir, url: UNREACHABLE }).catch((e: unknown) => e as Error);
+    const err = (await loadTinyShakespeare({ cacheDir: dir, url: UNREACHABLE }).catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toContain('download from http://127.0.0.1:9/input.txt failed');
     expect(err.message).toContain(join(dir, 'tinyshakespeare.txt'));

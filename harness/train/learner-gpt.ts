@@ -3,11 +3,9 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Generate, GPT } from '../../katas/contracts.ts';
 import type { KataReport } from '../../grader/report.ts';
-import { getMistake } from '../../grader/mistakes/index.ts';
+import { gradeKata } from '../../grader/engine.ts';
 import { importSolution } from '../sandbox/load-solution.ts';
 import { TrainError } from './train-error.ts';
-
-type GradeKata = (kata: 'gpt', file: string, opts?: { timeoutMs?: number }) => Promise<KataReport>;
 
 export interface LearnerGpt {
   file: string;
@@ -20,17 +18,14 @@ const show = (file: string) => {
   return rel && !rel.startsWith('..') ? rel : file;
 };
 
-/** The refusal: every failing check with its message, then every named mistake with its explanation. */
+/** The refusal: every failing check with its message (the engine puts the mistake's diagnosis first), then the mistake ids. */
 export function refusalMessage(report: KataReport): string {
   const lines = [`${show(report.file)} does not pass the gpt kata yet, so train:mine will not train it:`];
   for (const c of report.checks.filter((c) => c.status === 'fail' || c.status === 'error')) {
     lines.push(`  ✗ ${c.name}${c.mistake ? ` [${c.mistake}]` : ''}`);
     for (const l of c.message.split('\n')) if (l.trim()) lines.push(`      ${l}`);
   }
-  for (const id of report.mistakes) {
-    const m = getMistake(id);
-    lines.push(`  mistake ${id}${m ? `: ${m.explanation}` : ''}`);
-  }
+  if (report.mistakes.length) lines.push(`  named mistakes: ${report.mistakes.join(', ')}`);
   lines.push(`Fix it (npm run grade shows the details), then run npm run train:mine again.`);
   return lines.join('\n');
 }
@@ -41,8 +36,6 @@ export async function loadLearnerGpt(dir: string, say: (line: string) => void): 
   if (!existsSync(file)) {
     throw new TrainError(`no gpt.ts in ${dir}: write it first (npm run kata, kata 5), or pass --dir DIR with your gpt.ts`);
   }
-  const engine = new URL('../../grader/engine.ts', import.meta.url).href; // TODO(lead): static import once engine.ts lands
-  const { gradeKata } = (await import(engine)) as { gradeKata: GradeKata };
   say(`grading ${show(file)} (the gpt kata) before training it ...`);
   const report = await gradeKata('gpt', file);
   if (!report.passed) throw new TrainError(refusalMessage(report));

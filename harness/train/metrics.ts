@@ -8,7 +8,7 @@ export interface MetricsLine {
   /** Mean loss over the eval batches of each split. */
   train_loss: number;
   val_loss: number;
-  /** Learning rate of the step that follows. */
+  /** The schedule's learning rate at this step. */
   lr: number;
   /** Training throughput since the previous eval (eval time excluded). */
   tokens_per_s: number;

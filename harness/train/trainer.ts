@@ -186,7 +186,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
           step,
           train_loss: trainLoss,
           val_loss: valLoss,
-          lr: learningRate(Math.min(step, c.iters - 1), schedule),
+          lr: learningRate(step, schedule),
           tokens_per_s: tokensPerS,
           elapsed_s: elapsed(),
         });

@@ -1,0 +1,115 @@
+// npm run train / train:mine as a user runs them: the real CLI in a child process, real data, real files out.
+import { execa } from 'execa';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SUITES } from '../../grader/checks/index.ts';
+import { readMetrics } from '../train/metrics.ts';
+
+const DATA = '../shared/datasets/tinyshakespeare.txt';
+const tmp = (tag: string) => mkdtempSync(join(tmpdir(), `gpt-kata-${tag}-`));
+const train = (args: string[]) => execa('npx', ['tsx', 'harness/cli/train.ts', ...args], { reject: false, all: true, env: { FORCE_COLOR: '0' } });
+
+const OUTPUTS = ['metrics.jsonl', 'checkpoint/model.json', 'checkpoint/weights.bin', 'checkpoint/optimizer.bin', 'sample.txt', 'loss.svg', 'loss.png', 'report.html'];
+
+describe('npm run train', () => {
+  it('trains the reference GPT (tiny preset), says which backend and why, and writes every output', async () => {
+    const out = tmp('train');
+    const r = await train(['--preset', 'tiny', '--iters', '60', '--data', DATA, '--out', out]);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toMatch(/^backend: \w+.*\(.+\)$/m); // the name and, in brackets, the reason
+    expect(r.all).toMatch(/step 60\/60 │ loss \d\.\d{4} │ [\d,]+ tok\/s │ \[█+\] 100% │ ETA 0s/);
+    for (const f of OUTPUTS) expect(existsSync(join(out, f)), f).toBe(true);
+    const metrics = readMetrics(out);
+    expect(metrics.map((m) => m.step)).toEqual([0, 60]);
+    expect(Object.keys(metrics[0]!)).toEqual(['step', 'train_loss', 'val_loss', 'lr', 'tokens_per_s', 'elapsed_s']);
+    expect(metrics[1]!.val_loss).toBeLessThan(metrics[0]!.val_loss - 0.5);
+    expect([...readFileSync(join(out, 'sample.txt'), 'utf8').replace(/\n$/, '')]).toHaveLength(500);
+  });
+
+  it('refuses an unknown flag with what it accepts (exit 2), and a bad value', async () => {
+    const r = await train(['--max_iters', '10']);
+    expect(r.exitCode).toBe(2);
+    expect(r.all).toContain('unknown option --max_iters; npm run train / train:mine accepts: --mine, --dir DIR, --preset tiny|baby|lecture, --iters N');
+    const bad = await train(['--backend', 'tpu']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.all).toContain('--backend tpu: expected one of auto, tensorflow, webgpu, wasm, cpu');
+    expect(bad.all).not.toMatch(/\n\s+at /);
+  });
+
+  it('says where to put the data when --data points nowhere, without a stack trace', async () => {
+    const r = await train(['--preset', 'tiny', '--data', '/nonexistent/input.txt', '--out', tmp('nodata')]);
+    expect(r.exitCode).toBe(1);
+    expect(r.all).toContain('--data /nonexistent/input.txt: no such file; pass --data PATH');
+    expect(r.all).not.toMatch(/\n\s+at /);
+  });
+});
+
+// A correct learner gpt.ts (one of the grader's correct fixtures) behind wrappers that count the calls into it.
+function learnerDir(): string {
+  const dir = tmp('mine');
+  copyFileSync('grader/fixtures/gpt/correct/gather-tidy.ts', join(dir, 'gpt-impl.ts'));
+  writeFileSync(
+    join(dir, 'gpt.ts'),
+    `// learner's gpt, counting its calls so the test can tell it really ran
+import type * as tf from '@tensorflow/tfjs';
+import { gpt as inner, generate as innerGenerate } from './gpt-impl.ts';
+const calls = ((globalThis as Record<string, unknown>).__learnerCalls ??= { gpt: 0, generate: 0 }) as { gpt: number; generate: number };
+export function gpt(...args: Parameters<typeof inner>): tf.Tensor3D { calls.gpt++; return inner(...args); }
+export function generate(...args: Parameters<typeof innerGenerate>): tf.Tensor2D { calls.generate++; return innerGenerate(...args); }
+`,
+  );
+  return dir;
+}
+
+const gptSuite = Boolean(SUITES.gpt);
+if (!gptSuite) console.warn('skipping the train:mine tests: the grader has no gpt suite yet (grader/checks/index.ts)');
+describe.skipIf(!gptSuite)('npm run train:mine', () => {
+  it('grades, then really trains the learner\'s gpt and samples with the learner\'s generate', async () => {
+    const { loadLearnerGpt } = await import('../train/learner-gpt.ts');
+    const { useBackend } = await import('../train/backend.ts');
+    const { runTraining } = await import('../train/trainer.ts');
+    const { PRESETS } = await import('../train/presets.ts');
+    await useBackend('wasm');
+    const learner = await loadLearnerGpt(learnerDir(), () => {});
+    const calls = (globalThis as unknown as { __learnerCalls: { gpt: number; generate: number } }).__learnerCalls;
+    await runTraining({
+      title: 'mine',
+      preset: 'tiny',
+      out: tmp('mine-out'),
+      config: { ...PRESETS.tiny, iters: 10, evalIters: 2, finalEvalIters: 2, sampleChars: 50 },
+      seed: 1,
+      resume: false,
+      text: { text: readFileSync(DATA, 'utf8').slice(0, 50_000), path: DATA },
+      model: { kind: 'gpt', source: 'mine', file: learner.file, gpt: learner.gpt, generate: learner.generate },
+      backend: 'wasm',
+      stream: { write: () => true },
+    });
+    expect(calls.gpt).toBe(10 + 2 * 2 * 2); // 10 training steps + 2 evals × 2 splits × 2 batches
+    expect(calls.generate).toBe(1);
+  });
+
+  it('acceptance: --preset tiny --iters 300 exits 0, lowers val loss by well over 1 nat, writes every output', async () => {
+    const out = tmp('mine-cli');
+    const r = await train(['--mine', '--dir', learnerDir(), '--preset', 'tiny', '--iters', '300', '--data', DATA, '--out', out]);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toMatch(/passes the gpt kata/);
+    expect(r.all).toMatch(/model: your gpt \(.*gpt\.ts\)/);
+    for (const f of OUTPUTS) expect(existsSync(join(out, f)), f).toBe(true);
+    const m = readMetrics(out);
+    expect(m[0]!.val_loss - m.at(-1)!.val_loss).toBeGreaterThan(1.2);
+  });
+
+  it('refuses a faulty gpt.ts with the failing checks and the named mistake, exit 1', async () => {
+    const dir = tmp('mine-faulty');
+    copyFileSync('grader/fixtures/gpt/faulty/no-position.ts', join(dir, 'gpt.ts'));
+    const out = tmp('mine-faulty-out');
+    const r = await train(['--mine', '--dir', dir, '--preset', 'tiny', '--data', DATA, '--out', out]);
+    expect(r.exitCode).toBe(1);
+    expect(r.all).toContain('does not pass the gpt kata yet, so train:mine will not train it');
+    expect(r.all).toContain('gpt/no-position');
+    expect(r.all).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(out, 'metrics.jsonl'))).toBe(false);
+  });
+});

@@ -1,0 +1,109 @@
+// report.html, loss.svg and loss.png as a person sees them: rendered by real headless Chromium.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { findChromium, renderInChromium } from './headless-chromium.ts';
+import type { MetricsLine } from './metrics.ts';
+import { PRESETS } from './presets.ts';
+import { writeRunReport, type RunSummary } from './run-report.ts';
+
+const metrics: MetricsLine[] = [0, 100, 200, 300].map((step, i) => ({
+  step,
+  train_loss: 4.17 - i * 0.55,
+  val_loss: 4.18 - i * 0.5,
+  lr: 1e-3,
+  tokens_per_s: i ? 30000 : 0,
+  elapsed_s: i * 2,
+}));
+
+const summary: RunSummary = {
+  title: 'reference GPT, tiny preset',
+  model: 'reference gpt (grader/reference/gpt.ts)',
+  backend: 'backend: wasm on CPU (auto chose wasm)',
+  preset: 'tiny',
+  config: PRESETS.tiny,
+  seed: 1337,
+  params: 30529,
+  vocabSize: 65,
+  data: { path: '/data/tinyshakespeare.txt', tokens: 1115394, train: 1003854, val: 111540 },
+  metrics,
+  sample: 'ROMEO:\nWhat <light> & "shade" through yonder window breaks?',
+  wallS: 6,
+};
+
+function writeRun(): string {
+  const out = mkdtempSync(join(tmpdir(), 'gpt-kata-report-'));
+  writeRunReport(out, summary);
+  return out;
+}
+
+/** Reads a PNG's size and the RGBA pixels of its rows (filter type 0, as our encoder writes). */
+function decodePng(buf: Buffer): { width: number; height: number; pixels: Buffer } {
+  expect([...buf.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const width = buf.readUInt32BE(16);
+  const height = buf.readUInt32BE(20);
+  const idat = buf.indexOf('IDAT');
+  const len = buf.readUInt32BE(idat - 4);
+  const raw = inflateSync(buf.subarray(idat + 4, idat + 4 + len));
+  const pixels = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) raw.copy(pixels, y * width * 4, y * (width * 4 + 1) + 1, (y + 1) * (width * 4 + 1));
+  return { width, height, pixels };
+}
+
+describe('run report files', () => {
+  it('loss.png has both curves in their colours', () => {
+    const png = decodePng(readFileSync(join(writeRun(), 'loss.png')));
+    expect([png.width, png.height]).toEqual([800, 480]);
+    const count = (rgb: number[]) => {
+      let n = 0;
+      for (let i = 0; i < png.pixels.length; i += 4) if (png.pixels[i] === rgb[0] && png.pixels[i + 1] === rgb[1] && png.pixels[i + 2] === rgb[2]) n++;
+      return n;
+    };
+    expect(count([0x00, 0x72, 0xb2])).toBeGreaterThan(300); // train, blue
+    expect(count([0xd5, 0x5e, 0x00])).toBeGreaterThan(150); // val, vermilion (dashed)
+  });
+
+  it('loss.svg draws one path per curve through every eval point', () => {
+    const svg = readFileSync(join(writeRun(), 'loss.svg'), 'utf8');
+    const paths = [...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1]!);
+    expect(paths).toHaveLength(2);
+    for (const d of paths) expect(d.split(/[ML]/).filter((s) => s.trim())).toHaveLength(4);
+  });
+});
+
+const chromium = findChromium();
+if (!chromium && process.env.GPT_KATA_REQUIRE_CHROMIUM) {
+  throw new Error('GPT_KATA_REQUIRE_CHROMIUM is set but chromium is not installed: apt-get install -y chromium');
+}
+if (!chromium) console.warn('skipping the headless Chromium report tests: chromium is not installed (apt-get install -y chromium)');
+describe.skipIf(!chromium)('report.html in headless Chromium', () => {
+  it('shows the config, the curves, the sample and the backend', async () => {
+    const out = writeRun();
+    const { dom } = await renderInChromium(join(out, 'report.html'));
+    expect(dom).toContain('<svg'); // the chart is inline, not a link
+    expect(dom).toMatch(/<path d="M[^"]+" fill="none" stroke="#0072b2"/);
+    expect(dom).toContain('What &lt;light&gt; &amp; "shade" through yonder window breaks?'); // the sample, escaped once
+    expect(dom).toContain('backend: wasm on CPU (auto chose wasm)');
+    expect(dom).toContain('2 / 2 / 32'); // n_layer / n_head / n_embd of the tiny preset
+    expect(dom).toContain('2.6800'); // final val loss
+    expect(dom).not.toMatch(/(src|href)="https?:/); // self-contained
+  });
+
+  it('renders the page and decodes loss.png to full size', async () => {
+    const out = writeRun();
+    writeFileSync(
+      join(out, 'png-check.html'),
+      `<body><img id="chart" src="loss.png"><script>window.onload = () => { const i = document.getElementById('chart');` +
+        ` document.body.dataset.size = i.complete && i.naturalWidth ? i.naturalWidth + 'x' + i.naturalHeight : 'broken'; };</script></body>`,
+    );
+    const { dom } = await renderInChromium(join(out, 'png-check.html'));
+    expect(dom).toContain('data-size="800x480"');
+    const shot = join(out, 'shot.png');
+    await renderInChromium(join(out, 'report.html'), { screenshot: shot });
+    const png = readFileSync(shot);
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(1000); // IHDR width: the window we asked for
+  });
+});
