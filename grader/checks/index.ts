@@ -2,7 +2,9 @@
 import type { KataId } from '../report.ts';
 import type { KataSuite } from './suite.ts';
 import { attentionSuite } from './attention.ts';
+import { multiHeadSuite } from './multi-head.ts';
 
 export const SUITES: Partial<Record<KataId, KataSuite>> = {
   attention: attentionSuite,
+  'multi-head': multiHeadSuite,
 };

@@ -2,9 +2,9 @@
 // sandbox, fast-check properties with replayable shrunk counterexamples, and diagnosis against the catalogue.
 import fc from 'fast-check';
 import type { KataId, CheckStatus } from '../report.ts';
-import type { NDArray } from '../oracle/ndarray.ts';
+import { type NDArray, nd } from '../oracle/ndarray.ts';
 import type { Mistake } from '../mistakes/mistake.ts';
-import type { Request, Response, Wire } from '../../harness/sandbox/protocol.ts';
+import { type RequestBody, type Response, type Wire, type WireTensor, isWireTensor, wireTensor } from '../../harness/sandbox/protocol.ts';
 import { type Sandbox, SandboxGone } from '../../harness/sandbox/sandbox.ts';
 import { type AxisNames, type Tolerance, type Verdict, compareOutput } from './compare.ts';
 
@@ -60,7 +60,7 @@ export const skipped = (message: string): CheckOutcome => ({ status: 'skipped', 
 export type CallResult = { ok: true; value: Wire; res: Extract<Response, { ok: true }> } | { ok: false; verdict: Verdict & { ok: false } };
 
 /** Calls an export in the sandbox. A thrown error is a failed verdict ('crash'); a dead sandbox propagates as SandboxGone. */
-export async function callFn(ctx: CheckContext, req: Omit<Request, 'id'>): Promise<CallResult> {
+export async function callFn(ctx: CheckContext, req: RequestBody): Promise<CallResult> {
   const res = await ctx.sandbox.request(req, ctx.callTimeoutMs);
   if (res.ok) return { ok: true, value: res.value, res };
   const e = res.error;
@@ -145,4 +145,84 @@ export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mis
   };
   if (matches({})) return []; // the probes cannot tell this solution from the right one
   return mistakes.filter((m) => m.variants?.some((v) => matches(v))).map((m) => m.id);
+}
+
+/** One generated case: the call's args, the oracle's answer, and how to print the inputs. */
+export interface CaseIO {
+  args: Wire[];
+  expected(): NDArray;
+  describe(): string;
+}
+
+/** The float64-equivalence property every kata has: random cases, compared value by value. */
+export function equivalenceCheck<C>(o: {
+  fn: string;
+  needs: string[];
+  arb: fc.Arbitrary<C>;
+  numRuns: number;
+  io: (c: C) => CaseIO;
+  tol: Tolerance;
+  axes?: AxisNames;
+}): Check {
+  return {
+    name: 'matches the float64 reference (fast-check)',
+    needs: o.needs,
+    run: (ctx) =>
+      property(ctx, {
+        arb: o.arb,
+        numRuns: o.numRuns,
+        predicate: (c) => {
+          const io = o.io(c);
+          return callAndCompare(ctx, o.fn, io.args, io.expected(), o.tol, o.axes);
+        },
+        describe: (c) => o.io(c).describe(),
+      }),
+  };
+}
+
+/** Two related inputs whose outputs must agree on `compare` (flat indices; default all). */
+export interface InvariancePair {
+  a: Wire[];
+  b: Wire[];
+  compare?: (shape: number[]) => number[];
+  describe(): string;
+}
+
+/** A behavioural property: the learner's function compared with itself on two related inputs. */
+export function invarianceCheck<C>(o: {
+  name: string;
+  fn: string;
+  needs: string[];
+  arb: fc.Arbitrary<C>;
+  numRuns: number;
+  pair: (c: C) => InvariancePair | null;
+  explain: string;
+  tol: Tolerance;
+}): Check {
+  return {
+    name: o.name,
+    needs: o.needs,
+    run: (ctx) =>
+      property(ctx, {
+        arb: o.arb,
+        numRuns: o.numRuns,
+        predicate: async (c) => {
+          const p = o.pair(c);
+          if (!p) return { ok: true };
+          const ra = await callFn(ctx, { op: 'call', fn: o.fn, args: p.a });
+          if (!ra.ok) return ra.verdict;
+          const rb = await callFn(ctx, { op: 'call', fn: o.fn, args: p.b });
+          if (!rb.ok) return rb.verdict;
+          const a = ra.value as WireTensor;
+          const b = rb.value as WireTensor;
+          if (!isWireTensor(a)) return { ok: false, mistake: 'shape', message: 'did not return a tensor' };
+          const idx = p.compare ? p.compare(a.shape) : [...a.data.keys()];
+          const pick = (t: WireTensor) => idx.map((i) => t.data[i]!);
+          if (!isWireTensor(b) || b.data.length !== a.data.length) return { ok: false, mistake: 'shape', message: 'the two outputs differ in shape' };
+          const v = compareOutput(wireTensor([idx.length], pick(b)), nd([idx.length], pick(a)), o.tol);
+          return v.ok ? v : { ok: false, mistake: null, message: `${o.explain}; ${v.message}` };
+        },
+        describe: (c) => o.pair(c)?.describe() ?? '',
+      }),
+  };
 }

@@ -13,7 +13,11 @@ export interface MultiHeadKnobs {
    * How heads are cut from each C-wide block: contiguous columns moved to [B,h,T,d] (right);
    * [B,T,h,d] attended without the transpose; a straight reshape of [B,T,C] to [B,h,T,d]; or interleaved columns.
    */
-  layout?: 'standard' | 'no-transpose' | 'reshape-direct' | 'interleaved';
+  layout?: 'standard' | 'no-transpose' | 'reshape-direct' | 'interleaved' | 'qkv-inner';
+  /** Heads merged back by transposing [B,h,T,d] to [B,T,h,d] (right) or by a straight reshape. */
+  merge?: 'transpose' | 'reshape-only';
+  /** The mask applied (right) or ignored. */
+  mask?: 'applied' | 'ignored';
   /** Scores scaled by 1/√d (right) or by 1/√C. */
   scale?: 'sqrt-d' | 'sqrt-C';
   /** Which third of x@wqkv is used as q, k, v: "qkv" is right. */
@@ -33,12 +37,16 @@ function toHeads(t: NDArray, B: number, T: number, h: number, d: number, layout:
       return reshape(t, [B, h, T, d]); // (B, h, T, d) but mixing time and channels
     case 'interleaved':
       return permute(reshape(t, [B, T, d, h]), [0, 3, 1, 2]); // (B, h, T, d), head i = columns i, i+h, ...
+    case 'qkv-inner':
+      throw new Error('qkv-inner is cut from the whole qkv, not per third');
   }
 }
 
-function fromHeads(y: NDArray, B: number, T: number, C: number, layout: MultiHeadKnobs['layout']): NDArray {
+function fromHeads(y: NDArray, B: number, T: number, C: number, layout: MultiHeadKnobs['layout'], merge: MultiHeadKnobs['merge']): NDArray {
+  if (merge === 'reshape-only') return reshape(y, [B, T, C]);
   switch (layout ?? 'standard') {
     case 'standard':
+    case 'qkv-inner':
       return reshape(permute(y, [0, 2, 1, 3]), [B, T, C]);
     case 'no-transpose':
     case 'reshape-direct':
@@ -62,17 +70,20 @@ export function multiHeadAttention(
   const third = (i: number) => slice(qkv, [0, 0, i * C], [B, T, C]);
   const pick = { q: third(0), k: third(1), v: third(2) };
   const order = knobs.order ?? 'qkv';
-  const [q, k, v] = [...order].map((c) => toHeads(pick[c as 'q' | 'k' | 'v'], B, T, nHead, d, knobs.layout));
+  const [q, k, v] =
+    knobs.layout === 'qkv-inner'
+      ? [0, 1, 2].map((i) => reshape(slice(permute(reshape(qkv, [B, T, nHead, 3, d]), [3, 0, 2, 1, 4]), [i, 0, 0, 0, 0], [1, B, nHead, T, d]), [B, nHead, T, d]))
+      : [...order].map((c) => toHeads(pick[c as 'q' | 'k' | 'v'], B, T, nHead, d, knobs.layout));
   const headDim = knobs.scale === 'sqrt-C' ? C : d;
   // attention() scales by 1/√(last dim of q) = 1/√d; rescale q for the √C mistake.
   const qs = headDim === d ? q! : { shape: q!.shape, data: q!.data.map((z) => z * Math.sqrt(d / C)) };
   let y: NDArray;
   try {
-    y = attention(qs, k!, v!, mask); // (B, h, T, d)
+    y = attention(qs, k!, v!, knobs.mask === 'ignored' ? undefined : mask); // (B, h, T, d)
   } catch {
     return null; // e.g. a [T,T] mask cannot broadcast onto the no-transpose layout's [B,T,h,h] scores
   }
-  const merged = fromHeads(y, B, T, C, knobs.layout); // (B, T, C)
+  const merged = fromHeads(y, B, T, C, knobs.layout, knobs.merge); // (B, T, C)
   const output = knobs.output ?? 'full';
   if (output === 'none') return merged;
   const projected = matmul(merged, p.wo);

@@ -12,6 +12,8 @@ const profile = tf.profile;
 const memory = tf.memory;
 const tidy = tf.tidy;
 const learnerFile = process.argv[3] ?? '';
+// A learner's stray async work (e.g. an async function whose tensors we already disposed) must not end the child.
+process.on('unhandledRejection', () => {});
 
 function errorInfo(err: unknown): ErrorInfo {
   const e = err instanceof Error ? err : new Error(String(err));

@@ -30,6 +30,9 @@ export type Request =
   /** Call fn(args) `times` times, separately, returning every result (for sampling statistics). */
   | { id: number; op: 'repeat'; fn: string; args: Wire[]; times: number };
 
+/** A request before the sandbox numbers it (Omit distributed over the union). */
+export type RequestBody = Request extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+
 export interface ErrorInfo {
   name: string;
   message: string;

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { execaNode } from 'execa';
 import { ownScript } from './own-script.ts';
 import { PROJECT_ROOT } from './paths.ts';
-import type { ChildHello, ErrorInfo, Request, Response } from './protocol.ts';
+import type { ChildHello, ErrorInfo, Request, RequestBody, Response } from './protocol.ts';
 
 export interface SandboxLimits {
   /** Wall-clock budget for loading the module. */
@@ -106,7 +106,7 @@ export class Sandbox {
   }
 
   /** Sends one request; rejects with SandboxGone if the child dies or exceeds `timeoutMs`. */
-  request(req: Omit<Request, 'id'>, timeoutMs: number): Promise<Response> {
+  request(req: RequestBody, timeoutMs: number): Promise<Response> {
     if (this.gone) return Promise.reject(this.gone);
     const id = this.nextId++;
     return new Promise<Response>((resolve, reject) => {
