@@ -66,6 +66,7 @@ export function closeness(got: ArrayLike<number>, want: NDArray, tol: Tolerance)
   for (let i = 0; i < want.data.length; i++) {
     const g = got[i]!;
     const w = want.data[i]!;
+    const bound = Number.isFinite(w) ? atol + tol.rtol * Math.abs(w) : 0;
     let ok: boolean;
     let err: number;
     if (w === -Infinity) {
@@ -77,12 +78,12 @@ export function closeness(got: ArrayLike<number>, want: NDArray, tol: Tolerance)
       if (!ok && Number.isFinite(w)) nonFinite++;
     } else {
       err = Math.abs(g - w);
-      ok = err <= atol + tol.rtol * Math.abs(w);
-      maxRel = Math.max(maxRel, err / Math.max(Math.abs(w), 1e-30));
+      ok = err <= bound;
+      if (w !== 0) maxRel = Math.max(maxRel, err / Math.abs(w));
     }
     maxAbs = Math.max(maxAbs, err);
-    const excess = err - (atol + tol.rtol * Math.abs(w));
-    if (excess > worstExcess) {
+    const excess = ok ? -Infinity : Number.isFinite(err) ? err - bound : Infinity;
+    if (excess > worstExcess || (i === 0 && worstExcess === -Infinity)) {
       worstExcess = excess;
       worst = i;
     }

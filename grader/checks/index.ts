@@ -3,8 +3,10 @@ import type { KataId } from '../report.ts';
 import type { KataSuite } from './suite.ts';
 import { attentionSuite } from './attention.ts';
 import { multiHeadSuite } from './multi-head.ts';
+import { causalMaskSuite } from './causal-mask.ts';
 
 export const SUITES: Partial<Record<KataId, KataSuite>> = {
   attention: attentionSuite,
   'multi-head': multiHeadSuite,
+  'causal-mask': causalMaskSuite,
 };

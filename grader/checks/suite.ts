@@ -122,16 +122,20 @@ export async function nameMistake(ctx: CheckContext, verdict: Verdict & { ok: fa
   return byError ?? (await ctx.diagnose())[0] ?? verdict.mistake;
 }
 
-/** Names the catalogued mistakes whose oracle variant matches the learner on every probe where both can run. */
+/**
+ * Names the catalogued mistakes whose oracle variant reproduces the learner on every probe of some function (where
+ * both can run), for a function the learner gets wrong: a kata with two exports can be wrong in just one of them.
+ */
 export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mistakes: Mistake[]): Promise<string[]> {
   const outputs: (Wire | null)[] = [];
   for (const p of probes) {
     const r = await callFn(ctx, { op: 'call', fn: p.fn, args: p.args });
     outputs.push(r.ok ? r.value : null);
   }
-  const matches = (knobs: unknown): boolean => {
+  const matchesOn = (fn: string, knobs: unknown): boolean => {
     let compared = 0;
     for (let i = 0; i < probes.length; i++) {
+      if (probes[i]!.fn !== fn) continue;
       const want = probes[i]!.oracle(knobs);
       const got = outputs[i];
       if (want === null || got === null) {
@@ -143,8 +147,8 @@ export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mis
     }
     return compared > 0;
   };
-  if (matches({})) return []; // the probes cannot tell this solution from the right one
-  return mistakes.filter((m) => m.variants?.some((v) => matches(v))).map((m) => m.id);
+  const wrongFns = [...new Set(probes.map((p) => p.fn))].filter((fn) => !matchesOn(fn, {}));
+  return mistakes.filter((m) => m.variants?.some((v) => wrongFns.some((fn) => matchesOn(fn, v)))).map((m) => m.id);
 }
 
 /** One generated case: the call's args, the oracle's answer, and how to print the inputs. */

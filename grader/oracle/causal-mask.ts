@@ -4,8 +4,8 @@ import { type NDArray, nd, unravel } from './ndarray.ts';
 export interface CausalMaskKnobs {
   /** Which (i, j) are kept: j <= i (right), j >= i, j < i, or j <= i + 1. */
   keep?: 'lower' | 'upper' | 'strict-lower' | 'lower-plus-one';
-  /** What future scores become: -Infinity (right) or 0. */
-  fill?: 'neg-inf' | 'zero';
+  /** What future scores become: -Infinity (right), 0, or the NaN-everywhere-else of scores·mask + (1 − mask)·(−∞). */
+  fill?: 'neg-inf' | 'zero' | 'inf-times-zero';
 }
 
 function keeps(i: number, j: number, keep: CausalMaskKnobs['keep']): boolean {
@@ -32,6 +32,8 @@ export function maskFuture(scores: NDArray, knobs: CausalMaskKnobs = {}): NDArra
   const fill = knobs.fill === 'zero' ? 0 : -Infinity;
   return nd(scores.shape, (n) => {
     const idx = unravel(n, scores.shape);
-    return keeps(idx[r - 2]!, idx[r - 1]!, knobs.keep) ? scores.data[n]! : fill;
+    const kept = keeps(idx[r - 2]!, idx[r - 1]!, knobs.keep);
+    if (knobs.fill === 'inf-times-zero') return kept ? NaN : -Infinity; // s·1 + 0·(−∞) = NaN
+    return kept ? scores.data[n]! : fill;
   });
 }
