@@ -65,3 +65,15 @@ describe('kata README parsing', () => {
     expect(ref.ok && ref.value).toContain('export function scaledDotProductAttention');
   });
 });
+
+describe('the project kata READMEs', () => {
+  it('each parse into a spec and three non-empty hint tiers', () => {
+    for (const kata of ['attention', 'multi-head', 'causal-mask', 'block', 'gpt'] as const) {
+      const doc = loadKataDoc(kata);
+      if (!doc.ok) continue; // not written yet; the UI shows the missing-file note instead
+      expect(doc.value.spec, `${kata}: ## Spec`).not.toBe('');
+      expect(doc.value.hints.map((h) => h.tier), `${kata}: ## Hint 1..3`).toEqual([1, 2, 3]);
+      for (const h of doc.value.hints) expect(h.body, `${kata}: hint ${h.tier} body`).not.toBe('');
+    }
+  });
+});

@@ -18,6 +18,7 @@ import type { KataDoc, Loaded } from './kata-docs.ts';
 import { bodyRoom, KATA_KEY_LINES, type KataScreenProps } from './KataScreen.tsx';
 import type { KeyHelp } from './KeyBar.tsx';
 import { line, type Line, type LineColor } from './line.ts';
+import { markdownLines } from './markdown-lines.ts';
 import { barMet, barTimeMs, kataSpentMs, personalBests, sessionDeadline, sessionStatus } from './progress.ts';
 import { kataFile } from './workspace.ts';
 import { wrapText } from './wrap-text.ts';
@@ -163,8 +164,11 @@ export function verdictLine(s: State, kata: KataId): Line {
   if (!report) {
     if (grading) return line('… grading your latest save', { color: 'yellow' });
     const active = s.progress.active;
-    if (active?.passes[kata]) return line('✓ passed earlier in this session', { color: 'green' });
-    if (active?.lastAttempt[kata]) return line('✗ failed when last graded · save or press r to see why', { color: 'red' });
+    const session = active ?? s.progress.sessions.find((x) => x.id === s.endedSession);
+    const over = !active ? ' (session over: reviewing)' : '';
+    if (session?.passes[kata]) return line(`✓ passed in this session${over}`, { color: 'green' });
+    if (session?.lastAttempt[kata]) return line(`✗ failed when last graded${over} · r grades it again`, { color: 'red' });
+    if (!active) return line('Not attempted in the session (session over: reviewing)', { color: 'gray' });
     return line('Waiting for your first save…', { color: 'gray' });
   }
   const ago = view.gradedAt === null ? '' : ` · graded ${formatAgo(s.now - view.gradedAt)} in ${(report.durationMs / 1000).toFixed(1)} s`;
@@ -195,19 +199,6 @@ export function resultBody(view: GradeView | undefined, width: number): Line[] {
   if (report.warnings.length > 0) {
     out.push(line(''), line('Warnings (these never fail a kata):', { dim: true }));
     for (const w of report.warnings) out.push(...wrapped(`⚠ ${w}`, width, { dim: true }));
-  }
-  return out;
-}
-
-function markdownLines(text: string, width: number): Line[] {
-  let fenced = false;
-  const out: Line[] = [];
-  for (const raw of text.split('\n')) {
-    if (/^\s*(```|~~~)/.test(raw)) {
-      fenced = !fenced;
-      continue;
-    }
-    out.push(...wrapped(raw, width, fenced ? { color: 'cyan' } : {}));
   }
   return out;
 }
@@ -282,7 +273,7 @@ export function kataProps(s: State, texts: Texts): KataScreenProps {
   keys.push(['↑↓', 'scroll']);
   if (active) keys.push(['e', 'end']);
   keys.push(['q', 'quit']);
-  const clock = clockFor(s);
+  const clock = active || !s.endedSession ? clockFor(s) : { text: 'session over' };
   const spent = active && active.katas.includes(kata) ? ` · ${formatClock(kataSpentMs(active, kata, s.now))} on it` : '';
   const position = list.indexOf(kata) + 1;
   return {
