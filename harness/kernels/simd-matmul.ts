@@ -1,5 +1,6 @@
 // BatchMatMul on wasm through our SIMD kernel: batched ([B·h,T,d]) and transposed operands at 2-D speed, in place.
 import * as tf from '@tensorflow/tfjs';
+import { matMulPool, POOL_MIN_FLOPS } from './matmul-pool.ts';
 import { simdModule } from './simd-module.ts';
 import type { WasmBackend, WasmKernelFunc } from './wasm-backend.ts';
 
@@ -30,14 +31,20 @@ export function simdBatchMatMul(fallback: WasmKernelFunc): WasmKernelFunc {
     const out = backend.makeOutput([...outer, M, N], 'float32');
     if (batch * M * N === 0) return out;
     const simd = simdModule(backend);
-    const scratch = simd.scratch(4 * (K * Math.ceil(N / 8) * 8 + K * Math.ceil(M / 4) * 4 + 32)); // packed B, packed A, spill tile
     const off = (t: tf.TensorInfo) => (backend as WasmBackend).dataIdMap.get(t.dataId)!.memoryOffset;
-    simd.exports.bmm(
+    const call = {
       batch, M, N, K,
-      off(a), batchA === 1 ? 0 : M * K, transposeA ? 1 : K, transposeA ? M : 1,
-      off(b), batchB === 1 ? 0 : K * N, transposeB ? 1 : 0,
-      off(out), scratch,
-    );
+      a: off(a), abs: batchA === 1 ? 0 : M * K, ars: transposeA ? 1 : K, acs: transposeA ? M : 1, batchA,
+      b: off(b), bbs: batchB === 1 ? 0 : K * N, transB: transposeB ? 1 : 0, batchB,
+      c: off(out),
+    };
+    const pool = 2 * batch * M * N * K >= POOL_MIN_FLOPS ? matMulPool() : null;
+    if (pool) {
+      pool.run(call, simd, (bytes) => simd.scratch(bytes));
+    } else {
+      const scratch = simd.scratch(4 * (K * Math.ceil(N / 8) * 8 + K * Math.ceil(M / 4) * 4 + 32)); // packed B, packed A, spill tile
+      simd.exports.bmm(batch, M, N, K, call.a, call.abs, call.ars, call.acs, call.b, call.bbs, call.transB, call.c, scratch);
+    }
     return out;
   };
 }

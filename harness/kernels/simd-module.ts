@@ -8,6 +8,9 @@ export interface SimdExports {
   bmm(batch: number, M: number, N: number, K: number, a: number, abs: number, ars: number, acs: number,
     b: number, bbs: number, transB: number, c: number, scratch: number): void;
   transpose(x: number, out: number, rank: number, shape: number, perm: number, work: number): void;
+  pack_b(b: number, K: number, N: number, transB: number, bp: number): void;
+  gemm_rows(M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number,
+    scratch: number): void;
 }
 
 export interface SimdModule {
@@ -36,14 +39,19 @@ function wasmFile(name: string): Uint8Array {
   return readFileSync(new URL(`./wasm/${name}`, import.meta.url));
 }
 
-/** Compiles the FMA build if this V8 accepts relaxed SIMD (Node 20: behind a flag we turn on), else the plain one. */
-function compile(): { module: object; fma: boolean } {
-  const fmaBytes = wasmFile('kernels-fma.wasm');
+/**
+ * Compiles the FMA build if this V8 accepts relaxed SIMD (Node 20: behind a flag we turn on), else the plain one.
+ * `shared` picks the builds that import a shared memory (for the worker thread).
+ */
+export function compileKernels(shared: boolean): { module: object; bytes: Uint8Array; fma: boolean } {
+  const base = shared ? 'kernels-shared' : 'kernels';
+  const fmaBytes = wasmFile(`${base}-fma.wasm`);
   if (process.env.GPT_KATA_NO_FMA !== '1') {
     if (!WA.validate(fmaBytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
-    if (WA.validate(fmaBytes)) return { module: new WA.Module(fmaBytes), fma: true };
+    if (WA.validate(fmaBytes)) return { module: new WA.Module(fmaBytes), bytes: fmaBytes, fma: true };
   }
-  return { module: new WA.Module(wasmFile('kernels.wasm')), fma: false };
+  const bytes = wasmFile(`${base}.wasm`);
+  return { module: new WA.Module(bytes), bytes, fma: false };
 }
 
 let compiled: { module: object; fma: boolean } | undefined;
@@ -55,7 +63,7 @@ export function simdModule(backend: WasmBackend): SimdModule {
   const asm = (backend.wasm as unknown as { asm: Record<string, unknown> }).asm;
   const memory = Object.values(asm).find((v): v is WasmMemory => v instanceof WA.Memory);
   if (!memory) throw new Error('tfjs-backend-wasm exports no WebAssembly.Memory; is @tensorflow/tfjs-backend-wasm 4.22 installed?');
-  compiled ??= compile();
+  compiled ??= compileKernels(false);
   const instance = new WA.Instance(compiled.module, { env: { memory } });
   const malloc = (backend.wasm as unknown as { _malloc(n: number): number; _free(p: number): void });
   let ptr = 0;

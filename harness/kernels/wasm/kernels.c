@@ -74,6 +74,28 @@ static void pack_b(const float* b, int K, int N, int transB, float* bp) {
   }
 }
 
+// Packs B for gemm_rows: the same NR-column panels bmm uses. bp needs K*roundup(N,NR) floats.
+EXPORT("pack_b")
+void pack_b_export(const float* b, int K, int N, int transB, float* bp) { pack_b(b, K, N, transB, bp); }
+
+// C (M x N, row stride ldc) = A (element (i,k) at a[i*ars + k*acs]) times B already packed by pack_b.
+// scratch needs K*roundup(M,MR) + MR*NR floats (packed A, spill tile).
+EXPORT("gemm_rows")
+void gemm_rows(int M, int N, int K, const float* a, int ars, int acs, const float* bp, float* c, int ldc, float* scratch) {
+  const int mp = (M + MR - 1) / MR * MR;
+  float* ap = scratch;
+  float* spill = ap + K * mp;
+  pack_a(a, ars, acs, M, K, ap);
+  for (int j = 0; j < N; j += NR) {  // B panel outer (stays in L1), A panels stream through it
+    const int cols = N - j < NR ? N - j : NR;
+    const float* bpanel = bp + (j / NR) * K * NR;
+    for (int i = 0; i < M; i += MR) {
+      const int rows = M - i < MR ? M - i : MR;
+      tile(K, ap + (i / MR) * K * MR, bpanel, c + i * ldc + j, ldc, rows, cols, spill);
+    }
+  }
+}
+
 // C[b] (M x N, row-major) = opA(A[b]) @ opB(B[b]) for b < batch.
 // Element (i,k) of A[b] is at a + b*abs + i*ars + k*acs (any layout, so transposeA is just strides);
 // B[b] is [K,N] row-major (transB = 0) or [N,K] (transB = 1), the b-th at b + b*bbs (bbs = 0 broadcasts).
@@ -81,22 +103,11 @@ static void pack_b(const float* b, int K, int N, int transB, float* bp) {
 EXPORT("bmm")
 void bmm(int batch, int M, int N, int K, const float* a, int abs, int ars, int acs, const float* b, int bbs,
          int transB, float* c, float* scratch) {
-  const int np = (N + NR - 1) / NR * NR, mp = (M + MR - 1) / MR * MR;
+  const int np = (N + NR - 1) / NR * NR;
   float* bp = scratch;
-  float* ap = scratch + K * np;
-  float* spill = ap + K * mp;
   for (int bi = 0; bi < batch; bi++) {
     if (bi == 0 || bbs != 0) pack_b(b + bi * bbs, K, N, transB, bp);  // a broadcast B is packed once
-    if (bi == 0 || abs != 0) pack_a(a + bi * abs, ars, acs, M, K, ap);
-    float* cb = c + bi * M * N;
-    for (int j = 0; j < N; j += NR) {  // B panel outer (stays in L1), A panels stream through it
-      const int cols = N - j < NR ? N - j : NR;
-      const float* bpanel = bp + (j / NR) * K * NR;
-      for (int i = 0; i < M; i += MR) {
-        const int rows = M - i < MR ? M - i : MR;
-        tile(K, ap + (i / MR) * K * MR, bpanel, cb + i * N + j, N, rows, cols, spill);
-      }
-    }
+    gemm_rows(M, N, K, a + bi * abs, ars, acs, bp, c + bi * M * N, N, scratch + K * np);
   }
 }
 

@@ -1,0 +1,69 @@
+// The matmul worker thread: its chunks (rows of one matmul, or entries of a batch) equal the cpu backend's result.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff, seeded } from './cpu-oracle.ts';
+import { registerWasmKernels } from './index.ts';
+import { MatMulPool } from './matmul-pool.ts';
+import { simdModule } from './simd-module.ts';
+import type { WasmBackend } from './wasm-backend.ts';
+
+let workerOnly: MatMulPool;
+let shared: MatMulPool;
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  registerWasmKernels();
+  workerOnly = new MatMulPool({ mainShares: false });
+  shared = new MatMulPool();
+});
+
+afterAll(async () => {
+  await workerOnly.close();
+  await shared.close();
+});
+
+/** a @ b through `pool` (as simd-matmul.ts calls it), read back as a plain array. */
+function poolMatMul(pool: MatMulPool, a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): number[] {
+  const backend = tf.backend() as unknown as WasmBackend;
+  const [M, K] = ta ? [a.shape.at(-1)!, a.shape.at(-2)!] : [a.shape.at(-2)!, a.shape.at(-1)!];
+  const N = tb ? b.shape.at(-2)! : b.shape.at(-1)!;
+  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
+  const batch = Math.max(batchA, batchB);
+  const out = tf.zeros([batch, M, N]);
+  const off = (t: tf.Tensor) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
+  const simd = simdModule(backend);
+  pool.run(
+    {
+      batch, M, N, K, a: off(a), abs: batchA === 1 ? 0 : M * K, ars: ta ? 1 : K, acs: ta ? M : 1, batchA,
+      b: off(b), bbs: batchB === 1 ? 0 : K * N, transB: tb ? 1 : 0, batchB, c: off(out),
+    },
+    simd,
+    (bytes) => simd.scratch(bytes),
+  );
+  return Array.from(out.dataSync());
+}
+
+const cases: [string, number[], number[], boolean, boolean][] = [
+  ['rows of one matmul', [37, 21], [21, 19], false, false],
+  ['rows, transposed operands', [21, 37], [19, 21], true, true],
+  ['batch entries', [5, 9, 7], [5, 11, 7], false, true],
+  ['batch entries, broadcast b', [6, 7, 9], [7, 11], true, false],
+];
+
+describe('MatMulPool', () => {
+  for (const [name, aShape, bShape, ta, tb] of cases) {
+    it(`computes ${name} on the worker, and shared with the main thread, as the cpu backend does`, async () => {
+      const av = seeded(1, tf.util.sizeFromShape(aShape));
+      const bv = seeded(2, tf.util.sizeFromShape(bShape));
+      await tf.setBackend('cpu');
+      const expected = Array.from(tf.matMul(tf.tensor(av, aShape), tf.tensor(bv, bShape), ta, tb).dataSync());
+      await tf.setBackend('wasm');
+      const a = tf.tensor(av, aShape);
+      const b = tf.tensor(bv, bShape);
+      expect(maxAbsDiff(poolMatMul(workerOnly, a, b, ta, tb), expected)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(poolMatMul(shared, a, b, ta, tb), expected)).toBeLessThan(1e-4);
+    });
+  }
+});

@@ -1,0 +1,190 @@
+// A second thread for big matmuls: a worker_threads worker shares out row (or batch) chunks with the main thread.
+// tfjs's wasm heap is not shared, so the operands are copied into a shared WebAssembly.Memory the worker computes
+// on; the main thread computes its chunks in place. Chunks are claimed one by one with compare-and-swap, so a busy
+// or late worker costs nothing but the copy: the main thread simply takes every chunk the worker has not claimed.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { compileKernels, type SimdModule } from './simd-module.ts';
+
+/** Control block layout (int32 slots at the start of the shared memory). */
+const SEQ = 0; // job number; the worker sleeps on it
+const P = 8; // job parameters start here (see Job)
+const STATE = 64; // per-chunk state: seq*4 + 0 free, +1 main's, +2 worker's (running), +3 worker's (done)
+const HEADER_BYTES = 4096;
+
+/** What the worker needs to compute its chunks; offsets are bytes into the shared memory. */
+interface Job {
+  kind: 0 | 1; // 0: chunks of rows of a single matmul; 1: chunks of the batch
+  batch: number; M: number; N: number; K: number;
+  abs: number; ars: number; acs: number; bbs: number; transB: number;
+  a: number; b: number; c: number; scratch: number;
+  chunk: number; // rows (kind 0) or batch entries (kind 1) per chunk
+  chunks: number;
+}
+const FIELDS = ['kind', 'batch', 'M', 'N', 'K', 'abs', 'ars', 'acs', 'bbs', 'transB', 'a', 'b', 'c', 'scratch', 'chunk', 'chunks'] as const;
+
+// The worker: instantiate the shared-memory kernels, then sleep on SEQ and take chunks from the back.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory } = workerData;
+const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(memory.buffer, 0, ${HEADER_BYTES / 4});
+const FIELDS = ${JSON.stringify(FIELDS)};
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, ${SEQ}, seen);
+  const seq = Atomics.load(ctl, ${SEQ});
+  if (seq < 0) break;
+  seen = seq;
+  const j = {};
+  FIELDS.forEach((f, i) => { j[f] = ctl[${P} + i]; });
+  let packed = false;
+  for (let i = j.chunks - 1; i >= 0; i--) {
+    if (Atomics.compareExchange(ctl, ${STATE} + i, seq * 4, seq * 4 + 2) !== seq * 4) break; // the rest are the main thread's
+    if (j.kind === 0) {
+      const np = Math.ceil(j.N / 8) * 8;
+      if (!packed) { k.pack_b(j.b, j.K, j.N, j.transB, j.scratch); packed = true; }
+      const r0 = i * j.chunk, rows = Math.min(j.M - r0, j.chunk);
+      k.gemm_rows(rows, j.N, j.K, j.a + 4 * r0 * j.ars, j.ars, j.acs, j.scratch, j.c + 4 * r0 * j.N, j.N, j.scratch + 4 * j.K * np);
+    } else {
+      const b0 = i * j.chunk, n = Math.min(j.batch - b0, j.chunk);
+      k.bmm(n, j.M, j.N, j.K, j.a + 4 * b0 * j.abs, j.abs, j.ars, j.acs, j.b + 4 * b0 * j.bbs, j.bbs, j.transB, j.c + 4 * b0 * j.M * j.N, j.scratch);
+    }
+    Atomics.store(ctl, ${STATE} + i, seq * 4 + 3);
+    Atomics.notify(ctl, ${STATE} + i);
+  }
+}
+`;
+
+interface SharedMemory {
+  readonly buffer: ArrayBufferLike;
+  grow(pages: number): number;
+}
+
+/** One matmul as the kernel sees it: tfjs heap offsets (bytes) and strides (elements). */
+export interface MatMulCall {
+  batch: number; M: number; N: number; K: number;
+  a: number; abs: number; ars: number; acs: number; batchA: number;
+  b: number; bbs: number; transB: number; batchB: number;
+  c: number;
+}
+
+export class MatMulPool {
+  private readonly memory: SharedMemory;
+  private readonly worker: Worker;
+  private seq = 0;
+  /** false leaves every chunk to the worker: tests use it to check the worker's results deterministically. */
+  private readonly mainShares: boolean;
+
+  constructor(opts: { mainShares?: boolean } = {}) {
+    this.mainShares = opts.mainShares ?? true;
+    const WA = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => SharedMemory } }).WebAssembly;
+    this.memory = new WA.Memory({ initial: 64, maximum: 65536, shared: true }); // 4 MiB to start, grown on demand
+    const { module } = compileKernels(true);
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: this.memory } });
+    this.worker.unref(); // an idle pool never keeps the process alive
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+  }
+
+  /** Stops the worker (a pool normally lives as long as the process; tests make their own). */
+  async close(): Promise<void> {
+    const ctl = new Int32Array(this.memory.buffer, 0, HEADER_BYTES / 4);
+    Atomics.store(ctl, SEQ, -1);
+    Atomics.notify(ctl, SEQ, 1);
+    await this.worker.terminate();
+  }
+
+  /** Computes `call` on both threads; `simd` is the main thread's in-place kernel module, `scratch` its scratch. */
+  run(call: MatMulCall, simd: SimdModule, scratch: (bytes: number) => number): void {
+    const { batch, M, N, K } = call;
+    const kind: 0 | 1 = batch > 1 ? 1 : 0;
+    const units = kind === 0 ? M : batch;
+    const step = kind === 0 ? 4 : 1; // row chunks stay whole MR=4 tiles
+    const chunk = Math.max(step, Math.ceil(units / 8 / step) * step); // ~8 chunks: fine enough to balance
+    const chunks = Math.ceil(units / chunk);
+    const aLen = call.batchA * M * K;
+    const bLen = call.batchB * K * N;
+    const np = Math.ceil(N / 8) * 8;
+    const rowsScratch = kind === 0 ? chunk : M;
+    const scratchLen = K * np + K * Math.ceil(rowsScratch / 4) * 4 + 32;
+    const aOff = HEADER_BYTES;
+    const bOff = aOff + 4 * aLen;
+    const cOff = bOff + 4 * bLen;
+    const sOff = cOff + 4 * batch * M * N;
+    this.ensure(sOff + 4 * scratchLen);
+
+    const shared = new Float32Array(this.memory.buffer);
+    const heap = new Float32Array(simd.memory.buffer);
+    shared.set(heap.subarray(call.a / 4, call.a / 4 + aLen), aOff / 4);
+    shared.set(heap.subarray(call.b / 4, call.b / 4 + bLen), bOff / 4);
+
+    const ctl = new Int32Array(this.memory.buffer, 0, HEADER_BYTES / 4);
+    const seq = ++this.seq;
+    const job: Job = {
+      kind, batch, M, N, K, abs: call.abs, ars: call.ars, acs: call.acs, bbs: call.bbs, transB: call.transB,
+      a: aOff, b: bOff, c: cOff, scratch: sOff, chunk, chunks,
+    };
+    FIELDS.forEach((f, i) => { ctl[P + i] = job[f]; });
+    for (let i = 0; i < chunks; i++) ctl[STATE + i] = seq * 4;
+    Atomics.store(ctl, SEQ, seq);
+    Atomics.notify(ctl, SEQ, 1);
+
+    // The main thread's share, from the front, in place on tfjs's heap.
+    const k = simd.exports;
+    let packedB = 0;
+    for (let i = 0; i < (this.mainShares ? chunks : 0); i++) {
+      if (Atomics.compareExchange(ctl, STATE + i, seq * 4, seq * 4 + 1) !== seq * 4) break;
+      if (kind === 0) {
+        if (!packedB) {
+          packedB = scratch(4 * (K * np + K * Math.ceil(chunk / 4) * 4 + 32));
+          k.pack_b(call.b, K, N, call.transB, packedB);
+        }
+        const r0 = i * chunk;
+        const rows = Math.min(M - r0, chunk);
+        k.gemm_rows(rows, N, K, call.a + 4 * r0 * call.ars, call.ars, call.acs, packedB, call.c + 4 * r0 * N, N, packedB + 4 * K * np);
+      } else {
+        const b0 = i * chunk;
+        const n = Math.min(batch - b0, chunk);
+        const s = scratch(4 * (K * np + K * Math.ceil(M / 4) * 4 + 32));
+        k.bmm(n, M, N, K, call.a + 4 * b0 * call.abs, call.abs, call.ars, call.acs, call.b + 4 * b0 * call.bbs, call.bbs, call.transB, call.c + 4 * b0 * M * N, s);
+      }
+    }
+    // Wait for the chunks the worker took, then copy its results into the output.
+    const out = new Float32Array(simd.memory.buffer);
+    const res = new Float32Array(this.memory.buffer);
+    const per = kind === 0 ? N : M * N; // floats per unit (row or batch entry)
+    for (let i = 0; i < chunks; i++) {
+      // with mainShares false, a chunk may still be free (the worker has not woken yet): wait for it too
+      for (let s = Atomics.load(ctl, STATE + i); s === seq * 4 + 2 || (!this.mainShares && s === seq * 4); s = Atomics.load(ctl, STATE + i)) {
+        Atomics.wait(ctl, STATE + i, s);
+      }
+      if (Atomics.load(ctl, STATE + i) !== seq * 4 + 3) continue;
+      workerChunks++;
+      const u0 = i * chunk;
+      const len = Math.min(units - u0, chunk) * per;
+      out.set(res.subarray(cOff / 4 + u0 * per, cOff / 4 + u0 * per + len), call.c / 4 + u0 * per);
+    }
+  }
+}
+
+let pool: MatMulPool | null | undefined;
+export let workerChunks = 0; // chunks the worker computed so far (bench and tests read it)
+
+/**
+ * The process's pool, or null when one thread is all there is: GPT_KATA_THREADS=1, or a single core.
+ * GPT_KATA_THREADS counts threads including the main one; only 2 are used (the machines we target have 2-8 cores,
+ * and our matmuls are small enough that a third thread mostly adds copying).
+ */
+export function matMulPool(): MatMulPool | null {
+  if (pool !== undefined) return pool;
+  const threads = Number(process.env.GPT_KATA_THREADS ?? availableParallelism());
+  pool = threads >= 2 ? new MatMulPool() : null;
+  return pool;
+}
+
+/** Matmuls below this many FLOPs stay on one thread: waking the worker and copying would cost more than it saves. */
+export const POOL_MIN_FLOPS = Number(process.env.GPT_KATA_POOL_MIN_FLOPS ?? 4e6);
