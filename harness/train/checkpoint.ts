@@ -89,6 +89,14 @@ export function hasCheckpoint(out: string): boolean {
   return existsSync(join(checkpointDir(out), 'model.json'));
 }
 
+/** The run's metadata from model.json, without loading any weights. */
+export function readCheckpointMeta(out: string): CheckpointMeta {
+  const path = join(checkpointDir(out), 'model.json');
+  if (!existsSync(path)) throw new Error(`no checkpoint at ${checkpointDir(out)}: train first (npm run train -- --out ${out})`);
+  const { format: _f, weightsManifest: _w, optimizer: _o, ...meta } = JSON.parse(readFileSync(path, 'utf8')) as ModelJson;
+  return meta;
+}
+
 /** Reads a checkpoint; the caller disposes the returned tensors. */
 export function loadCheckpoint(out: string): LoadedCheckpoint {
   const dir = checkpointDir(out);

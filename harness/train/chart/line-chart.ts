@@ -60,7 +60,7 @@ function layout(spec: ChartSpec): Layout {
   if (y1 === y0) [y0, y1] = [y0 - 0.5, y1 + 0.5];
   const pad = (y1 - y0) * 0.05;
   [y0, y1] = [y0 - pad, y1 + pad];
-  const plot = { left: 80, top: 48, right: width - 24, bottom: height - 64 };
+  const plot = { left: 80, top: 64, right: width - 24, bottom: height - 64 };
   return {
     width,
     height,
@@ -153,7 +153,7 @@ export function renderPng(spec: ChartSpec): Buffer {
   r.line(plot.left, plot.top, plot.left, plot.bottom, frame, 1);
   r.line(plot.right, plot.top, plot.right, plot.bottom, frame, 1);
   r.text((plot.left + plot.right - Raster.textWidth(spec.xLabel, 2)) / 2, L.height - 28, spec.xLabel, ink, 2);
-  r.text(8, plot.top - 20, spec.yLabel, ink, 2);
+  r.text(8, plot.top - 24, spec.yLabel, ink, 2);
   const legendX = plot.right - 56 - Math.max(0, ...spec.series.map((s) => Raster.textWidth(s.label, 2)));
   spec.series.forEach((s, i) => {
     const color = hexColor(s.color);

@@ -1,0 +1,57 @@
+// npm run sample as a user runs it: continue a prompt from a saved run; refuse what the run cannot encode.
+import { execa } from 'execa';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gpt, generate } from '../../grader/reference/gpt.ts';
+import { useBackend } from '../train/backend.ts';
+import { PRESETS } from '../train/presets.ts';
+import { runTraining } from '../train/trainer.ts';
+
+const sample = (args: string[]) => execa('npx', ['tsx', 'harness/cli/sample.ts', '--backend', 'wasm', ...args], { reject: false });
+let out = '';
+
+beforeAll(async () => {
+  await useBackend('wasm');
+  out = mkdtempSync(join(tmpdir(), 'gpt-kata-sample-'));
+  await runTraining({
+    title: 'sample test',
+    preset: 'tiny',
+    out,
+    config: { ...PRESETS.tiny, iters: 20, evalIters: 1, finalEvalIters: 1, sampleChars: 10 },
+    seed: 1,
+    resume: false,
+    text: { text: readFileSync('../shared/datasets/tinyshakespeare.txt', 'utf8').slice(0, 50_000), path: 'tinyshakespeare[0:50k]' },
+    model: { kind: 'gpt', source: 'reference', gpt, generate },
+    backend: 'wasm',
+    stream: { write: () => true },
+  });
+});
+
+describe('npm run sample', () => {
+  it('prints the prompt and --chars new characters on stdout, the backend on stderr', async () => {
+    const r = await sample(['--run', out, '--chars', '80', '--prompt', 'ROMEO:', '--temperature', '0.8']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^backend: \w+/m);
+    const text = r.stdout.replace(/\n$/, '');
+    expect(text.startsWith('ROMEO:')).toBe(true);
+    expect([...text]).toHaveLength(6 + 80);
+  });
+
+  it('temperature 0 is greedy: the same text twice', async () => {
+    const a = await sample(['--run', out, '--chars', '40', '--temperature', '0']);
+    const b = await sample(['--run', out, '--chars', '40', '--temperature', '0']);
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it('names a prompt character outside the vocabulary, and a run without a checkpoint', async () => {
+    const bad = await sample(['--run', out, '--prompt', 'naïve']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--prompt: the character "ï" is not in this run\'s vocabulary');
+    const none = await sample(['--run', join(out, 'nothing-here')]);
+    expect(none.exitCode).toBe(1);
+    expect(none.stderr).toMatch(/no checkpoint in .*nothing-here\/checkpoint: train first/);
+  });
+});
