@@ -97,6 +97,8 @@ const CASES: Case[] = [
       return [p!.mul(1 - lr * wd).sub(m2.div(denom).mul(lr / (1 - b1 ** 3))), m2, v2];
     },
   },
+  // gradient clipping sums one square-norm per parameter: more inputs than a shader can bind (8 by default)
+  { name: 'addN of 30 tensors', inputs: Array.from({ length: 30 }, () => ({ shape: [3, 4] })), f: (...xs) => tf.addN(xs), grad: true },
   { name: 'global-norm clip (square, sum, sqrt, minimum)', inputs: [{ shape: [3, C] }], f: (g) => g!.mul(tf.minimum(1, tf.div(0.5, g!.square().sum().sqrt()))), grad: true },
 ];
 

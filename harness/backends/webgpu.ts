@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { sharedLibraries } from './shared-libs.ts';
+import { registerChunkedAddN } from './webgpu-addn.ts';
 
 /** What the adapter says about itself, plus our verdict on whether it is a CPU emulation. */
 export interface AdapterReport {
@@ -121,12 +122,15 @@ export async function registerWebGPU(): Promise<AdapterReport> {
 
   if (registered) return probe.adapter;
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  registerChunkedAddN(); // else tf.addN over more tensors than a shader can bind (clipping sums every gradient) fails
   const { adapter } = chosen;
   const factory = async () => {
     const limits = adapter.limits;
-    // The same limits tfjs-backend-webgpu asks for: the defaults are too small for a [B*T, vocab] logits buffer.
+    // The limits tfjs-backend-webgpu asks for (the defaults are too small for a [B*T, vocab] logits buffer), and all
+    // the storage buffers a shader may bind, so fewer AddN chunks.
     const device = await adapter.requestDevice({
       requiredLimits: {
+        maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
         maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
         maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
         maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
