@@ -90,11 +90,12 @@ async function main(): Promise<number> {
     { exitOnCtrlC: false },
   );
   setTimeout(() => void loadEngine().catch(() => undefined), 50); // a failure resurfaces, explained, at the first grading
-  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  // Killed from outside: restore the terminal, then exit as the signal would have (history is already on disk).
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.on(signal, () => {
       app.unmount();
       restore();
-      process.exit(0);
+      process.exit(code);
     });
   }
   try {

@@ -109,4 +109,36 @@ describe('kata app state', () => {
     expect(effects(run(initState(setup, [], T0), key('q', T0)))).toEqual(['exit']);
     expect(effects(run(initState(setup, [], T0), key('c', T0, { ctrl: true })))).toEqual(['exit']);
   });
+
+  it('closes an unfinished session on n instead of resuming it, then Enter starts a new one', () => {
+    const history = run(initState(setup, [], T0), enter(T0), ready('attention', T0)).records;
+    let s = run(initState(setup, history, T0 + MIN), key('n', T0 + MIN));
+    expect(s.prompt).toBeNull();
+    expect(s.progress.active).toBeNull();
+    expect(records(s, 'session-end').at(-1)).toMatchObject({ reason: 'ended' });
+    s = run(s, enter(T0 + 2 * MIN));
+    expect(s.progress.active?.startedAt).toBe(T0 + 2 * MIN);
+    expect(s.screen).toBe('kata');
+  });
+
+  it('ends the session only after e is confirmed with y, and shows the end screen', () => {
+    let s = run(initState(setup, [], T0), enter(T0), ready('attention', T0), key('e', T0 + MIN));
+    expect(s.prompt).toBe('confirm-end');
+    s = run(s, key('x', T0 + MIN));
+    expect(s.progress.active).not.toBeNull();
+    s = run(s, key('e', T0 + MIN), key('y', T0 + MIN));
+    expect(s.screen).toBe('end');
+    expect(records(s, 'session-end')[0]).toMatchObject({ reason: 'ended' });
+  });
+
+  it('jumps to any kata by number and back to the overview with Esc', () => {
+    let s = run(initState(setup, [], T0), enter(T0), ready('attention', T0), key('4', T0 + MIN));
+    expect(s.current).toBe('block');
+    expect(effects(s).filter((e) => e === 'create-file')).toHaveLength(2);
+    s = run(s, key('', T0 + MIN, { escape: true }));
+    expect(s.screen).toBe('home');
+    expect(s.cursor).toBe(3);
+    s = run(s, key('', T0 + MIN, { upArrow: true }), enter(T0 + MIN));
+    expect(s.current).toBe('causal-mask');
+  });
 });

@@ -40,7 +40,7 @@ export function parseKataArgs(argv: readonly string[], cwd: string, defaultDir: 
     } else if (flag === '--minutes') {
       const v = value();
       const n = Number(v);
-      if (!v || !Number.isFinite(n) || n <= 0 || n > 24 * 60) return { ok: false, message: `--minutes needs a number of minutes between 1 and 1440, got ${v ?? 'nothing'}` };
+      if (!v || !Number.isFinite(n) || n <= 0 || n > 24 * 60) return { ok: false, message: `--minutes needs a positive number of minutes (at most 1440), got ${v ?? "nothing"}` };
       minutes = n;
     } else if (flag.startsWith('-')) {
       return { ok: false, message: `unknown option ${flag}` };
