@@ -4,9 +4,11 @@ import type { KataSuite } from './suite.ts';
 import { attentionSuite } from './attention.ts';
 import { multiHeadSuite } from './multi-head.ts';
 import { causalMaskSuite } from './causal-mask.ts';
+import { blockSuite } from './block.ts';
 
 export const SUITES: Partial<Record<KataId, KataSuite>> = {
   attention: attentionSuite,
   'multi-head': multiHeadSuite,
   'causal-mask': causalMaskSuite,
+  block: blockSuite,
 };

@@ -14,6 +14,9 @@ export const blockMistakes: Mistake<BlockKnobs>[] = [
   },
   { id: 'block/layernorm-variance', explanation: 'LayerNorm uses the unbiased variance (÷ n−1); PyTorch’s LayerNorm divides by n.', hintTier: 2, variants: [{ layerNorm: { variance: 'unbiased' } }] },
   { id: 'block/layernorm-swapped', explanation: 'ln1 and ln2 are swapped: ln1 goes before attention, ln2 before the MLP.', hintTier: 1, variants: [{ lnSwapped: true }] },
-  { id: 'block/activation', explanation: 'The MLP’s activation ignores opts.activation: ReLU by default, GELU when asked.', hintTier: 3, variants: [{ activation: 'always-relu' }, { activation: 'always-gelu' }] },
-  { id: 'block/gelu-tanh', explanation: 'GELU uses the tanh approximation; the kata asks for the exact form 0.5·x·(1 + erf(x/√2)).', hintTier: 3, variants: [{ activation: 'gelu-tanh' }] },
+  { id: 'block/activation', explanation: 'The MLP’s activation ignores opts.activation: ReLU by default, GELU when asked.', hintTier: 3, variants: [{ activation: 'always-relu' }, { activation: 'always-gelu' }, { activation: 'default-gelu' }] },
+  { id: 'block/gelu-tanh', explanation: 'GELU uses an approximation (tanh or sigmoid); the kata asks for the exact form 0.5·x·(1 + erf(x/√2)).', hintTier: 3, variants: [{ activation: 'gelu-tanh' }, { activation: 'gelu-sigmoid' }] },
+  { id: 'block/layernorm-affine', explanation: 'LayerNorm normalises but never applies gamma and beta.', hintTier: 2, variants: [{ layerNorm: { affine: false } }] },
+  { id: 'block/layernorm-axis', explanation: 'LayerNorm’s mean and variance are taken over time; take them over the last axis, the channels.', hintTier: 2, variants: [{ layerNorm: { axis: 'time' } }] },
+  { id: 'block/residual-from-norm', explanation: 'The residual stream carries the normalised x (x = ln(x); x = x + f(x)); add f(ln(x)) to the raw x.', hintTier: 1, variants: [{ residualFrom: 'normed' }] },
 ];

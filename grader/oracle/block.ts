@@ -28,6 +28,10 @@ export interface LayerNormKnobs {
   epsPlacement?: 'inside' | 'outside';
   /** Biased variance, /n (right), or unbiased, /(n-1). */
   variance?: 'biased' | 'unbiased';
+  /** gamma and beta applied (right) or forgotten. */
+  affine?: boolean;
+  /** Statistics over the last axis, channels (right), or over axis 1, time. */
+  axis?: 'channels' | 'time';
 }
 
 export interface BlockKnobs {
@@ -37,14 +41,16 @@ export interface BlockKnobs {
   causal?: boolean;
   /** ln1's parameters used where ln2's belong and vice versa. */
   lnSwapped?: boolean;
-  /** The activation actually applied: the one asked for (right), always one kind, or GELU's tanh approximation. */
-  activation?: 'as-asked' | 'always-relu' | 'always-gelu' | 'gelu-tanh';
+  /** The activation actually applied: the one asked for (right), always one kind, or a GELU approximation. */
+  activation?: 'as-asked' | 'always-relu' | 'always-gelu' | 'default-gelu' | 'gelu-tanh' | 'gelu-sigmoid';
+  /** The residual stream carries x (right) or the normalised x: x = ln(x); x = x + f(x). */
+  residualFrom?: 'raw' | 'normed';
   layerNorm?: LayerNormKnobs;
 }
 
 export function layerNorm(x: NDArray, p: LayerNormParams64, knobs: LayerNormKnobs = {}): NDArray {
   const eps = knobs.eps ?? 1e-5;
-  const normed = alongAxis(x, -1, (row) => {
+  const normed = alongAxis(x, knobs.axis === 'time' ? 1 : -1, (row) => {
     const n = row.length;
     const mean = row.reduce((a, b) => a + b, 0) / n;
     const ss = row.reduce((a, b) => a + (b - mean) ** 2, 0);
@@ -52,7 +58,7 @@ export function layerNorm(x: NDArray, p: LayerNormParams64, knobs: LayerNormKnob
     const denom = knobs.epsPlacement === 'outside' ? Math.sqrt(variance) + eps : Math.sqrt(variance + eps);
     return row.map((v) => (v - mean) / denom);
   });
-  return add(mulLast(normed, p.gamma), p.beta);
+  return knobs.affine === false ? normed : add(mulLast(normed, p.gamma), p.beta);
 }
 
 function mulLast(x: NDArray, g: NDArray): NDArray {
@@ -63,15 +69,18 @@ function mulLast(x: NDArray, g: NDArray): NDArray {
 export const geluExact = (x: number): number => 0.5 * x * (1 + erf(x / Math.SQRT2));
 export const geluTanh = (x: number): number =>
   0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+export const geluSigmoid = (x: number): number => x / (1 + Math.exp(-1.702 * x));
 
-function activate(x: NDArray, asked: Activation, knob: BlockKnobs['activation']): NDArray {
-  const kind =
-    knob === 'always-relu' ? 'relu' : knob === 'always-gelu' ? 'gelu' : knob === 'gelu-tanh' && asked === 'gelu' ? 'tanh' : asked;
+/** `asked` undefined means the caller left opts.activation out: ReLU, unless the mistake defaults to GELU. */
+function activate(x: NDArray, askedOrDefault: Activation | undefined, knob: BlockKnobs['activation']): NDArray {
+  const asked = askedOrDefault ?? (knob === 'default-gelu' ? 'gelu' : 'relu');
+  const approx = asked === 'gelu' && (knob === 'gelu-tanh' || knob === 'gelu-sigmoid') ? knob : null;
+  const kind = knob === 'always-relu' ? 'relu' : knob === 'always-gelu' ? 'gelu' : asked;
   if (kind === 'relu') return map(x, (v) => Math.max(0, v));
-  return map(x, kind === 'tanh' ? geluTanh : geluExact);
+  return map(x, approx === 'gelu-tanh' ? geluTanh : approx === 'gelu-sigmoid' ? geluSigmoid : geluExact);
 }
 
-export function mlp(x: NDArray, p: MLPParams64, activation: Activation, knob?: BlockKnobs['activation']): NDArray {
+export function mlp(x: NDArray, p: MLPParams64, activation: Activation | undefined, knob?: BlockKnobs['activation']): NDArray {
   return add(matmul(activate(add(matmul(x, p.w1), p.b1), activation, knob), p.w2), p.b2);
 }
 
@@ -80,7 +89,7 @@ export function transformerBlock(
   x: NDArray,
   p: BlockParams64,
   nHead: number,
-  activation: Activation = 'relu',
+  activation: Activation | undefined = undefined,
   knobs: BlockKnobs = {},
 ): NDArray {
   const T = x.shape[1]!;
@@ -94,6 +103,12 @@ export function transformerBlock(
   if (knobs.norm === 'post') {
     const h = ln(resA ? add(x, attn(x)) : attn(x), ln1);
     return ln(resM ? add(h, ff(h)) : ff(h), ln2);
+  }
+  if (knobs.residualFrom === 'normed') {
+    const n1 = ln(x, ln1);
+    const h = add(n1, attn(n1));
+    const n2 = ln(h, ln2);
+    return add(n2, ff(n2));
   }
   const a = attn(ln(x, ln1));
   const h = resA ? add(x, a) : a;

@@ -1,0 +1,149 @@
+// Checks for kata 4, the pre-norm transformer block: shape, float64 equivalence (ReLU, GELU, tiny and large
+// activations so ε and variance mistakes show), causality and batch independence.
+import fc from 'fast-check';
+import { type BlockKnobs, type BlockParams64, transformerBlock } from '../oracle/block.ts';
+import { blockMistakes } from '../mistakes/block.ts';
+import type { Mistake } from '../mistakes/mistake.ts';
+import type { Wire } from '../../harness/sandbox/protocol.ts';
+import { checkShape, type Tolerance } from './compare.ts';
+import { exportsCheck } from './common-checks.ts';
+import { fmtInputs } from './format.ts';
+import { type Pair, type Rng, pair, randn, rng } from './random.ts';
+import { type CaseIO, type Check, type KataSuite, type Probe, callFn, equivalenceCheck, fail, invarianceCheck, nameMistake, pass } from './suite.ts';
+
+const FN = 'transformerBlock';
+/** LayerNorm, attention and an MLP in float32: ~1e-6 relative; GELU's tanh form differs by up to 5e-4. */
+const TOL: Tolerance = { atol: 2e-5, rtol: 2e-4 };
+
+export interface BlockCase {
+  B: number;
+  T: number;
+  h: number;
+  d: number;
+  activation: 'relu' | 'gelu' | undefined;
+  /** Spread of x: 1e-3 makes LayerNorm's variance comparable to ε. */
+  xScale: number;
+  seed: number;
+}
+
+export const blockCaseArb: fc.Arbitrary<BlockCase> = fc.record({
+  B: fc.integer({ min: 1, max: 3 }),
+  T: fc.integer({ min: 1, max: 5 }),
+  h: fc.integer({ min: 1, max: 3 }),
+  d: fc.integer({ min: 1, max: 4 }),
+  activation: fc.constantFrom('relu' as const, 'gelu' as const, undefined),
+  xScale: fc.constantFrom(1, 1e-3, 3),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+
+/** Random block parameters, as float32 pairs: gamma near 1, beta, biases and weights all non-trivial. */
+export function randBlockParams(r: Rng, C: number) {
+  return {
+    ln1: { gamma: pair([C], randn(r, [C], 0.3).nd.data.map((v) => 1 + v)), beta: randn(r, [C], 0.3) },
+    attn: { wqkv: randn(r, [C, 3 * C], 1 / Math.sqrt(C)), wo: randn(r, [C, C], 1 / Math.sqrt(C)), bo: randn(r, [C], 0.3) },
+    ln2: { gamma: pair([C], randn(r, [C], 0.3).nd.data.map((v) => 1 + v)), beta: randn(r, [C], 0.3) },
+    mlp: { w1: randn(r, [C, 4 * C], 1.5 / Math.sqrt(C)), b1: randn(r, [4 * C], 0.5), w2: randn(r, [4 * C, C], 1 / Math.sqrt(4 * C)), b2: randn(r, [C], 0.3) },
+  };
+}
+export type BlockPairs = ReturnType<typeof randBlockParams>;
+
+/** Maps a tree of pairs to the wire (float32) or oracle (float64) side. */
+function side<T>(tree: T, which: 'wire' | 'nd'): unknown {
+  if (tree && typeof tree === 'object' && 'wire' in tree && 'nd' in tree) return (tree as unknown as Pair)[which];
+  if (Array.isArray(tree)) return tree.map((t) => side(t, which));
+  return Object.fromEntries(Object.entries(tree as object).map(([k, v]) => [k, side(v, which)]));
+}
+export const wireOf = (tree: unknown): Wire => side(tree, 'wire') as Wire;
+export const ndOf = <T>(tree: unknown): T => side(tree, 'nd') as T;
+
+interface Inputs {
+  x: Pair;
+  p: BlockPairs;
+  c: BlockCase;
+}
+
+function makeInputs(c: BlockCase): Inputs {
+  const r = rng(c.seed);
+  const C = c.h * c.d;
+  // a shared offset per row makes the tiny-spread case realistic: LayerNorm must remove the mean too
+  const x = pair([c.B, c.T, C], randn(r, [c.B, c.T, C], c.xScale).nd.data.map((v, i) => v + (Math.floor(i / C) % 3) * 0.5));
+  return { x, p: randBlockParams(r, C), c };
+}
+
+const opts = (c: BlockCase): Wire => ({ nHead: c.h, ...(c.activation ? { activation: c.activation } : {}) });
+const args = (i: Inputs): Wire[] => [i.x.wire, wireOf(i.p), opts(i.c)];
+const expected = (i: Inputs, knobs: BlockKnobs = {}) => transformerBlock(i.x.nd, ndOf<BlockParams64>(i.p), i.c.h, i.c.activation, knobs);
+const describe = (i: Inputs) =>
+  `${fmtInputs({ x: i.x.nd, nHead: i.c.h, activation: i.c.activation ?? '(default)' })}\n  (parameters: seed ${i.c.seed}; gamma ≈ 1 ± 0.3, weights ~ N(0, 1/C))`;
+const io = (c: BlockCase): CaseIO => {
+  const i = makeInputs(c);
+  return { args: args(i), expected: () => expected(i), describe: () => describe(i) };
+};
+
+const shape: Check = {
+  name: 'shape and dtype',
+  async run(ctx) {
+    const i = makeInputs({ B: 2, T: 3, h: 2, d: 4, activation: undefined, xScale: 1, seed: ctx.seed });
+    const r = await callFn(ctx, { op: 'call', fn: FN, args: args(i) });
+    if (!r.ok) return fail(`${r.verdict.message}\n${describe(i)}`, await nameMistake(ctx, r.verdict));
+    const v = checkShape(r.value, [2, 3, 8], 'float32', ['B', 'T', 'C']);
+    return v.ok ? pass('x [2,3,8], 2 heads -> [2,3,8]') : fail(`x [2,3,8]: ${v.message}`, 'shape');
+  },
+};
+
+/** Indices of every output position before the last, for "the future changes nothing earlier". */
+const beforeLast = (T: number, C: number) => (s: number[]) => [...Array(s.reduce((a, b) => a * b, 1)).keys()].filter((n) => Math.floor(n / C) % T < T - 1);
+
+export const blockSuite: KataSuite = {
+  kata: 'block',
+  mistakes: blockMistakes as Mistake[],
+  checks: [
+    exportsCheck([FN]),
+    shape,
+    equivalenceCheck({ fn: FN, needs: [shape.name], arb: blockCaseArb, numRuns: 40, io, tol: TOL, axes: ['B', 'T', 'C'] }),
+    invarianceCheck({
+      name: 'changing a future token changes no earlier output',
+      fn: FN,
+      needs: [shape.name],
+      arb: blockCaseArb.map((c) => ({ ...c, T: Math.max(2, c.T), xScale: 1 })),
+      numRuns: 10,
+      tol: TOL,
+      explain: 'changing x at the last position changed earlier positions: the block is not causal',
+      pair: (c) => {
+        const i = makeInputs(c);
+        const C = c.h * c.d;
+        const r = rng(c.seed + 3);
+        const x2 = pair(i.x.nd.shape, Array.from(i.x.nd.data, (v, n) => (Math.floor(n / C) % c.T === c.T - 1 ? (r() - 0.5) * 6 : v)));
+        return { a: args(i), b: args({ ...i, x: x2 }), compare: beforeLast(c.T, C), describe: () => describe(i) };
+      },
+    }),
+    invarianceCheck({
+      name: 'batch items are independent',
+      fn: FN,
+      needs: [shape.name],
+      arb: blockCaseArb.map((c) => ({ ...c, B: Math.max(2, c.B), xScale: 1 })),
+      numRuns: 10,
+      tol: TOL,
+      explain: 'changing batch item 0 changed the other batch items',
+      pair: (c) => {
+        const i = makeInputs(c);
+        const per = i.x.nd.data.length / c.B;
+        const r = rng(c.seed + 4);
+        const x2 = pair(i.x.nd.shape, Array.from(i.x.nd.data, (v, n) => (n < per ? (r() - 0.5) * 6 : v)));
+        return { a: args(i), b: args({ ...i, x: x2 }), compare: (s) => [...Array(s.reduce((a, b) => a * b, 1)).keys()].filter((n) => n >= per), describe: () => describe(i) };
+      },
+    }),
+  ],
+  probes(seed): Probe[] {
+    const cases: BlockCase[] = [
+      { B: 2, T: 3, h: 2, d: 2, activation: 'gelu', xScale: 1, seed },
+      { B: 1, T: 4, h: 2, d: 4, activation: undefined, xScale: 1e-3, seed: seed + 1 },
+      { B: 2, T: 3, h: 1, d: 3, activation: 'relu', xScale: 2, seed: seed + 2 },
+      { B: 1, T: 3, h: 2, d: 3, activation: 'gelu', xScale: 1e-3, seed: seed + 3 },
+    ];
+    return cases.map((c) => {
+      const i = makeInputs(c);
+      return { fn: FN, args: args(i), oracle: (k) => expected(i, k as BlockKnobs), tol: TOL };
+    });
+  },
+};
