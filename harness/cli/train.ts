@@ -46,6 +46,10 @@ runCli(async () => {
   say(backendLine);
   const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data as string } : {}), log: say });
   say(`run: ${name} → ${out}`);
+  process.once('SIGINT', () => {
+    say(`\ninterrupted: ${out}/checkpoint holds the last eval's step; run the same command with --resume to continue from it`);
+    process.exit(130);
+  });
   await runTraining({
     title: `${mine ? 'your GPT' : 'reference GPT'}, ${preset} preset`,
     preset,
