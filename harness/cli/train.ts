@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { gpt, generate } from '../../grader/reference/gpt.ts';
 import { loadTinyShakespeare } from '../../datasets/tiny-shakespeare.ts';
-import { BACKEND_CHOICES, describeBackend, useBackend, type BackendChoice } from '../train/backend.ts';
+import { BACKEND_CHOICES, describeBackend, runsOnGpu, useBackend, type BackendChoice } from '../train/backend.ts';
 import { parseOptions, type OptionSpec } from '../train/cli-options.ts';
 import { loadLearnerGpt } from '../train/learner-gpt.ts';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
@@ -26,13 +26,7 @@ runCli(async () => {
   const o = parseOptions(process.argv.slice(2), OPTIONS, 'npm run train / train:mine');
   const mine = o.mine === true;
   if (o.dir !== undefined && !mine) throw new TrainError('--dir is for npm run train:mine (it names the folder with your gpt.ts)', 2);
-  const preset = (o.preset as PresetName | undefined) ?? 'baby';
-  const config = { ...PRESETS[preset], ...(o.iters !== undefined ? { iters: o.iters as number } : {}) };
-  const seed = (o.seed as number | undefined) ?? 1337;
-  const name = `${mine ? 'mine' : 'reference'}-${preset}`;
-  const out = resolve((o.out as string | undefined) ?? `runs/${name}`);
   const say = (line: string) => process.stdout.write(`${line}\n`);
-
   let model: ModelSpec;
   if (mine) {
     const learner = await loadLearnerGpt((o.dir as string | undefined) ?? 'solutions', say);
@@ -44,6 +38,13 @@ runCli(async () => {
   const backend = await useBackend(((o.backend as BackendChoice | undefined) ?? 'auto'));
   const backendLine = describeBackend(backend);
   say(backendLine);
+  // Default preset: the lecture's model on a GPU, nanoGPT's baby GPT on a CPU.
+  const preset = (o.preset as PresetName | undefined) ?? (runsOnGpu(backend) ? 'lecture' : 'baby');
+  if (o.preset === undefined) say(`preset: ${preset} (the ${preset === 'lecture' ? 'GPU' : 'CPU'} default; --preset tiny|baby|lecture to choose)`);
+  const config = { ...PRESETS[preset], ...(o.iters !== undefined ? { iters: o.iters as number } : {}) };
+  const seed = (o.seed as number | undefined) ?? 1337;
+  const name = `${mine ? 'mine' : 'reference'}-${preset}`;
+  const out = resolve((o.out as string | undefined) ?? `runs/${name}`);
   const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data as string } : {}), log: say });
   say(`run: ${name} → ${out}`);
   process.once('SIGINT', () => {

@@ -18,3 +18,10 @@ export async function useBackend(choice: BackendChoice): Promise<ChosenBackend> 
 export function describeBackend(b: ChosenBackend): string {
   return `backend: ${b.name}${b.device ? ` on ${b.device}` : ''} (${b.reason})`;
 }
+
+/** True for a real GPU: tfjs-node-gpu on CUDA, or WebGPU on a hardware adapter (not lavapipe/llvmpipe/SwiftShader). */
+export function runsOnGpu(b: ChosenBackend): boolean {
+  if (b.name === 'tensorflow') return /^CUDA GPU/.test(b.device ?? '');
+  if (b.name === 'webgpu') return !/llvmpipe|lavapipe|swiftshader|software/i.test(b.device ?? '');
+  return false;
+}
