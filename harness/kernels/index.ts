@@ -1,6 +1,8 @@
 // Performance kernels for the wasm backend; registerWasmKernels() installs them all (call after setBackend('wasm')).
 import * as tf from '@tensorflow/tfjs';
 import { simdBatchMatMul } from './simd-matmul.ts';
+import { simdSum } from './simd-sum.ts';
+import { rowGather, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
 import { simdTranspose } from './simd-transpose.ts';
 import { rerouteTransposes } from './transpose-reroute-matmul.ts';
@@ -36,7 +38,8 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
 
 /**
  * Registers every wasm kernel of ours: UnsortedSegmentSum (missing on wasm; gather's gradient), a BatchMatMul that
- * never takes wasm's slow transposed or batched paths, a fast Transpose, and copy-free Identity/Cast. Idempotent (the first call's options
+ * never takes wasm's slow transposed or batched paths, a fast Transpose, copy-free
+ * Identity/Cast, Sum over leading axes, and row-copy Unpack/GatherV2. Idempotent (the first call's options
  * win). Gradients are untouched, so harness/tfjs/broadcast-matmul-grad.ts keeps working.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
@@ -50,4 +53,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Transpose, (previous) => simdTranspose(required(tf.Transpose, previous)));
   override(tf.Identity, (previous) => sharedIdentity(required(tf.Identity, previous)));
   override(tf.Cast, (previous) => sharedCast(required(tf.Cast, previous)));
+  override(tf.Sum, (previous) => simdSum(required(tf.Sum, previous)));
+  override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
+  override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
 }

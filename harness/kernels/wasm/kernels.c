@@ -139,3 +139,30 @@ void transpose(const int* x, int* out, int rank, const int* shape, const int* pe
     }
   }
 }
+
+// out[o, i] = sum over r of x[o, r, i], for x viewed as [O, R, I] (a reduction over a middle block of axes;
+// O = 1 is a column sum). tfjs's wasm Sum transposes such inputs first, through its slow Transpose.
+EXPORT("sum_mid")
+void sum_mid(const float* x, float* out, int O, int R, int I) {
+  for (int o = 0; o < O; o++, out += I) {
+    const float* src = x + o * R * I;
+    int i = 0;
+    for (; i + 16 <= I; i += 16) {  // four vectors of columns at a time: the rows stream through
+      v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
+      for (int r = 0; r < R; r++) {
+        const float* row = src + r * I + i;
+        s0 = wasm_f32x4_add(s0, wasm_v128_load(row));
+        s1 = wasm_f32x4_add(s1, wasm_v128_load(row + 4));
+        s2 = wasm_f32x4_add(s2, wasm_v128_load(row + 8));
+        s3 = wasm_f32x4_add(s3, wasm_v128_load(row + 12));
+      }
+      wasm_v128_store(out + i, s0); wasm_v128_store(out + i + 4, s1);
+      wasm_v128_store(out + i + 8, s2); wasm_v128_store(out + i + 12, s3);
+    }
+    for (; i < I; i++) {
+      float s = 0;
+      for (int r = 0; r < R; r++) s += src[r * I + i];
+      out[i] = s;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// Sum over leading/middle axes, unstack along axis 0 and row gathers on wasm agree with the cpu backend (gradients too).
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff, runOn, seeded } from './cpu-oracle.ts';
+import { registerWasmKernels } from './index.ts';
+import { middleBlock } from './simd-sum.ts';
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  registerWasmKernels();
+});
+
+const shapes = fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 });
+
+describe('Sum on wasm', () => {
+  it('finds the [O, R, I] block of a reduction, and leaves innermost or scattered axes to tfjs', () => {
+    expect(middleBlock([768, 512], [0])).toEqual({ O: 1, R: 768, I: 512 });
+    expect(middleBlock([12, 64, 128], [0, 1])).toEqual({ O: 1, R: 768, I: 128 });
+    expect(middleBlock([2, 3, 4], [1])).toEqual({ O: 2, R: 3, I: 4 });
+    expect(middleBlock([2, 3, 4], [-1])).toBeNull();
+    expect(middleBlock([2, 3, 4], [0, 2])).toBeNull();
+  });
+
+  it('matches the cpu backend for every axis subset, keepDims or not, with gradients', async () => {
+    await fc.assert(
+      fc.asyncProperty(shapes, fc.integer(), fc.boolean(), async (shape, seed, keepDims) => {
+        const axes = shape.map((_, i) => i).filter((i) => (seed >> i) & 1);
+        const values = seeded(seed, tf.util.sizeFromShape(shape));
+        const f = () => {
+          const x = tf.tensor(values, shape);
+          const g = tf.grad((t: tf.Tensor) => tf.sum(t, axes, keepDims).square().sum())(x);
+          return [tf.sum(x, axes, keepDims), g];
+        };
+        const cpu = await runOn('cpu', f);
+        const wasm = await runOn('wasm', f);
+        expect(maxAbsDiff(cpu[0], wasm[0])).toBeLessThan(1e-4);
+        expect(maxAbsDiff(cpu[1], wasm[1])).toBeLessThan(1e-3);
+      }),
+      { numRuns: 60, seed: 9 },
+    );
+  });
+});
+
+describe('Unpack and GatherV2 on wasm', () => {
+  it('unstack along any axis matches the cpu backend, gradients included', async () => {
+    await fc.assert(
+      // rank >= 2: tfjs's own unstack gradient fails on a rank-1 input with one element, on every backend
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 2, maxLength: 4 }), fc.nat(), fc.integer(), async (shape, rawAxis, seed) => {
+        const axis = rawAxis % shape.length;
+        const values = seeded(seed, tf.util.sizeFromShape(shape));
+        const f = () => {
+          const x = tf.tensor(values, shape);
+          const parts = tf.unstack(x, axis);
+          const g = tf.grad((t: tf.Tensor) => tf.unstack(t, axis)[0]!.mul(3).sum())(x);
+          return [...parts, g];
+        };
+        const cpu = await runOn('cpu', f);
+        const wasm = await runOn('wasm', f);
+        expect(wasm).toEqual(cpu);
+      }),
+      { numRuns: 40, seed: 4 },
+    );
+  });
+
+  it('gather of rows matches the cpu backend for float32 and int32 tables, and nested index shapes', async () => {
+    await fc.assert(
+      fc.asyncProperty(shapes, fc.array(fc.nat(), { minLength: 1, maxLength: 12 }), fc.boolean(), async (shape, raw, nested) => {
+        const ids = raw.map((r) => r % shape[0]!);
+        const idShape = nested && ids.length % 2 === 0 ? [2, ids.length / 2] : [ids.length];
+        const values = seeded(ids.length, tf.util.sizeFromShape(shape)).map((v) => Math.round(v * 100));
+        const f = () => [
+          tf.gather(tf.tensor(values, shape), tf.tensor(ids, idShape, 'int32')),
+          tf.gather(tf.tensor(values, shape, 'int32'), tf.tensor(ids, idShape, 'int32')),
+        ];
+        const cpu = await runOn('cpu', f);
+        const wasm = await runOn('wasm', f);
+        expect(wasm).toEqual(cpu);
+      }),
+      { numRuns: 40, seed: 8 },
+    );
+  });
+});
