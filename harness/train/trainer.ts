@@ -211,6 +211,11 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
           gradClip: c.gradClip,
           dropout: trainingDropout(c.dropout, o.seed, step),
         }));
+      } catch (e) {
+        if (o.model.kind === 'gpt' && o.model.source === 'mine' && !(e instanceof TrainError)) {
+          throw new TrainError(`your gpt (${o.model.file}) threw at training step ${step}: ${(e as Error).message}`);
+        }
+        throw e;
       } finally {
         tf.dispose([batch.x, batch.y]);
       }
