@@ -46,8 +46,8 @@ describe('Sum on wasm', () => {
 describe('Unpack and GatherV2 on wasm', () => {
   it('unstack along any axis matches the cpu backend, gradients included', async () => {
     await fc.assert(
-      // rank >= 2: tfjs's own unstack gradient fails on a rank-1 input with one element, on every backend
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 2, maxLength: 4 }), fc.nat(), fc.integer(), async (shape, rawAxis, seed) => {
+      // sizes >= 2: tfjs's own unstack gradient fails when there is a single part, on every backend
+      fc.asyncProperty(fc.array(fc.integer({ min: 2, max: 5 }), { minLength: 1, maxLength: 4 }), fc.nat(), fc.integer(), async (shape, rawAxis, seed) => {
         const axis = rawAxis % shape.length;
         const values = seeded(seed, tf.util.sizeFromShape(shape));
         const f = () => {
