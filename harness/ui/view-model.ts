@@ -138,19 +138,12 @@ const CHECK_MARK: Record<CheckResult['status'], { mark: string; color: LineColor
   skipped: { mark: '-', color: 'gray' },
 };
 
-/**
- * One line per check when they fit; with many checks and a failure, the passing (and skipped) ones share a wrapped
- * line or two so that the diagnosis and counterexample stay on an 80x24 screen.
- */
-function checkLines(checks: readonly CheckResult[], width: number): Line[] {
-  const cell = (c: CheckResult): string => `${CHECK_MARK[c.status].mark} ${c.name}`;
-  const bad = checks.filter((c) => c.status === 'fail' || c.status === 'error');
-  if (checks.length <= 6 || bad.length === 0) return checks.map((c) => line(cell(c), { color: CHECK_MARK[c.status].color }));
+/** Passing and skipped checks as wrapped "✓ a ✓ b" paragraphs, so a failure's details keep the screen. */
+function summaryLines(checks: readonly CheckResult[], width: number): Line[] {
   const out: Line[] = [];
   const passed = checks.filter((c) => c.status === 'pass');
   const skipped = checks.filter((c) => c.status === 'skipped');
   if (passed.length) out.push(...wrapped(`✓ ${passed.map((c) => c.name).join(' ✓ ')}`, width, { color: 'green' }));
-  for (const c of bad) out.push(line(cell(c), { color: 'red', bold: true }));
   if (skipped.length) out.push(...wrapped(`- not run: ${skipped.map((c) => c.name).join(' · ')}`, width, { color: 'gray' }));
   return out;
 }
@@ -186,11 +179,17 @@ export function resultBody(view: GradeView | undefined, width: number): Line[] {
     if (!view?.note) out.push(line('Save the file to grade it; r grades it now.', { dim: true }));
     return out;
   }
-  out.push(...checkLines(report.checks, width));
-  const first = report.checks.find((c) => c.status === 'fail' || c.status === 'error');
-  if (first) {
-    out.push(line(''), line(`First failure: ${first.name}`, { bold: true }));
+  const bad = report.checks.filter((c) => c.status === 'fail' || c.status === 'error');
+  const first = bad[0];
+  if (!first) {
+    out.push(...report.checks.map((c) => line(`${CHECK_MARK[c.status].mark} ${c.name}`, { color: CHECK_MARK[c.status].color })));
+  } else {
+    // The first failure with its diagnosis and counterexample, then the other failures, then what passed.
+    out.push(line(`${CHECK_MARK[first.status].mark} ${first.name}`, { color: 'red', bold: true }));
     out.push(...wrapped(first.message, width));
+    out.push(line(''));
+    for (const c of bad.slice(1)) out.push(line(`${CHECK_MARK[c.status].mark} ${c.name}`, { color: 'red', bold: true }));
+    out.push(...summaryLines(report.checks, width));
   }
   const named = view.mistakes.filter((m) => !first || !first.message.includes(m.explanation));
   for (const m of named) {
