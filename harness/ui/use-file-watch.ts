@@ -23,6 +23,8 @@ export function useFileWatch(
   files: readonly WatchedFile[],
   onChange: (kata: KataId, at: number) => void,
   pollMs: number = POLL_MS,
+  /** false: polling only, as on a file system without events (the tests use it to prove the fallback works). */
+  events: boolean = true,
 ): void {
   const callback = useRef(onChange);
   callback.current = onChange;
@@ -42,6 +44,7 @@ export function useFileWatch(
     const pending = new Map<string, NodeJS.Timeout>();
     let watcher: FSWatcher | null = null;
     try {
+      if (!events) throw new Error('file events off');
       watcher = watch(dir, (_event, name) => {
         const f = files.find((x) => basename(x.path) === String(name ?? ''));
         if (!f) return;
@@ -62,5 +65,5 @@ export function useFileWatch(
       watcher?.close();
     };
     // `key` stands for `files`: a new array with the same paths must not restart the watcher.
-  }, [dir, key, pollMs]);
+  }, [dir, key, pollMs, events]);
 }
