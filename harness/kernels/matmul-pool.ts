@@ -4,7 +4,7 @@
 // or late worker costs nothing but the copy: the main thread simply takes every chunk the worker has not claimed.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { compileKernels, type SimdModule } from './simd-module.ts';
+import { compileKernels, matmulScratchFloats, MR, NR, type SimdModule } from './simd-module.ts';
 
 /** Control block layout (int32 slots at the start of the shared memory). */
 const SEQ = 0; // job number; the worker sleeps on it
@@ -42,7 +42,7 @@ for (;;) {
   for (let i = j.chunks - 1; i >= 0; i--) {
     if (Atomics.compareExchange(ctl, ${STATE} + i, seq * 4, seq * 4 + 2) !== seq * 4) break; // the rest are the main thread's
     if (j.kind === 0) {
-      const np = Math.ceil(j.N / 8) * 8;
+      const np = Math.ceil(j.N / ${NR}) * ${NR};
       if (!packed) { k.pack_b(j.b, j.K, j.N, j.transB, j.scratch); packed = true; }
       const r0 = i * j.chunk, rows = Math.min(j.M - r0, j.chunk);
       k.gemm_rows(rows, j.N, j.K, j.a + 4 * r0 * j.ars, j.ars, j.acs, j.scratch, j.c + 4 * r0 * j.N, j.N, j.scratch + 4 * j.K * np);
@@ -103,14 +103,13 @@ export class MatMulPool {
     const { batch, M, N, K } = call;
     const kind: 0 | 1 = batch > 1 ? 1 : 0;
     const units = kind === 0 ? M : batch;
-    const step = kind === 0 ? 4 : 1; // row chunks stay whole MR=4 tiles
+    const step = kind === 0 ? MR : 1; // row chunks are whole tiles
     const chunk = Math.max(step, Math.ceil(units / 8 / step) * step); // ~8 chunks: fine enough to balance
     const chunks = Math.ceil(units / chunk);
     const aLen = call.batchA * M * K;
     const bLen = call.batchB * K * N;
-    const np = Math.ceil(N / 8) * 8;
-    const rowsScratch = kind === 0 ? chunk : M;
-    const scratchLen = K * np + K * Math.ceil(rowsScratch / 4) * 4 + 32;
+    const need = matmulScratchFloats(kind === 0 ? chunk : M, N, K);
+    const scratchLen = need.packedB + need.rest;
     const aOff = HEADER_BYTES;
     const bOff = aOff + 4 * aLen;
     const cOff = bOff + 4 * bLen;
@@ -140,16 +139,16 @@ export class MatMulPool {
       if (Atomics.compareExchange(ctl, STATE + i, seq * 4, seq * 4 + 1) !== seq * 4) break;
       if (kind === 0) {
         if (!packedB) {
-          packedB = scratch(4 * (K * np + K * Math.ceil(chunk / 4) * 4 + 32));
+          packedB = scratch(4 * scratchLen);
           k.pack_b(call.b, K, N, call.transB, packedB);
         }
         const r0 = i * chunk;
         const rows = Math.min(M - r0, chunk);
-        k.gemm_rows(rows, N, K, call.a + 4 * r0 * call.ars, call.ars, call.acs, packedB, call.c + 4 * r0 * N, N, packedB + 4 * K * np);
+        k.gemm_rows(rows, N, K, call.a + 4 * r0 * call.ars, call.ars, call.acs, packedB, call.c + 4 * r0 * N, N, packedB + 4 * need.packedB);
       } else {
         const b0 = i * chunk;
         const n = Math.min(batch - b0, chunk);
-        const s = scratch(4 * (K * np + K * Math.ceil(M / 4) * 4 + 32));
+        const s = scratch(4 * scratchLen);
         k.bmm(n, M, N, K, call.a + 4 * b0 * call.abs, call.abs, call.ars, call.acs, call.b + 4 * b0 * call.bbs, call.bbs, call.transB, call.c + 4 * b0 * M * N, s);
       }
     }

@@ -1,7 +1,7 @@
 // BatchMatMul on wasm through our SIMD kernel: batched ([B·h,T,d]) and transposed operands at 2-D speed, in place.
 import * as tf from '@tensorflow/tfjs';
 import { matMulPool, POOL_MIN_FLOPS } from './matmul-pool.ts';
-import { simdModule } from './simd-module.ts';
+import { matmulScratchFloats, simdModule } from './simd-module.ts';
 import type { WasmBackend, WasmKernelFunc } from './wasm-backend.ts';
 
 /** Wraps `fallback` (used only for batch axes that broadcast in both directions, e.g. [2,1] vs [1,3]). */
@@ -42,7 +42,8 @@ export function simdBatchMatMul(fallback: WasmKernelFunc): WasmKernelFunc {
     if (pool) {
       pool.run(call, simd, (bytes) => simd.scratch(bytes));
     } else {
-      const scratch = simd.scratch(4 * (K * Math.ceil(N / 8) * 8 + K * Math.ceil(M / 4) * 4 + 32)); // packed B, packed A, spill tile
+      const need = matmulScratchFloats(M, N, K);
+      const scratch = simd.scratch(4 * (need.packedB + need.rest));
       simd.exports.bmm(batch, M, N, K, call.a, call.abs, call.ars, call.acs, call.b, call.bbs, call.transB, call.c, scratch);
     }
     return out;

@@ -14,6 +14,15 @@ export interface SimdExports {
     scratch: number): void;
 }
 
+/** The matmul tile of wasm/kernels.c, MR rows by NR columns; keep in step with its enum. */
+export const MR = 4;
+export const NR = 8;
+
+/** Floats of scratch the matmul kernels need: B packed in NR-column panels, A in MR-row panels, one spill tile. */
+export function matmulScratchFloats(M: number, N: number, K: number): { packedB: number; rest: number } {
+  return { packedB: K * Math.ceil(N / NR) * NR, rest: K * Math.ceil(M / MR) * MR + MR * NR };
+}
+
 export interface SimdModule {
   exports: SimdExports;
   fma: boolean; // relaxed-SIMD fused multiply-add (Node 20 needs a V8 flag, set below)
