@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdBatchMatMul } from './simd-matmul.ts';
 import { simdSum } from './simd-sum.ts';
+import { fusedAdamWConfig } from './fused-adamw.ts';
 import { rowGather, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
 import { simdTranspose } from './simd-transpose.ts';
@@ -39,7 +40,8 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
 /**
  * Registers every wasm kernel of ours: UnsortedSegmentSum (missing on wasm; gather's gradient), a BatchMatMul that
  * never takes wasm's slow transposed or batched paths, a fast Transpose, copy-free
- * Identity/Cast, Sum over leading axes, and row-copy Unpack/GatherV2. Idempotent (the first call's options
+ * Identity/Cast, Sum over leading axes, row-copy Unpack/GatherV2,
+ * and the fused AdamW update behind adamwUpdate() (fused-adamw.ts). Idempotent (the first call's options
  * win). Gradients are untouched, so harness/tfjs/broadcast-matmul-grad.ts keeps working.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
@@ -56,4 +58,5 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Sum, (previous) => simdSum(required(tf.Sum, previous)));
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
+  override(fusedAdamWConfig.kernelName, () => fusedAdamWConfig.kernelFunc as unknown as WasmKernelFunc);
 }
