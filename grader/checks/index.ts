@@ -5,10 +5,12 @@ import { attentionSuite } from './attention.ts';
 import { multiHeadSuite } from './multi-head.ts';
 import { causalMaskSuite } from './causal-mask.ts';
 import { blockSuite } from './block.ts';
+import { gptSuite } from './gpt.ts';
 
-export const SUITES: Partial<Record<KataId, KataSuite>> = {
+export const SUITES: Record<KataId, KataSuite> = {
   attention: attentionSuite,
   'multi-head': multiHeadSuite,
   'causal-mask': causalMaskSuite,
   block: blockSuite,
+  gpt: gptSuite,
 };

@@ -1,6 +1,6 @@
 // Oracle for kata 5: the GPT forward pass in float64 (with mistake knobs), softmax sampling distributions,
 // and gradients by central finite differences, an independent check on tfjs's autodiff.
-import { type NDArray, add, matmul, nd, slice, softmax, zeros } from './ndarray.ts';
+import { type NDArray, add, matmul, nd, slice, softmax, transposeLast2, zeros } from './ndarray.ts';
 import { type Activation, type BlockParams64, type LayerNormParams64, layerNorm, transformerBlock } from './block.ts';
 
 export interface GPTParams64 {
@@ -26,6 +26,8 @@ export interface GPTKnobs {
   finalLayerNorm?: boolean;
   /** What is returned: logits (right) or softmax probabilities. */
   output?: 'logits' | 'probabilities';
+  /** The head: head.w and head.b (right), or tied to the token embedding, x @ wteᵀ. */
+  head?: 'own' | 'tied';
 }
 
 /** idx [B][T] token ids -> logits [B, T, V]. */
@@ -43,7 +45,7 @@ export function gptForward(idx: number[][], p: GPTParams64, cfg: GPTConfig64, kn
   let x = knobs.position === 'none' ? tok : add(tok, slice(p.wpe, [posStart, 0], [T, C])); // (B, T, C)
   for (const block of p.blocks) x = transformerBlock(x, block, cfg.nHead, cfg.activation);
   if (knobs.finalLayerNorm !== false) x = layerNorm(x, p.lnF);
-  const logits = add(matmul(x, p.head.w), p.head.b); // (B, T, V)
+  const logits = knobs.head === 'tied' ? matmul(x, transposeLast2(p.wte)) : add(matmul(x, p.head.w), p.head.b); // (B, T, V)
   return knobs.output === 'probabilities' ? softmax(logits, -1) : logits;
 }
 
@@ -110,4 +112,35 @@ export function nextTokenDistribution(idx: number[][], p: GPTParams64, cfg: GPTC
     const last = Array.from(logits.data.subarray((ctx.length - 1) * V, ctx.length * V));
     return [...softmax(nd([V], last.map((l) => l / temperature))).data];
   });
+}
+
+export interface GreedyKnobs {
+  /** Which position's logits choose the next token: the last (right) or the first. */
+  position?: 'last' | 'first';
+  /** Which blockSize tokens are fed once the sequence is longer: the last (right) or the first. */
+  crop?: 'last' | 'first';
+}
+
+/**
+ * The tokens generate must produce at temperature 0 (argmax), cropping to the last blockSize tokens,
+ * and the smallest gap between the top two logits on the way (how safely float32 will agree).
+ */
+export function greedyPath(idx: number[][], p: GPTParams64, cfg: GPTConfig64, maxNew: number, knobs: GreedyKnobs = {}): { tokens: number[][]; margin: number } {
+  let margin = Infinity;
+  const V = cfg.vocabSize;
+  const tokens = idx.map((row) => {
+    const seq = [...row];
+    for (let n = 0; n < maxNew; n++) {
+      const ctx = knobs.crop === 'first' ? seq.slice(0, cfg.blockSize) : seq.slice(Math.max(0, seq.length - cfg.blockSize));
+      const logits = gptForward([ctx], p, cfg)!;
+      const at = knobs.position === 'first' ? 0 : ctx.length - 1;
+      const last = Array.from(logits.data.subarray(at * V, (at + 1) * V));
+      const best = last.indexOf(Math.max(...last));
+      const second = Math.max(...last.filter((_, i) => i !== best));
+      margin = Math.min(margin, last[best]! - second);
+      seq.push(best);
+    }
+    return seq;
+  });
+  return { tokens, margin };
 }

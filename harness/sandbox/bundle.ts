@@ -8,7 +8,8 @@ import { CACHE_DIR, PROJECT_ROOT } from './paths.ts';
 
 export type BundleResult = { ok: true; path: string } | { ok: false; message: string; where: string | null };
 
-const GRADER_DIR = join(PROJECT_ROOT, 'grader') + sep;
+/** The grader's answers: a solution may not import these (fixtures elsewhere under grader/ are learner-style files). */
+const FORBIDDEN = ['reference', 'oracle', 'checks', 'mistakes'].map((d) => join(PROJECT_ROOT, 'grader', d) + sep);
 
 /** Refuses imports of the grader's own reference solutions and oracle: a solution must stand on its own. */
 const noGraderImports: esbuild.Plugin = {
@@ -16,7 +17,7 @@ const noGraderImports: esbuild.Plugin = {
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       const target = resolve(args.resolveDir, args.path);
-      if (target.startsWith(GRADER_DIR)) {
+      if (FORBIDDEN.some((dir) => target.startsWith(dir))) {
         return { errors: [{ text: `imports the grader's own files (${args.path}); a solution must be your own code` }] };
       }
       return undefined;

@@ -1,0 +1,72 @@
+// Goodness-of-fit for sampled tokens: the G-test and the chi-square survival function it needs.
+
+/** ln Γ(x), Lanczos approximation (g = 7, n = 9), accurate to ~1e-15. */
+function lnGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  x -= 1;
+  let a = c[0]!;
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i]! / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Regularized upper incomplete gamma Q(a, x) (Numerical Recipes' gammq). */
+function gammaQ(a: number, x: number): number {
+  if (x <= 0) return 1;
+  if (x < a + 1) {
+    let sum = 1 / a;
+    let del = sum;
+    for (let n = 1; n < 500; n++) {
+      del *= x / (a + n);
+      sum += del;
+      if (Math.abs(del) < Math.abs(sum) * 1e-15) break;
+    }
+    return 1 - sum * Math.exp(-x + a * Math.log(x) - lnGamma(a));
+  }
+  let b = x + 1 - a;
+  let c = 1e300;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 500; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < 1e-300) d = 1e-300;
+    c = b + an / c;
+    if (Math.abs(c) < 1e-300) c = 1e-300;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-15) break;
+  }
+  return Math.exp(-x + a * Math.log(x) - lnGamma(a)) * h;
+}
+
+/** P(χ²_df ≥ x). */
+export function chiSquareSurvival(x: number, df: number): number {
+  return gammaQ(df / 2, x / 2);
+}
+
+/** G-test of observed counts against probabilities; p-value (0 if a zero-probability outcome was observed). */
+export function gTest(counts: number[], probs: number[]): { g: number; p: number } {
+  const n = counts.reduce((a, b) => a + b, 0);
+  let g = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i]! === 0) continue;
+    if (probs[i]! <= 0) return { g: Infinity, p: 0 };
+    g += 2 * counts[i]! * Math.log(counts[i]! / (n * probs[i]!));
+  }
+  const df = probs.filter((q) => q > 0).length - 1;
+  return { g, p: df > 0 ? chiSquareSurvival(g, df) : 1 };
+}
+
+/** Log-likelihood of counts under probs. */
+export function logLikelihood(counts: number[], probs: number[]): number {
+  return counts.reduce((s, c, i) => (c === 0 ? s : s + c * Math.log(Math.max(probs[i]!, 1e-300))), 0);
+}
+
+/** Kullback–Leibler divergence KL(p || q). */
+export function kl(p: number[], q: number[]): number {
+  return p.reduce((s, pi, i) => (pi === 0 ? s : s + pi * Math.log(pi / Math.max(q[i]!, 1e-300))), 0);
+}
