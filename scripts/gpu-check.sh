@@ -3,7 +3,7 @@
 #
 # Here first:  bash scripts/gpu-prepare.sh          (builds .cache/gpu-carry, ~47 MiB)
 # On the GPU:  device tool run(command="bash scripts/gpu-check.sh", carry=[".cache/gpu-carry"], timeout_s=600)
-# Dry run here on lavapipe (tiny shapes, minutes):  GPU_CHECK_LOCAL=1 bash scripts/gpu-check.sh
+# Dry run here on lavapipe (tiny shapes, minutes):  GPU_CHECK_LOCAL=1 GPT_KATA_PYTHON=/usr/bin/python3 bash scripts/gpu-check.sh
 #
 # Writes into $OUT: summary.md (the figures and ratios), gpu-check.log, doctor.txt, bench.jsonl, torch.txt, metrics.jsonl.
 set -uo pipefail
@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 CARRY=${CARRY:-.cache/gpu-carry}
 OUT=${OUT:-$PWD/.cache/gpu-out}
 LOCAL=${GPU_CHECK_LOCAL:-0}
+PY=${GPT_KATA_PYTHON:-python3} # on the H200, python3 is the image's PyTorch venv
 BUDGET_S=${GPU_CHECK_BUDGET_S:-540} # inside the tool's 600 s, with time left for the files to come back
 START=$(date +%s)
 mkdir -p "$OUT"
@@ -71,21 +72,20 @@ grep -Eq '^  webgpu +loads' "$OUT/doctor.txt" || {
 
 # 3. PyTorch on the same presets, same run (the ratios below compare figures from one machine, minutes apart).
 : >"$OUT/torch.txt"
-torch_preset() { # $1 preset, $2 iters
-  case "$1" in
-    tiny) set -- "$@" --n_embd 32 --n_head 2 --n_layer 2 --block 32 --batch 16 --lr 3e-3 ;;
-    baby) set -- "$@" --n_embd 128 --n_head 4 --n_layer 4 --block 64 --batch 12 --lr 1e-3 ;;
-    lecture) set -- "$@" --n_embd 384 --n_head 6 --n_layer 6 --block 256 --batch 64 --lr 3e-4 --dropout 0.2 ;;
-  esac
-  local preset=$1 iters=$2
+torch_preset() { # $1 preset, $2 iters, rest: overrides (argparse keeps the last value)
+  local preset=$1 iters=$2 flags line
   shift 2
-  local line
-  line=$(timeout 120 python3 scripts/gpu/torch-gpt.py "$DATA" --iters "$iters" --device "$TORCH_DEVICE" --threads 1 "$@" 2>&1 | tail -1)
+  case "$preset" in
+    tiny) flags=(--n_embd 32 --n_head 2 --n_layer 2 --block 32 --batch 16 --lr 3e-3) ;;
+    baby) flags=(--n_embd 128 --n_head 4 --n_layer 4 --block 64 --batch 12 --lr 1e-3) ;;
+    lecture) flags=(--n_embd 384 --n_head 6 --n_layer 6 --block 256 --batch 64 --lr 3e-4 --dropout 0.2) ;;
+  esac
+  line=$(timeout 120 "$PY" scripts/gpu/torch-gpt.py "$DATA" --iters "$iters" --device "$TORCH_DEVICE" --threads 1 "${flags[@]}" "$@" 2>&1 | tail -1)
   echo "preset=$preset $line" | tee -a "$OUT/torch.txt"
 }
-if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+if "$PY" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
   TORCH_DEVICE=cuda
-elif python3 -c 'import torch' 2>/dev/null; then
+elif "$PY" -c 'import torch' 2>/dev/null; then
   TORCH_DEVICE=cpu
 else
   TORCH_DEVICE=
@@ -98,17 +98,33 @@ if [ -n "$TORCH_DEVICE" ]; then
   done
 fi
 
-# 4. bench --backend webgpu on the same presets (the trainer's step, median after warm-up).
+# 4. bench --backend webgpu on the same presets (the trainer's step, median after warm-up); if bench cannot run on
+#    webgpu, scripts/gpu/step-bench.ts times the same step with its own loop. Then the lecture step without dropout:
+#    tfjs draws dropout masks on the CPU, and the difference shows what that costs on a GPU.
 : >"$OUT/bench.jsonl"
+bench_one() { # $1 command (bench|step), $2 preset, $3 steps, rest: extra flags
+  local cmd=$1 p=$2 n=$3
+  shift 3
+  say "$cmd webgpu $p $* ($n steps)"
+  timeout 200 "${APP[@]}" "$cmd" --backend webgpu --preset "$p" --steps "$n" --warmup "$WARMUP" --data "$DATA" --json "$@" >"$W/$cmd-$p.out" 2>&1
+  local rc=$? last
+  tail -3 "$W/$cmd-$p.out"
+  last=$(tail -1 "$W/$cmd-$p.out")
+  if [ $rc = 0 ] && [ "${last:0:1}" = "{" ]; then echo "$last" >>"$OUT/bench.jsonl"; return 0; fi
+  return 1
+}
 for i in "${!PRESETS[@]}"; do
   p=${PRESETS[$i]}
-  say "bench webgpu $p (${STEPS[$i]} steps)"
-  timeout 200 "${APP[@]}" bench --backend webgpu --preset "$p" --steps "${STEPS[$i]}" --warmup "$WARMUP" --data "$DATA" --json >"$W/bench-$p.out" 2>&1
-  rc=$?
-  tail -4 "$W/bench-$p.out"
-  last=$(tail -1 "$W/bench-$p.out")
-  if [ $rc = 0 ] && [ "${last:0:1}" = "{" ]; then echo "$last" >>"$OUT/bench.jsonl"; else echo "{\"preset\":\"$p\",\"backend\":\"webgpu\",\"error\":\"exit $rc\"}" >>"$OUT/bench.jsonl"; fi
+  bench_one bench "$p" "${STEPS[$i]}" || bench_one step "$p" "${STEPS[$i]}" ||
+    echo "{\"preset\":\"$p\",\"backend\":\"webgpu\",\"error\":\"bench and step-bench failed\"}" >>"$OUT/bench.jsonl"
 done
+last_preset=${PRESETS[-1]}
+bench_one step "$last_preset" "${STEPS[-1]}" --no-dropout || true
+if [ -n "$TORCH_DEVICE" ]; then
+  say "pytorch $TORCH_DEVICE $last_preset without dropout"
+  torch_preset "$last_preset" $([ "$LOCAL" = 1 ] && echo 8 || echo 100) --dropout 0
+  sed -i '$ s/^preset=\([a-z]*\) /preset=\1-nodropout /' "$OUT/torch.txt"
+fi
 
 # 5. The training run, as long as the budget allows; metrics.jsonl keeps every eval that finished.
 t=$(($(left) - 25))

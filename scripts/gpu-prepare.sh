@@ -21,7 +21,8 @@ done
   echo "const [cmd, ...rest] = process.argv.slice(2);"
   echo "process.argv = [process.argv[0]!, process.argv[1]!, ...rest];"
   for cli in "${clis[@]}"; do echo "if (cmd === '$cli') await import('../../harness/cli/$cli.ts');"; echo -n "else "; done
-  echo "{ console.error('usage: gpt-kata.mjs ${clis[*]} ARGS'); process.exit(2); }"
+  echo "if (cmd === 'step') await import('../../scripts/gpu/step-bench.ts');"
+  echo "else { console.error('usage: gpt-kata.mjs ${clis[*]} step ARGS'); process.exit(2); }"
 } >"$BUILD/entry.mts"
 # ESM bundle; tfjs's CommonJS parts expect require/__dirname (the wasm backend finds its .wasm files beside __dirname).
 banner="import { createRequire as __gkRequire } from 'node:module'; import { fileURLToPath as __gkPath } from 'node:url'; import { dirname as __gkDir } from 'node:path'; const require = __gkRequire(import.meta.url); const __filename = __gkPath(import.meta.url); const __dirname = __gkDir(__filename);"
