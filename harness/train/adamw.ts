@@ -1,5 +1,6 @@
 // AdamW (Loshchilov & Hutter), written out because tfjs ships only Adam: weight decay is decoupled and hits matrices only.
 import * as tf from '@tensorflow/tfjs';
+import { adamwUpdate } from '../kernels/fused-adamw.ts';
 import type { NamedVariable } from './param-tree.ts';
 
 export interface AdamWOptions {
@@ -43,19 +44,17 @@ export class AdamW {
    */
   apply(grads: tf.NamedTensorMap, lr: number): void {
     this.t += 1;
-    const bc1 = 1 - this.beta1 ** this.t;
-    const bc2 = 1 - this.beta2 ** this.t;
-    tf.tidy(() => {
-      this.params.forEach(({ name, variable: p }, i) => {
-        const g = grads[p.name];
-        if (!g) throw new Error(`no gradient for parameter ${name}: is it used by the model's forward pass?`);
-        const m = this.m[i]!.mul(this.beta1).add(g.mul(1 - this.beta1));
-        const v = this.v[i]!.mul(this.beta2).add(g.square().mul(1 - this.beta2));
-        const decayed = decays(p) && this.weightDecay > 0 ? p.mul(1 - lr * this.weightDecay) : p;
-        const denom = v.sqrt().div(Math.sqrt(bc2)).add(this.eps);
-        p.assign(decayed.sub(m.div(denom).mul(lr / bc1)));
-        this.m[i]!.assign(m);
-        this.v[i]!.assign(v);
+    this.params.forEach(({ name, variable: p }, i) => {
+      const g = grads[p.name];
+      if (!g) throw new Error(`no gradient for parameter ${name}: is it used by the model's forward pass?`);
+      // One fused wasm kernel per parameter on wasm; the same formula as tfjs ops on every other backend.
+      adamwUpdate(p, g, this.m[i]!, this.v[i]!, {
+        lr,
+        beta1: this.beta1,
+        beta2: this.beta2,
+        eps: this.eps,
+        weightDecay: decays(p) ? this.weightDecay : 0,
+        t: this.t,
       });
     });
   }

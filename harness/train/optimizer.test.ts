@@ -1,14 +1,19 @@
 // AdamW against hand-computed updates, the lr schedule's shape, and global-norm clipping.
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from './adamw.ts';
+import { useBackend } from './backend.ts';
 import { clipByGlobalNorm } from './clip-grad.ts';
 import { learningRate } from './lr-schedule.ts';
 
 const close = (got: ArrayLike<number>, want: number[], tol = 1e-6) =>
   want.forEach((w, i) => expect(Math.abs(got[i]! - w)).toBeLessThan(tol));
 
-describe('AdamW', () => {
+describe.each(['cpu', 'wasm'] as const)('AdamW on %s', (backend) => {
+  beforeAll(async () => {
+    expect((await useBackend(backend)).name).toBe(backend);
+  });
+
   it('first step: p·(1 − lr·wd) − lr·sign(g) on matrices, no decay on vectors', () => {
     // At t = 1 the bias corrections make m̂ = g and v̂ = g², so the Adam step is lr·g/(|g| + ε) ≈ lr·sign(g).
     const w = tf.variable(tf.tensor2d([[1, -2], [0.5, 3]]));
