@@ -40,7 +40,8 @@ const HELP = `${usageLine('npm run bench --', OPTIONS)}
   --profile      per-kernel breakdown of one extra step (tf.profile)
   --mine         time your DIR/gpt.ts (graded first, like train:mine) instead of the reference GPT
   --baseline     wasm with only the must-have kernels (gather gradient, transpose reroute): the "before"
-  --vs-torch     alternate rounds with the PyTorch anchor (1 thread) and report the ratio of medians
+  --vs-torch     alternate rounds with the PyTorch anchor (1 thread, --iters 40) and report the ratio of medians,
+                 of wall time and of CPU time per step (the anchor's CPU time less a 5-iteration run's)
   --rounds N     rounds for --vs-torch (default 3)
   --anchor PATH  the PyTorch anchor script (default ${DEFAULT_ANCHOR})`;
 
@@ -75,26 +76,30 @@ runCli(async () => {
   say(describeBackend(backend) + (o.baseline ? ' [baseline kernels]' : ''));
   const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data as string } : {}), log: say });
 
-  let torch: { python: string; anchor: string } | undefined;
+  const shape = { nEmbd: config.nEmbd, nHead: config.nHead, nLayer: config.nLayer, blockSize: config.blockSize, batchSize: config.batchSize };
+  const ANCHOR_ITERS = 40; // the issue's anchor command: --iters 40
+  const SHORT_ITERS = 5; // a short run measures the anchor's fixed CPU cost (import torch, data, eval)
+  let torch: { python: string; anchor: string; fixedCpuS: number } | undefined;
   if (o['vs-torch']) {
     const found = findTorchPython();
     if ('error' in found) throw new TrainError(`--vs-torch: ${found.error}`);
-    torch = { python: found.python, anchor: resolve((o.anchor as string | undefined) ?? DEFAULT_ANCHOR) };
+    const anchor = resolve((o.anchor as string | undefined) ?? DEFAULT_ANCHOR);
+    const short = runTorchAnchor({ python: found.python, anchor, data: text.path, iters: SHORT_ITERS, threads: 1, model: shape });
+    torch = { python: found.python, anchor, fixedCpuS: short.cpuS };
   }
 
   const ours: StepTiming[] = [];
-  const theirs: number[] = [];
+  const theirs: { ms: number; cpuMs: number }[] = [];
   for (let r = 0; r < rounds; r++) {
     if (torch) {
-      const ms = runTorchAnchor({
-        ...torch, data: text.path, iters: Math.max(steps, 10) + 5, threads: 1, // the anchor drops its first 5 steps
-        model: { nEmbd: config.nEmbd, nHead: config.nHead, nLayer: config.nLayer, blockSize: config.blockSize, batchSize: config.batchSize },
-      });
-      theirs.push(ms);
+      const run = runTorchAnchor({ ...torch, data: text.path, iters: ANCHOR_ITERS, threads: 1, model: shape });
+      theirs.push({ ms: run.msPerStep, cpuMs: ((run.cpuS - torch.fixedCpuS) * 1000) / (ANCHOR_ITERS - SHORT_ITERS) });
     }
     const t = await timeSteps({ gpt: model, config, text: text.text, steps, warmup, profile: o.profile === true && r === rounds - 1 });
     ours.push(t);
-    const vs = torch ? `   PyTorch ${fmt(theirs[r]!)} ms   ratio ${(t.msPerStep / theirs[r]!).toFixed(2)}×` : '';
+    const vs = torch
+      ? `   PyTorch ${fmt(theirs[r]!.ms)} ms (${(t.msPerStep / theirs[r]!.ms).toFixed(2)}×); CPU ${fmt(t.cpuMsPerStep)} vs ${fmt(theirs[r]!.cpuMs)} ms`
+      : `; CPU ${fmt(t.cpuMsPerStep)} ms/step`;
     say(`${rounds > 1 ? `round ${r + 1}/${rounds}: ` : ''}${preset}: ${fmt(t.msPerStep)} ms/step (median of ${steps}), ${Math.round(t.tokensPerS)} tokens/s${vs}`);
   }
 
@@ -108,13 +113,25 @@ runCli(async () => {
       say(`  ${k.name.padEnd(22)} ${fmt(k.ms).padStart(8)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}% ${String(k.calls).padStart(5)} calls`);
     }
   }
-  const result: Record<string, unknown> = { backend: backend.name, preset, ms_per_step: Number(fmt(msPerStep)), tokens_per_s: Math.round(tokensPerS), steps };
+  const cpuMs = median(ours.map((t) => t.cpuMsPerStep));
+  const result: Record<string, unknown> = {
+    backend: backend.name, preset, ms_per_step: Number(fmt(msPerStep)), tokens_per_s: Math.round(tokensPerS), steps,
+    cpu_ms_per_step: Number(fmt(cpuMs)),
+  };
   if (torch) {
-    const torchMs = median(theirs);
-    result.torch_ms_per_step = Number(fmt(torchMs));
-    result.ratio_vs_torch = Number((msPerStep / torchMs).toFixed(2));
-    result.rounds = rounds;
-    say(`median over ${rounds} rounds: tfjs ${fmt(msPerStep)} ms/step, PyTorch ${fmt(torchMs)} ms/step: ${(msPerStep / torchMs).toFixed(2)}× PyTorch`);
+    const torchMs = median(theirs.map((t) => t.ms));
+    const torchCpuMs = median(theirs.map((t) => t.cpuMs));
+    Object.assign(result, {
+      torch_ms_per_step: Number(fmt(torchMs)),
+      ratio_vs_torch: Number((msPerStep / torchMs).toFixed(2)),
+      torch_cpu_ms_per_step: Number(fmt(torchCpuMs)),
+      cpu_ratio_vs_torch: Number((cpuMs / torchCpuMs).toFixed(2)),
+      rounds,
+    });
+    say(
+      `median over ${rounds} rounds: tfjs ${fmt(msPerStep)} ms/step, PyTorch ${fmt(torchMs)} ms/step: ${(msPerStep / torchMs).toFixed(2)}× PyTorch ` +
+        `(CPU time per step: ${fmt(cpuMs)} vs ${fmt(torchCpuMs)} ms, ${(cpuMs / torchCpuMs).toFixed(2)}×)`,
+    );
   }
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
 });

@@ -15,6 +15,8 @@ export interface StepTiming {
   tokensPerS: number;
   /** Every timed step, in order (ms). */
   samples: number[];
+  /** Median CPU time of a step (user + system, all threads of this process): steadier than wall time on a busy machine. */
+  cpuMsPerStep: number;
   /** Per-kernel totals of one extra profiled step, slowest first (only when asked for). */
   profile?: KernelShare[];
 }
@@ -72,13 +74,17 @@ export async function timeSteps(o: TimeStepsOptions): Promise<StepTiming> {
   try {
     for (let i = 0; i < o.warmup; i++) step();
     const samples: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < o.steps; i++) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       step();
       samples.push(performance.now() - t0);
+      const used = process.cpuUsage(c0);
+      cpu.push((used.user + used.system) / 1000);
     }
     const msPerStep = median(samples);
-    const timing: StepTiming = { msPerStep, tokensPerS: (c.batchSize * c.blockSize * 1000) / msPerStep, samples };
+    const timing: StepTiming = { msPerStep, tokensPerS: (c.batchSize * c.blockSize * 1000) / msPerStep, samples, cpuMsPerStep: median(cpu) };
     if (o.profile) {
       const info = await tf.profile(() => {
         step();

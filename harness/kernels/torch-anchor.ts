@@ -13,9 +13,16 @@ export function findTorchPython(): { python: string } | { error: string } {
   return { error: 'no python3 with torch found; apt-get install -y python3-torch libopenblas0-pthread (or set GPT_KATA_PYTHON)' };
 }
 
+export interface AnchorRun {
+  /** The anchor's own figure: median wall ms of its timed steps. */
+  msPerStep: number;
+  /** CPU seconds (user + system) of the whole python process, startup included. */
+  cpuS: number;
+}
+
 /**
- * One anchor run: `python3 torch_gpt.py DATA --iters N --threads 1` with the preset's shape; returns its median ms/step.
- * PyTorch's fastest setting on this 2-core machine is 1 thread.
+ * One anchor run: `python3 torch_gpt.py DATA --iters N --threads 1` with the preset's shape (under bash's `time`, for
+ * the CPU seconds). PyTorch's fastest setting on a 2-core machine is 1 thread.
  */
 export function runTorchAnchor(o: {
   python: string;
@@ -24,17 +31,20 @@ export function runTorchAnchor(o: {
   iters: number;
   threads: number;
   model: { nEmbd: number; nHead: number; nLayer: number; blockSize: number; batchSize: number };
-}): number {
+}): AnchorRun {
   if (!existsSync(o.anchor)) throw new Error(`PyTorch anchor not found at ${o.anchor}; pass --anchor PATH`);
   const m = o.model;
-  const out = execFileSync(
-    o.python,
-    [o.anchor, o.data, '--iters', String(o.iters), '--threads', String(o.threads), '--n_embd', String(m.nEmbd),
-      '--n_head', String(m.nHead), '--n_layer', String(m.nLayer), '--block', String(m.blockSize), '--batch', String(m.batchSize),
-      '--eval_iters', '1'],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const match = /ms_per_step=([\d.]+)/.exec(out);
-  if (!match) throw new Error(`the PyTorch anchor printed no ms_per_step: ${out.trim().slice(-300)}`);
-  return Number(match[1]);
+  const args = [o.anchor, o.data, '--iters', String(o.iters), '--threads', String(o.threads), '--n_embd', String(m.nEmbd),
+    '--n_head', String(m.nHead), '--n_layer', String(m.nLayer), '--block', String(m.blockSize), '--batch', String(m.batchSize),
+    '--eval_iters', '1'];
+  const quoted = [o.python, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const out = execFileSync('bash', ['-c', `TIMEFORMAT='cpu_s=%U %S'; { time ${quoted} ; } 2>&1`], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const ms = /ms_per_step=([\d.]+)/.exec(out);
+  if (!ms) throw new Error(`the PyTorch anchor printed no ms_per_step: ${out.trim().slice(-300)}`);
+  const cpu = /cpu_s=([\d.]+) ([\d.]+)/.exec(out);
+  if (!cpu) throw new Error(`bash's time printed no CPU seconds for the PyTorch anchor: ${out.trim().slice(-300)}`);
+  return { msPerStep: Number(ms[1]), cpuS: Number(cpu[1]) + Number(cpu[2]) };
 }
