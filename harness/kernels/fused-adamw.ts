@@ -16,9 +16,12 @@ export interface AdamWConstants {
   weightDecay: number;
   /** Updates so far, this one included (t ≥ 1, for the bias corrections). */
   t: number;
+  /** The gradient is used times this (gradient clipping's coefficient, so no clipped copy is made); default 1. */
+  gradScale?: number;
 }
 
 interface KernelAttrs {
+  gradScale: number;
   beta1: number;
   beta2: number;
   eps: number;
@@ -33,7 +36,7 @@ const fusedAdamW: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const outs = [p, m, v].map((t) => backend.makeOutput([...t.shape], 'float32'));
   const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
   simdModule(backend).exports.adamw(
-    off(p), off(g), off(m), off(v), off(outs[0]!), off(outs[1]!), off(outs[2]!), tf.util.sizeFromShape(p.shape),
+    off(p), off(g), off(m), off(v), off(outs[0]!), off(outs[1]!), off(outs[2]!), tf.util.sizeFromShape(p.shape), a.gradScale,
     a.beta1, a.beta2, a.eps, a.decay, a.step, a.invSqrtBc2,
   );
   return outs;
@@ -48,6 +51,7 @@ export const fusedAdamWConfig: tf.KernelConfig = {
 /** Updates p, m and v in place (tf.Variable.assign) with gradient g; one kernel on wasm, tfjs ops elsewhere. */
 export function adamwUpdate(p: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.Variable, c: AdamWConstants): void {
   const attrs: KernelAttrs = {
+    gradScale: c.gradScale ?? 1,
     beta1: c.beta1,
     beta2: c.beta2,
     eps: c.eps,
@@ -59,8 +63,9 @@ export function adamwUpdate(p: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.
   const [np, nm, nv] = fused
     ? (tf.engine().runKernel(FUSED_ADAMW, { p, g, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[])
     : tf.tidy(() => {
-        const m1 = m.mul(c.beta1).add(g.mul(1 - c.beta1));
-        const v1 = v.mul(c.beta2).add(g.square().mul(1 - c.beta2));
+        const gs = attrs.gradScale === 1 ? g : g.mul(attrs.gradScale);
+        const m1 = m.mul(c.beta1).add(gs.mul(1 - c.beta1));
+        const v1 = v.mul(c.beta2).add(gs.square().mul(1 - c.beta2));
         const denom = v1.sqrt().mul(attrs.invSqrtBc2).add(c.eps);
         return [p.mul(attrs.decay).sub(m1.div(denom).mul(attrs.step)), m1, v1];
       });
