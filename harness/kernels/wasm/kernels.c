@@ -45,17 +45,31 @@ static inline void tile(int K, const float* ap, const float* bp, float* c, int l
       for (int j = 0; j < cols; j++) c[r * ldc + j] = spill[r * NR + j];
 }
 
+// 4x4 transpose of rows r0..r3 (4 floats each) into columns, stored at dst, dst+step, dst+2*step, dst+3*step.
+static inline void store_transposed4(v128_t r0, v128_t r1, v128_t r2, v128_t r3, float* dst, int step) {
+  const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5);
+  const v128_t t2 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  wasm_v128_store(dst, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+  wasm_v128_store(dst + step, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+  wasm_v128_store(dst + 2 * step, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+  wasm_v128_store(dst + 3 * step, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+}
+
 // Packs A (element (i,k) at a[i*ars + k*acs]) into MR-row panels: ap[(i/MR)*K*MR + k*MR + i%MR], zero rows past M.
+// Full panels of a row-major A (acs = 1) go through 4x4 transposes; of a transposed A (ars = 1), 4-float copies.
 static void pack_a(const float* a, int ars, int acs, int M, int K, float* ap) {
   for (int i0 = 0; i0 < M; i0 += MR, ap += K * MR) {
-    for (int r = 0; r < MR; r++) {
-      if (i0 + r < M) {
-        const float* src = a + (i0 + r) * ars;
-        for (int k = 0; k < K; k++) ap[k * MR + r] = src[k * acs];
-      } else {
-        for (int k = 0; k < K; k++) ap[k * MR + r] = 0;
-      }
+    int k = 0;
+    if (i0 + MR <= M && acs == 1) {
+      const float* r = a + i0 * ars;
+      for (; k + 4 <= K; k += 4)
+        store_transposed4(wasm_v128_load(r + k), wasm_v128_load(r + ars + k), wasm_v128_load(r + 2 * ars + k),
+                          wasm_v128_load(r + 3 * ars + k), ap + k * MR, MR);
+    } else if (i0 + MR <= M && ars == 1) {
+      for (; k < K; k++) wasm_v128_store(ap + k * MR, wasm_v128_load(a + i0 + k * acs));
     }
+    for (; k < K; k++)
+      for (int r = 0; r < MR; r++) ap[k * MR + r] = i0 + r < M ? a[(i0 + r) * ars + k * acs] : 0;
   }
 }
 
@@ -63,13 +77,24 @@ static void pack_a(const float* a, int ars, int acs, int M, int K, float* ap) {
 static void pack_b(const float* b, int K, int N, int transB, float* bp) {
   for (int j0 = 0; j0 < N; j0 += NR, bp += K * NR) {
     const int cols = N - j0 < NR ? N - j0 : NR;
-    for (int k = 0; k < K; k++) {
+    int k = 0;
+    if (cols == NR && !transB) {
+      for (; k < K; k++) {
+        wasm_v128_store(bp + k * NR, wasm_v128_load(b + k * N + j0));
+        wasm_v128_store(bp + k * NR + 4, wasm_v128_load(b + k * N + j0 + 4));
+      }
+    } else if (cols == NR) {  // rows j0..j0+7 of B[N,K] become columns: two 4x4 transposes per 4 k
+      const float* r = b + j0 * K;
+      for (; k + 4 <= K; k += 4) {
+        store_transposed4(wasm_v128_load(r + k), wasm_v128_load(r + K + k), wasm_v128_load(r + 2 * K + k),
+                          wasm_v128_load(r + 3 * K + k), bp + k * NR, NR);
+        store_transposed4(wasm_v128_load(r + 4 * K + k), wasm_v128_load(r + 5 * K + k), wasm_v128_load(r + 6 * K + k),
+                          wasm_v128_load(r + 7 * K + k), bp + k * NR + 4, NR);
+      }
+    }
+    for (; k < K; k++) {
       float* dst = bp + k * NR;
-      if (transB)
-        for (int j = 0; j < cols; j++) dst[j] = b[(j0 + j) * K + k];
-      else
-        for (int j = 0; j < cols; j++) dst[j] = b[k * N + j0 + j];
-      for (int j = cols; j < NR; j++) dst[j] = 0;
+      for (int j = 0; j < NR; j++) dst[j] = j < cols ? (transB ? b[(j0 + j) * K + k] : b[k * N + j0 + j]) : 0;
     }
   }
 }
