@@ -4,6 +4,7 @@ import { gpt } from '../../grader/reference/gpt.ts';
 import { loadTinyShakespeare } from '../../datasets/tiny-shakespeare.ts';
 import type { GPT } from '../../katas/contracts.ts';
 import { registerWasmKernels } from '../kernels/index.ts';
+import { poolStats } from '../kernels/matmul-pool.ts';
 import { median, timeSteps, type StepTiming } from '../kernels/step-timer.ts';
 import { DEFAULT_ANCHOR, findTorchPython, runTorchAnchor } from '../kernels/torch-anchor.ts';
 import { BACKEND_CHOICES, describeBackend, useBackend, type BackendChoice } from '../train/backend.ts';
@@ -114,9 +115,18 @@ runCli(async () => {
     }
   }
   const cpuMs = median(ours.map((t) => t.cpuMsPerStep));
+  const pool = poolStats();
+  if (backend.name === 'wasm') {
+    say(
+      pool.threads > 1
+        ? `matmul threads: 2 (the worker computed ${Math.round((100 * pool.workerChunks) / Math.max(1, pool.chunks))}% of ${pool.chunks} chunks; GPT_KATA_THREADS=1 turns it off)`
+        : 'matmul threads: 1 (GPT_KATA_THREADS=1, one core, or no matmul big enough to share)',
+    );
+  }
   const result: Record<string, unknown> = {
     backend: backend.name, preset, ms_per_step: Number(fmt(msPerStep)), tokens_per_s: Math.round(tokensPerS), steps,
     cpu_ms_per_step: Number(fmt(cpuMs)),
+    ...(backend.name === 'wasm' ? { matmul_threads: pool.threads } : {}),
   };
   if (torch) {
     const torchMs = median(theirs.map((t) => t.ms));

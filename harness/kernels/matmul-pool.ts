@@ -73,6 +73,9 @@ export class MatMulPool {
   private readonly memory: SharedMemory;
   private readonly worker: Worker;
   private seq = 0;
+  /** Chunks handed out so far, and how many of them the worker computed (the bench reports the share). */
+  chunks = 0;
+  workerChunks = 0;
   /** false leaves every chunk to the worker: tests use it to check the worker's results deterministically. */
   private readonly mainShares: boolean;
 
@@ -106,6 +109,7 @@ export class MatMulPool {
     const step = kind === 0 ? MR : 1; // row chunks are whole tiles
     const chunk = Math.max(step, Math.ceil(units / 8 / step) * step); // ~8 chunks: fine enough to balance
     const chunks = Math.ceil(units / chunk);
+    this.chunks += chunks;
     const aLen = call.batchA * M * K;
     const bLen = call.batchB * K * N;
     const need = matmulScratchFloats(kind === 0 ? chunk : M, N, K);
@@ -162,7 +166,7 @@ export class MatMulPool {
         Atomics.wait(ctl, STATE + i, s);
       }
       if (Atomics.load(ctl, STATE + i) !== seq * 4 + 3) continue;
-      workerChunks++;
+      this.workerChunks++;
       const u0 = i * chunk;
       const len = Math.min(units - u0, chunk) * per;
       out.set(res.subarray(cOff / 4 + u0 * per, cOff / 4 + u0 * per + len), call.c / 4 + u0 * per);
@@ -171,7 +175,6 @@ export class MatMulPool {
 }
 
 let pool: MatMulPool | null | undefined;
-export let workerChunks = 0; // chunks the worker computed so far (bench and tests read it)
 
 /**
  * The process's pool, or null when one thread is all there is: GPT_KATA_THREADS=1, or a single core.
@@ -183,6 +186,11 @@ export function matMulPool(): MatMulPool | null {
   const threads = Number(process.env.GPT_KATA_THREADS ?? availableParallelism());
   pool = threads >= 2 ? new MatMulPool() : null;
   return pool;
+}
+
+/** How the pool has been used in this process, for the bench: threads 1 means no worker was started. */
+export function poolStats(): { threads: number; chunks: number; workerChunks: number } {
+  return pool ? { threads: 2, chunks: pool.chunks, workerChunks: pool.workerChunks } : { threads: 1, chunks: 0, workerChunks: 0 };
 }
 
 /** Matmuls below this many FLOPs stay on one thread: waking the worker and copying would cost more than it saves. */
