@@ -20,8 +20,10 @@ export interface GradeOptions {
   memoryMb?: number;
   /** Seed for every random case; the same seed gives the same verdict. */
   seed?: number;
-  /** Also type-check the file (warnings only). */
+  /** Also type-check the file (warnings only; it runs beside the checks and may add a second or two). */
   typeCheck?: boolean;
+  /** Budget for loading the module. */
+  loadTimeoutMs?: number;
 }
 
 const DEFAULT_SEED = 20260529;
@@ -55,11 +57,11 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   if (!existsSync(abs)) return one('file exists', { status: 'fail', message: `no file at ${abs}; write your solution there`, mistake: 'load-error' });
 
   const source = readFileSync(abs, 'utf8');
-  const types = opts.typeCheck === false ? Promise.resolve([]) : typeCheckWarnings(abs);
+  const types = opts.typeCheck ? typeCheckWarnings(abs) : Promise.resolve([]);
   const built = await bundleSolution(abs, kata);
   if (!built.ok) return report(kata, abs, [{ name: 'loads', ...withDiagnosis({ status: 'fail', message: `${built.where ?? abs}: ${built.message}`, mistake: 'load-error' }) }], await types, t0);
 
-  const limits = { ...DEFAULT_LIMITS, ...(opts.memoryMb ? { memoryMb: opts.memoryMb } : {}) };
+  const limits = { memoryMb: opts.memoryMb ?? DEFAULT_LIMITS.memoryMb, loadTimeoutMs: opts.loadTimeoutMs ?? DEFAULT_LIMITS.loadTimeoutMs };
   const started = await Sandbox.start(built.path, abs, limits);
   rmSync(built.path, { force: true });
   if (!started.ok) {
@@ -111,8 +113,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
     clearTimeout(deadline);
     sandbox.dispose();
   }
-  // Type errors are only warnings: wait briefly for them rather than hold up the verdict.
-  const warnings = await Promise.race([types, new Promise<string[]>((r) => setTimeout(() => r([]), 1500))]);
+  const warnings = await types;
   const printed = sandbox.printed();
   if (printed) warnings.push(`your code printed (ignored by the grader):\n${printed.split('\n').slice(0, 6).join('\n')}`);
   return report(kata, abs, results, warnings, t0);

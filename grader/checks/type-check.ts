@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from '../../harness/sandbox/paths.ts';
 export async function typeCheckWarnings(file: string, timeoutMs = 20_000): Promise<string[]> {
   try {
     const script = await ownScript('grader/checks/type-check-main.ts');
-    const r = await execaNode(script, [file], { cwd: PROJECT_ROOT, timeout: timeoutMs, reject: false });
+    const r = await execaNode(script, [PROJECT_ROOT, file], { cwd: PROJECT_ROOT, timeout: timeoutMs, reject: false });
     const last = r.stdout.trim().split('\n').pop() ?? '{}';
     const found = (JSON.parse(last) as Record<string, string[]>)[file] ?? [];
     return found.slice(0, 5).map((m) => `type error (not graded): ${m}`);

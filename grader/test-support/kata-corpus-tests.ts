@@ -1,0 +1,77 @@
+// The shared shape of every kata's corpus test: the reference and every correct fixture pass; every faulty fixture
+// fails, naming its mistake (or, for the few that only crash on batched input, the generic id listed here).
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gradeKata } from '../engine.ts';
+import { kataById } from '../katas.ts';
+import { MISTAKES_BY_KATA, getMistake } from '../mistakes/index.ts';
+import type { KataId } from '../report.ts';
+import { PROJECT_ROOT } from '../../harness/sandbox/paths.ts';
+import { FIXTURES, type Graded, declaredMistake, explain, fixtureFiles, gradeFixtures } from './fixture-corpus.ts';
+
+/**
+ * Faulty fixtures whose mistake the grader reports generically, and why: these throw on every batched input,
+ * so no output is left to compare with a variant; the error message (shown to the learner) says what broke.
+ */
+export const GENERIC_VERDICTS: Record<string, string> = {
+  'attention/faulty/softmax-axis--no-keepdims.ts': 'crash',
+  'attention/faulty/transpose-all-axes.ts': 'crash',
+  'causal-mask/faulty/assumes-rank-2.ts': 'crash',
+  'causal-mask/faulty/mask-dtype.ts': 'shape',
+  'gpt/faulty/generate-batch-one.ts': 'crash',
+};
+
+export function kataCorpusTests(kata: KataId): void {
+  describe(`${kata}: the solution corpus`, () => {
+    const dir = join(FIXTURES, kata);
+    const correct = fixtureFiles(join(dir, 'correct')).map((f) => join(dir, 'correct', f));
+    const faulty = fixtureFiles(join(dir, 'faulty')).map((f) => join(dir, 'faulty', f));
+    const reference = join(PROJECT_ROOT, 'grader', 'reference', kataById(kata)!.file);
+    let graded: Map<string, Graded>;
+
+    let referenceReport: Awaited<ReturnType<typeof gradeKata>>;
+    beforeAll(async () => {
+      // the reference imports its sibling katas, so it is graded where it lies
+      [referenceReport, graded] = await Promise.all([gradeKata(kata, reference), gradeFixtures(kata, [...correct, ...faulty])]);
+    }, 600_000);
+
+    it('has at least three correct styles and a faulty file for every catalogued mistake', () => {
+      expect(correct.length).toBeGreaterThanOrEqual(3);
+      const declared = new Set(faulty.map((f) => f.split('/').pop()!.replace(/(--.*)?\.ts$/, '')));
+      const catalogued = (getMistakeIdsOf(kata)).filter((id) => !declared.has(id.split('/')[1]!));
+      expect(catalogued, 'catalogued mistakes without a faulty fixture').toEqual([]);
+    });
+
+    it('passes the reference solution', () => {
+      const g = { name: 'reference', header: '', report: referenceReport };
+      expect(g.report.passed, explain(g)).toBe(true);
+    });
+
+    for (const f of correct) {
+      const name = `correct/${f.split('/').pop()}`;
+      it(`passes ${name}`, () => {
+        const g = graded.get(name)!;
+        expect(g.report.passed, explain(g)).toBe(true);
+        expect(g.report.mistakes).toEqual([]);
+      });
+    }
+
+    for (const f of faulty) {
+      const name = `faulty/${f.split('/').pop()}`;
+      it(`fails ${name} and names the mistake`, () => {
+        const g = graded.get(name)!;
+        expect(g.report.passed, explain(g)).toBe(false);
+        const declared = declaredMistake(g.header);
+        const want = GENERIC_VERDICTS[`${kata}/${name}`] ?? declared;
+        expect(want, `${name} must declare its mistake on line 1`).not.toBeNull();
+        expect(getMistake(want!), `${want} is not in the catalogue`).toBeDefined();
+        expect(g.report.mistakes, explain(g)).toContain(want);
+        expect(g.report.mistakes[0], `the most specific mistake comes first\n${explain(g)}`).toBe(want);
+      });
+    }
+  });
+}
+
+function getMistakeIdsOf(kata: KataId): string[] {
+  return MISTAKES_BY_KATA[kata].map((m) => m.id);
+}
