@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kernels.wasm (wasm SIMD) and kernels-fma.wasm (plus relaxed-SIMD FMA) from kernels.c with clang.
+# Builds the four kernel binaries from kernels.c with clang (wasm32): plain SIMD and relaxed-SIMD FMA, each for tfjs's own heap and for a shared memory.
 set -euo pipefail
 cd "$(dirname "$0")"
 FLAGS=(--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fno-builtin -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all)
