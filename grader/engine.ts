@@ -9,7 +9,7 @@ import { getMistake } from './mistakes/index.ts';
 import type { CheckResult, GradeReport, KataId, KataReport } from './report.ts';
 import { SUITES } from './checks/index.ts';
 import { type CheckContext, type CheckOutcome, diagnoseWithProbes } from './checks/suite.ts';
-import { typeCheckWarnings } from './checks/type-check.ts';
+import { typeCheckFiles, typeCheckWarnings } from './checks/type-check.ts';
 
 export interface GradeOptions {
   /** Wall-clock budget for the whole kata, load included. */
@@ -123,15 +123,19 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
 export async function gradeDir(dir: string, katas?: KataId[], opts: GradeOptions = {}): Promise<GradeReport> {
   const root = resolve(dir);
   const chosen = katas ?? KATAS.filter((k) => existsSync(join(root, k.file))).map((k) => k.id);
+  const files = chosen.map((id) => join(root, kataById(id)!.file));
+  const types = opts.typeCheck ? typeCheckFiles(files.filter((f) => existsSync(f))) : Promise.resolve(new Map<string, string[]>());
   const out: KataReport[] = new Array(chosen.length);
   let next = 0;
   const worker = async () => {
     while (next < chosen.length) {
       const i = next++;
       const id = chosen[i]!;
-      out[i] = await gradeKata(id, join(root, kataById(id)!.file), opts);
+      out[i] = await gradeKata(id, files[i]!, { ...opts, typeCheck: false });
     }
   };
   await Promise.all([worker(), worker()]);
+  const warnings = await types;
+  for (const k of out) k.warnings.unshift(...(warnings.get(k.file) ?? []));
   return { passed: out.length > 0 && out.every((k) => k.passed), katas: out };
 }

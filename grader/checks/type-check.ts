@@ -3,15 +3,23 @@ import { execaNode } from 'execa';
 import { ownScript } from '../../harness/sandbox/own-script.ts';
 import { PROJECT_ROOT } from '../../harness/sandbox/paths.ts';
 
-/** Resolves to "type error at file:line:col: message" lines; [] if the check fails to run or exceeds `timeoutMs`. */
-export async function typeCheckWarnings(file: string, timeoutMs = 20_000): Promise<string[]> {
+/**
+ * Type-checks several files in one compiler run (one program is far cheaper than one per file). Each file maps to
+ * "type error (not graded): file:line:col message" lines; [] where the check fails to run or exceeds `timeoutMs`.
+ */
+export async function typeCheckFiles(files: string[], timeoutMs = 20_000): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(files.map((f) => [f, []]));
   try {
     const script = await ownScript('grader/checks/type-check-main.ts');
-    const r = await execaNode(script, [PROJECT_ROOT, file], { cwd: PROJECT_ROOT, timeout: timeoutMs, reject: false });
-    const last = r.stdout.trim().split('\n').pop() ?? '{}';
-    const found = (JSON.parse(last) as Record<string, string[]>)[file] ?? [];
-    return found.slice(0, 5).map((m) => `type error (not graded): ${m}`);
+    const r = await execaNode(script, [PROJECT_ROOT, ...files], { cwd: PROJECT_ROOT, timeout: timeoutMs, reject: false });
+    const found = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, string[]>;
+    for (const f of files) out.set(f, (found[f] ?? []).slice(0, 5).map((m) => `type error (not graded): ${m}`));
   } catch {
-    return [];
+    // a type check that cannot run costs the learner nothing: it only ever adds warnings
   }
+  return out;
+}
+
+export async function typeCheckWarnings(file: string, timeoutMs = 20_000): Promise<string[]> {
+  return (await typeCheckFiles([file], timeoutMs)).get(file) ?? [];
 }

@@ -1,0 +1,35 @@
+// `npm run bench:grade -- [--runs N] [--json]`: wall time of `npm run grade` as a learner runs it (one kata, and all
+// five), on correct solutions, median of N runs. Targets on a 2-core machine: one kata ≤ 3 s, all five ≤ 10 s.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import { PROJECT_ROOT } from '../sandbox/paths.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, json: { type: 'boolean' } } });
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`bench:grade: --runs takes a positive integer, got "${values.runs}"`);
+  process.exit(2);
+}
+const DIR = join(PROJECT_ROOT, 'grader', 'fixtures', 'multi-file'); // five correct solutions importing each other
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function time(args: string[], json: boolean): Promise<number> {
+  const t0 = performance.now();
+  const r = await execa('node', ['--import', 'tsx', 'harness/cli/grade.ts', ...args, '--dir', DIR, ...(json ? ['--json'] : [])], { cwd: PROJECT_ROOT, reject: false });
+  if (r.exitCode !== 0) throw new Error(`grade ${args.join(' ')} exited ${r.exitCode}: ${r.stderr || r.stdout}`);
+  return (performance.now() - t0) / 1000;
+}
+
+const rows: { what: string; target_s: number; median_s: number; runs_s: number[] }[] = [];
+for (const [what, args, json, target] of [
+  ['one kata (attention), --json', ['attention'], true, 3],
+  ['all five katas, --json', [], true, 10],
+  ['all five katas, human report (with type check)', [], false, 10],
+] as const) {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await time([...args], json));
+  rows.push({ what, target_s: target, median_s: median(times), runs_s: times });
+  if (!values.json) console.log(`${what.padEnd(50)} median ${median(times).toFixed(2)} s (target ≤ ${target} s; runs ${times.map((t) => t.toFixed(2)).join(', ')})`);
+}
+if (values.json) console.log(JSON.stringify(rows));
