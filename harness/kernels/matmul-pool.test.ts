@@ -9,18 +9,19 @@ import { simdModule } from './simd-module.ts';
 import type { WasmBackend } from './wasm-backend.ts';
 
 let workerOnly: MatMulPool;
-let shared: MatMulPool;
+let halves: MatMulPool;
+let stealing: MatMulPool;
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
   registerWasmKernels();
-  workerOnly = new MatMulPool({ mainShares: false });
-  shared = new MatMulPool();
+  workerOnly = new MatMulPool({ share: 'worker' });
+  halves = new MatMulPool({ share: 'halves' }); // the worker computes exactly the back half, from half-copied operands
+  stealing = new MatMulPool();
 });
 
 afterAll(async () => {
-  await workerOnly.close();
-  await shared.close();
+  await Promise.all([workerOnly.close(), halves.close(), stealing.close()]);
 });
 
 /** a @ b through `pool` (as simd-matmul.ts calls it), read back as a plain array. */
@@ -54,7 +55,7 @@ const cases: [string, number[], number[], boolean, boolean][] = [
 
 describe('MatMulPool', () => {
   for (const [name, aShape, bShape, ta, tb] of cases) {
-    it(`computes ${name} on the worker, and shared with the main thread, as the cpu backend does`, async () => {
+    it(`computes ${name} on the worker alone, by fixed halves, and by stealing, as the cpu backend does`, async () => {
       const av = seeded(1, tf.util.sizeFromShape(aShape));
       const bv = seeded(2, tf.util.sizeFromShape(bShape));
       await tf.setBackend('cpu');
@@ -62,8 +63,8 @@ describe('MatMulPool', () => {
       await tf.setBackend('wasm');
       const a = tf.tensor(av, aShape);
       const b = tf.tensor(bv, bShape);
-      expect(maxAbsDiff(poolMatMul(workerOnly, a, b, ta, tb), expected)).toBeLessThan(1e-4);
-      expect(maxAbsDiff(poolMatMul(shared, a, b, ta, tb), expected)).toBeLessThan(1e-4);
+      for (const pool of [workerOnly, halves, stealing]) expect(maxAbsDiff(poolMatMul(pool, a, b, ta, tb), expected)).toBeLessThan(1e-4);
+      expect(halves.workerChunks).toBeGreaterThan(0);
     });
   }
 });

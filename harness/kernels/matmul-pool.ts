@@ -20,8 +20,9 @@ interface Job {
   a: number; b: number; c: number; scratch: number;
   chunk: number; // rows (kind 0) or batch entries (kind 1) per chunk
   chunks: number;
+  first: number; // the worker may take chunks first..chunks-1 (only their operands were copied)
 }
-const FIELDS = ['kind', 'batch', 'M', 'N', 'K', 'abs', 'ars', 'acs', 'bbs', 'transB', 'a', 'b', 'c', 'scratch', 'chunk', 'chunks'] as const;
+const FIELDS = ['kind', 'batch', 'M', 'N', 'K', 'abs', 'ars', 'acs', 'bbs', 'transB', 'a', 'b', 'c', 'scratch', 'chunk', 'chunks', 'first'] as const;
 
 // The worker: instantiate the shared-memory kernels, then sleep on SEQ and take chunks from the back.
 const WORKER_SOURCE = `
@@ -39,7 +40,7 @@ for (;;) {
   const j = {};
   FIELDS.forEach((f, i) => { j[f] = ctl[${P} + i]; });
   let packed = false;
-  for (let i = j.chunks - 1; i >= 0; i--) {
+  for (let i = j.chunks - 1; i >= j.first; i--) {
     if (Atomics.compareExchange(ctl, ${STATE} + i, seq * 4, seq * 4 + 2) !== seq * 4) break; // the rest are the main thread's
     if (j.kind === 0) {
       const np = Math.ceil(j.N / ${NR}) * ${NR};
@@ -76,11 +77,15 @@ export class MatMulPool {
   /** Chunks handed out so far, and how many of them the worker computed (the bench reports the share). */
   chunks = 0;
   workerChunks = 0;
-  /** false leaves every chunk to the worker: tests use it to check the worker's results deterministically. */
-  private readonly mainShares: boolean;
+  /**
+   * How chunks are shared. 'steal' (the default): the worker may take the back half, the main thread takes whatever
+   * is left from the front, so a late worker costs only the copy. 'worker' and 'halves' make the split fixed, so
+   * tests can check the worker's results (all chunks, or exactly the back half) deterministically.
+   */
+  private readonly share: 'steal' | 'worker' | 'halves';
 
-  constructor(opts: { mainShares?: boolean } = {}) {
-    this.mainShares = opts.mainShares ?? true;
+  constructor(opts: { share?: 'steal' | 'worker' | 'halves' } = {}) {
+    this.share = opts.share ?? 'steal';
     const WA = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => SharedMemory } }).WebAssembly;
     this.memory = new WA.Memory({ initial: 64, maximum: 65536, shared: true }); // 4 MiB to start, grown on demand
     const { module } = compileKernels(true);
@@ -120,16 +125,26 @@ export class MatMulPool {
     const sOff = cOff + 4 * batch * M * N;
     this.ensure(sOff + 4 * scratchLen);
 
+    // Copy only what the worker's half (the back chunks) reads, at the same offsets as in the full operands.
+    const first = this.share === 'worker' ? 0 : chunks >> 1;
+    const u0 = first * chunk; // first row (kind 0) or batch entry (kind 1) the worker may compute
     const shared = new Float32Array(this.memory.buffer);
     const heap = new Float32Array(simd.memory.buffer);
-    shared.set(heap.subarray(call.a / 4, call.a / 4 + aLen), aOff / 4);
-    shared.set(heap.subarray(call.b / 4, call.b / 4 + bLen), bOff / 4);
+    const copy = (src: number, dst: number, from: number, to: number) => shared.set(heap.subarray(src / 4 + from, src / 4 + to), dst / 4 + from);
+    if (kind === 0 && call.acs === 1) {
+      copy(call.a, aOff, u0 * call.ars, aLen); // rows u0..M of a row-major A
+    } else if (kind === 0 && call.ars === 1) {
+      for (let k = 0; k < K; k++) copy(call.a, aOff, k * call.acs + u0, k * call.acs + M); // columns u0..M of each row of Aᵀ
+    } else {
+      copy(call.a, aOff, kind === 1 && call.abs ? u0 * call.abs : 0, aLen);
+    }
+    copy(call.b, bOff, kind === 1 && call.bbs ? u0 * call.bbs : 0, bLen);
 
     const ctl = new Int32Array(this.memory.buffer, 0, HEADER_BYTES / 4);
     const seq = ++this.seq;
     const job: Job = {
       kind, batch, M, N, K, abs: call.abs, ars: call.ars, acs: call.acs, bbs: call.bbs, transB: call.transB,
-      a: aOff, b: bOff, c: cOff, scratch: sOff, chunk, chunks,
+      a: aOff, b: bOff, c: cOff, scratch: sOff, chunk, chunks, first,
     };
     FIELDS.forEach((f, i) => { ctl[P + i] = job[f]; });
     for (let i = 0; i < chunks; i++) ctl[STATE + i] = seq * 4;
@@ -139,7 +154,8 @@ export class MatMulPool {
     // The main thread's share, from the front, in place on tfjs's heap.
     const k = simd.exports;
     let packedB = 0;
-    for (let i = 0; i < (this.mainShares ? chunks : 0); i++) {
+    const mainEnd = this.share === 'steal' ? chunks : this.share === 'halves' ? first : 0;
+    for (let i = 0; i < mainEnd; i++) {
       if (Atomics.compareExchange(ctl, STATE + i, seq * 4, seq * 4 + 1) !== seq * 4) break;
       if (kind === 0) {
         if (!packedB) {
@@ -161,8 +177,9 @@ export class MatMulPool {
     const res = new Float32Array(this.memory.buffer);
     const per = kind === 0 ? N : M * N; // floats per unit (row or batch entry)
     for (let i = 0; i < chunks; i++) {
-      // with mainShares false, a chunk may still be free (the worker has not woken yet): wait for it too
-      for (let s = Atomics.load(ctl, STATE + i); s === seq * 4 + 2 || (!this.mainShares && s === seq * 4); s = Atomics.load(ctl, STATE + i)) {
+      // with a fixed split, the worker's chunks may still be free (it has not woken yet): wait for those too
+      const fixed = this.share !== 'steal';
+      for (let s = Atomics.load(ctl, STATE + i); s === seq * 4 + 2 || (fixed && s === seq * 4); s = Atomics.load(ctl, STATE + i)) {
         Atomics.wait(ctl, STATE + i, s);
       }
       if (Atomics.load(ctl, STATE + i) !== seq * 4 + 3) continue;
