@@ -223,3 +223,28 @@ void adamw(const float* p, const float* g, const float* m, const float* v, float
     p_out[i] = p[i] * decay - step * (mi / (__builtin_sqrtf(vi) * inv_sqrt_bc2 + eps));
   }
 }
+
+// out = x broadcast to oshape, for 4-byte elements: xstride[d] is x's stride on output axis d, 0 where x has size 1.
+// shape arrays (rank <= 8) live in memory; work holds 8 ints of odometer.
+EXPORT("broadcast")
+void broadcast(const int* x, int* out, int rank, const int* oshape, const int* xstride, int* idx) {
+  int total = 1;
+  for (int d = 0; d < rank; d++) { total *= oshape[d]; idx[d] = 0; }
+  if (total == 0) return;
+  const int inner = oshape[rank - 1], step = xstride[rank - 1];
+  int src = 0;
+  for (int o = 0; o < total; o += inner) {
+    if (step == 0) {
+      const int v = x[src];
+      for (int j = 0; j < inner; j++) out[o + j] = v;
+    } else {
+      for (int j = 0; j < inner; j++) out[o + j] = x[src + j * step];
+    }
+    for (int d = rank - 2; d >= 0; d--) {
+      src += xstride[d];
+      if (++idx[d] < oshape[d]) break;
+      src -= xstride[d] * oshape[d];
+      idx[d] = 0;
+    }
+  }
+}
