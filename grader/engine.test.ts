@@ -1,11 +1,11 @@
 // The engine against hostile and broken files (each a graded result with a message, never a crash or a hang of
 // ours), a multi-file DIR, and the grade CLI's exit codes and JSON.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gradeDir } from './engine.ts';
+import { gradeDir, gradeKata } from './engine.ts';
 import { PROJECT_ROOT } from '../harness/sandbox/paths.ts';
 import { FIXTURES, type Graded, declaredHostile, explain, fixtureFiles, gradeFixtures } from './test-support/fixture-corpus.ts';
 
@@ -33,6 +33,21 @@ describe('hostile and broken files (graded as the attention kata)', () => {
       for (const c of g.report.checks.filter((c) => c.status === 'fail' || c.status === 'error')) expect(c.message.length).toBeGreaterThan(10);
     });
   }
+});
+
+describe('notes that never fail a kata', () => {
+  it('a block that never applies the dropout callback passes, with a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpt-kata-dropout-'));
+    const source = readFileSync(join(FIXTURES, 'block', 'correct', 'moments-broadcast.ts'), 'utf8');
+    const ignoring = source.replace('opts.dropout ?? ((t: tf.Tensor) => t)', '((t: tf.Tensor) => t)');
+    expect(ignoring).not.toBe(source);
+    writeFileSync(join(dir, 'block.ts'), ignoring);
+    const report = await gradeKata('block', join(dir, 'block.ts'));
+    expect(report.passed).toBe(true);
+    expect(report.warnings.join('\n')).toContain('dropout callback is never applied');
+    const original = await gradeKata('block', join(FIXTURES, 'block', 'correct', 'moments-broadcast.ts'));
+    expect(original.warnings).toEqual([]);
+  }, 120_000);
 });
 
 describe('a DIR of five solutions importing each other', () => {

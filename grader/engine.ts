@@ -90,6 +90,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   };
   const results: CheckResult[] = [{ name: 'loads', status: 'pass', message: '', mistake: null }];
   let stopped: SandboxGone | null = null;
+  const extraWarnings: string[] = [];
   try {
     for (const [index, check] of suite.checks.entries()) {
       let outcome: CheckOutcome;
@@ -107,13 +108,15 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
           outcome = goneOutcome(e);
         }
       }
-      results.push({ name: check.name, ...withDiagnosis(outcome) });
+      const { warnings: notes, ...result } = withDiagnosis(outcome);
+      results.push({ name: check.name, ...result });
+      extraWarnings.push(...(notes ?? []));
     }
   } finally {
     clearTimeout(deadline);
     sandbox.dispose();
   }
-  const warnings = await types;
+  const warnings = [...(await types), ...extraWarnings];
   const printed = sandbox.printed();
   if (printed) warnings.push(`your code printed (ignored by the grader):\n${printed.split('\n').slice(0, 6).join('\n')}`);
   return report(kata, abs, results, warnings, t0);

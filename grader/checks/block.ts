@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { type BlockKnobs, type BlockParams64, transformerBlock } from '../oracle/block.ts';
 import { blockMistakes } from '../mistakes/block.ts';
 import type { Mistake } from '../mistakes/mistake.ts';
-import type { Wire } from '../../harness/sandbox/protocol.ts';
+import { IDENTITY, type Wire } from '../../harness/sandbox/protocol.ts';
 import { checkShape, type Tolerance } from './compare.ts';
 import { exportsCheck } from './common-checks.ts';
 import { fmtInputs } from './format.ts';
@@ -23,6 +23,8 @@ export interface BlockCase {
   activation: 'relu' | 'gelu' | undefined;
   /** Spread of x: 1e-3 makes LayerNorm's variance comparable to ε. */
   xScale: number;
+  /** Pass the grading dropout (identity) explicitly, or leave opts.dropout out: both are the contract. */
+  dropout?: boolean;
   seed: number;
 }
 
@@ -33,6 +35,7 @@ export const blockCaseArb: fc.Arbitrary<BlockCase> = fc.record({
   d: fc.integer({ min: 1, max: 4 }),
   activation: fc.constantFrom('relu' as const, 'gelu' as const, undefined),
   xScale: fc.constantFrom(1, 1e-3, 3),
+  dropout: fc.boolean(),
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
 
@@ -70,7 +73,7 @@ function makeInputs(c: BlockCase): Inputs {
   return { x, p: randBlockParams(r, C), c };
 }
 
-const opts = (c: BlockCase): Wire => ({ nHead: c.h, ...(c.activation ? { activation: c.activation } : {}) });
+const opts = (c: BlockCase): Wire => ({ nHead: c.h, ...(c.activation ? { activation: c.activation } : {}), ...(c.dropout ? { dropout: IDENTITY } : {}) });
 const args = (i: Inputs): Wire[] => [i.x.wire, wireOf(i.p), opts(i.c)];
 const expected = (i: Inputs, knobs: BlockKnobs = {}) => transformerBlock(i.x.nd, ndOf<BlockParams64>(i.p), i.c.h, i.c.activation, knobs);
 const describe = (i: Inputs) =>
@@ -83,13 +86,19 @@ const io = (c: BlockCase): CaseIO => {
 const shape: Check = {
   name: 'shape and dtype',
   async run(ctx) {
-    const i = makeInputs({ B: 2, T: 3, h: 2, d: 4, activation: undefined, xScale: 1, seed: ctx.seed });
+    const i = makeInputs({ B: 2, T: 3, h: 2, d: 4, activation: undefined, xScale: 1, dropout: true, seed: ctx.seed });
     const r = await callFn(ctx, { op: 'call', fn: FN, args: args(i) });
     if (!r.ok) return fail(`${r.verdict.message}\n${describe(i)}`, await nameMistake(ctx, r.verdict));
     const v = checkShape(r.value, [2, 3, 8], 'float32', ['B', 'T', 'C']);
-    return v.ok ? pass('x [2,3,8], 2 heads -> [2,3,8]') : fail(`x [2,3,8]: ${v.message}`, 'shape');
+    if (!v.ok) return fail(`x [2,3,8]: ${v.message}`, 'shape');
+    return { ...pass('x [2,3,8], 2 heads -> [2,3,8]'), warnings: dropoutWarning(r.res.identityCalls) };
   },
 };
+
+/** A block or GPT that never applies opts.dropout would train without dropout: worth a note, not a failure. */
+export function dropoutWarning(calls: number | undefined): string[] {
+  return calls === 0 ? ['the dropout callback is never applied, so training with dropout (train:mine --preset lecture) will have none; apply it to each residual branch'] : [];
+}
 
 /** Indices of every output position before the last, for "the future changes nothing earlier". */
 const beforeLast = (T: number, C: number) => (s: number[]) => [...Array(s.reduce((a, b) => a * b, 1)).keys()].filter((n) => Math.floor(n / C) % T < T - 1);
@@ -136,7 +145,7 @@ export const blockSuite: KataSuite = {
   ],
   probes(seed): Probe[] {
     const cases: BlockCase[] = [
-      { B: 2, T: 3, h: 2, d: 2, activation: 'gelu', xScale: 1, seed },
+      { B: 2, T: 3, h: 2, d: 2, activation: 'gelu', xScale: 1, dropout: true, seed },
       { B: 1, T: 4, h: 2, d: 4, activation: undefined, xScale: 1e-3, seed: seed + 1 },
       { B: 2, T: 3, h: 1, d: 3, activation: 'relu', xScale: 2, seed: seed + 2 },
       { B: 1, T: 3, h: 2, d: 3, activation: 'gelu', xScale: 1e-3, seed: seed + 3 },

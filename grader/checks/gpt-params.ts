@@ -15,6 +15,8 @@ export interface GPTCase {
   /** Sequence length as a fraction of blockSize, so that T <= blockSize always holds. */
   tFrac: number;
   activation: 'relu' | 'gelu';
+  /** Pass the grading dropout (identity) as the fourth argument, or leave it out: both are the contract. */
+  dropout?: boolean;
   seed: number;
 }
 
@@ -27,6 +29,7 @@ export const gptCaseArb: fc.Arbitrary<GPTCase> = fc.record({
   B: fc.integer({ min: 1, max: 3 }),
   tFrac: fc.double({ min: 0, max: 1, noNaN: true }),
   activation: fc.constantFrom('relu' as const, 'gelu' as const),
+  dropout: fc.boolean(),
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
 
@@ -49,6 +52,7 @@ export function randGPTParams(r: Rng, cfg: GPTConfig64) {
 }
 
 export interface GPTInputs {
+  dropout: boolean;
   cfg: GPTConfig64;
   params: ReturnType<typeof randGPTParams>;
   idx: number[][];
@@ -60,7 +64,7 @@ export function makeGPTInputs(c: GPTCase, T = seqLen(c)): GPTInputs {
   const cfg = configOf(c);
   const params = randGPTParams(r, cfg);
   const idx = Array.from({ length: c.B }, () => Array.from({ length: T }, () => randInt(r, 0, c.V - 1)));
-  return { cfg, params, idx, idxPair: pair([c.B, T], idx.flat(), 'int32') };
+  return { dropout: c.dropout ?? false, cfg, params, idx, idxPair: pair([c.B, T], idx.flat(), 'int32') };
 }
 
 export const paramsWire = (i: GPTInputs): Wire => wireOf(i.params);

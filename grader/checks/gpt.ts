@@ -4,7 +4,8 @@ import { type GPTKnobs, type GreedyKnobs, gptForward, gptGradients, greedyPath, 
 import { nd, softmax } from '../oracle/ndarray.ts';
 import { gptMistakes } from '../mistakes/gpt.ts';
 import type { Mistake } from '../mistakes/mistake.ts';
-import { type Wire, type WireTensor, isWireTensor } from '../../harness/sandbox/protocol.ts';
+import { IDENTITY, type Wire, type WireTensor, isWireTensor } from '../../harness/sandbox/protocol.ts';
+import { dropoutWarning } from './block.ts';
 import { checkShape, compareOutput, type Tolerance } from './compare.ts';
 import { exportsCheck } from './common-checks.ts';
 import { fmtInputs, fmtNum } from './format.ts';
@@ -18,7 +19,7 @@ const TOL: Tolerance = { atol: 5e-5, rtol: 5e-4 };
 /** float32 autodiff against float64 central differences. */
 const GRAD_TOL: Tolerance = { atol: 2e-4, rtol: 2e-3 };
 
-const args = (i: GPTInputs, idx: Wire = i.idxPair.wire): Wire[] => [idx, paramsWire(i), cfgWire(i.cfg)];
+const args = (i: GPTInputs, idx: Wire = i.idxPair.wire): Wire[] => [idx, paramsWire(i), cfgWire(i.cfg), ...(i.dropout ? [IDENTITY] : [])];
 const describe = (i: GPTInputs) =>
   `${fmtInputs({ idx: i.idxPair.nd })}\n  config ${JSON.stringify(i.cfg)}\n  (parameters: ${i.cfg.nLayer} block(s), seeded; wte, wpe ~ N(0,1))`;
 const io = (c: GPTCase): CaseIO => {
@@ -38,11 +39,12 @@ function findCase(base: Omit<GPTCase, 'seed'>, start: number, ok: (i: GPTInputs)
 const gptShape: Check = {
   name: 'gpt: shape and dtype',
   async run(ctx) {
-    const i = makeGPTInputs({ V: 5, h: 2, d: 2, L: 1, blockSize: 4, B: 2, tFrac: 0.75, activation: 'relu', seed: ctx.seed });
+    const i = makeGPTInputs({ V: 5, h: 2, d: 2, L: 1, blockSize: 4, B: 2, tFrac: 0.75, activation: 'relu', dropout: true, seed: ctx.seed });
     const r = await callFn(ctx, { op: 'call', fn: 'gpt', args: args(i) });
     if (!r.ok) return fail(`${r.verdict.message}\n${describe(i)}`, await nameMistake(ctx, r.verdict));
     const v = checkShape(r.value, [2, 3, 5], 'float32', ['B', 'T', 'V']);
-    return v.ok ? pass('idx [2,3] -> logits [2,3,5]') : fail(`idx [2,3], V = 5: ${v.message}`, 'shape');
+    if (!v.ok) return fail(`idx [2,3], V = 5: ${v.message}`, 'shape');
+    return { ...pass('idx [2,3] -> logits [2,3,5]'), warnings: dropoutWarning(r.res.identityCalls) };
   },
 };
 

@@ -12,6 +12,8 @@ export interface CheckOutcome {
   status: CheckStatus;
   message: string;
   mistake: string | null;
+  /** Notes that never fail the kata (e.g. a dropout callback that is never applied). */
+  warnings?: string[];
 }
 
 export interface CheckContext {

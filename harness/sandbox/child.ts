@@ -23,9 +23,16 @@ function errorInfo(err: unknown): ErrorInfo {
   return { name: e.name || 'Error', message: e.message || String(err), where };
 }
 
+let identityCalls = 0;
+const identity = (t: unknown) => {
+  identityCalls++;
+  return t;
+};
+
 function decode(w: Wire, created: tf.Tensor[]): unknown {
   if (Array.isArray(w)) return w.map((x) => decode(x, created));
   if (w && typeof w === 'object') {
+    if ((w as { __identity?: true }).__identity) return identity;
     if ((w as WireTensor).__tensor) {
       const t = w as WireTensor;
       const tensor = tf.tensor(t.data, t.shape, t.dtype);
@@ -78,6 +85,7 @@ function encodeInTidy(f: () => unknown): Wire {
 async function handle(mod: Record<string, unknown>, req: Request): Promise<Response> {
   const fn = mod[req.fn] as Fn;
   const created: tf.Tensor[] = [];
+  identityCalls = 0;
   try {
     const args = req.args.map((a) => decode(a, created));
     if (req.op === 'repeat') {
@@ -119,7 +127,8 @@ async function handle(mod: Record<string, unknown>, req: Request): Promise<Respo
       tf.dispose(info.result as tf.Tensor);
       return { id: req.id, ok: true, value, kernels };
     }
-    return { id: req.id, ok: true, value: encodeInTidy(() => fn(...args)) };
+    const value = encodeInTidy(() => fn(...args));
+    return { id: req.id, ok: true, value, identityCalls };
   } catch (err) {
     return { id: req.id, ok: false, error: errorInfo(err) };
   } finally {

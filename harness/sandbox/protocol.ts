@@ -10,8 +10,14 @@ export interface WireTensor {
   data: Float32Array | Int32Array | Uint8Array;
 }
 
+/** A function argument the child builds itself: the identity, counting its calls (the contract's grading dropout). */
+export interface WireIdentity {
+  __identity: true;
+}
+export const IDENTITY: WireIdentity = { __identity: true };
+
 /** Plain data with tensors anywhere inside (params trees, configs, numbers, strings). */
-export type Wire = WireTensor | number | string | boolean | null | undefined | Wire[] | { [key: string]: Wire };
+export type Wire = WireTensor | WireIdentity | number | string | boolean | null | undefined | Wire[] | { [key: string]: Wire };
 
 export function isWireTensor(w: unknown): w is WireTensor {
   return typeof w === 'object' && w !== null && (w as WireTensor).__tensor === true;
@@ -41,7 +47,7 @@ export interface ErrorInfo {
 }
 
 export type Response =
-  | { id: number; ok: true; value: Wire; values?: Wire[]; kernels?: string[]; leaked?: number; grads?: WireTensor[] }
+  | { id: number; ok: true; value: Wire; values?: Wire[]; kernels?: string[]; leaked?: number; grads?: WireTensor[]; identityCalls?: number }
   | { id: number; ok: false; error: ErrorInfo };
 
 export type ChildHello =
