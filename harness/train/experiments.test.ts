@@ -41,6 +41,8 @@ describe('runExperiments', () => {
   it('writes one val plot with every curve, and the table as markdown and JSON', () => {
     const svg = readFileSync(join(out, 'val_loss.svg'), 'utf8');
     expect([...svg.matchAll(/<path d="M/g)]).toHaveLength(5);
+    const baseline = readFileSync(join(out, 'baseline', 'metrics.jsonl'), 'utf8').trim().split('\n');
+    expect(baseline).toHaveLength(7); // 6 steps, evaluated at every step: at least 10 points or every step
     expect(readFileSync(join(out, 'val_loss.png')).subarray(1, 4).toString('ascii')).toBe('PNG');
     const md = readFileSync(join(out, 'results.md'), 'utf8');
     expect(md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| configuration'))).toHaveLength(5);

@@ -26,6 +26,11 @@ export const EXPERIMENTS: readonly Experiment[] = [
   { name: 'bigram', change: 'bigram table (no attention), lr 1e-2', config: (b) => ({ ...b, lr: 1e-2, minLr: 1e-3 }), kind: 'bigram' },
 ];
 
+/** The curves are the point of the comparison: at least 10 evals per run, even on a short --iters. */
+export function withCurvePoints(base: TrainConfig): TrainConfig {
+  return { ...base, evalInterval: Math.max(1, Math.min(base.evalInterval, Math.floor(base.iters / 10))) };
+}
+
 export interface ExperimentRow {
   name: string;
   change: string;
@@ -89,7 +94,7 @@ export async function runExperiments(o: ExperimentsOptions, only: readonly Exper
       title: `experiment ${e.name}, ${o.preset} preset`,
       preset: o.preset,
       out: join(o.out, e.name),
-      config: e.config(o.base),
+      config: e.config(withCurvePoints(o.base)),
       seed: o.seed,
       resume: false,
       text: o.text,
