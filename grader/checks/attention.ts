@@ -1,16 +1,16 @@
 // Checks for kata 1, scaled dot-product attention: rule, shape, float64 equivalence, and behavioural properties.
 import fc from 'fast-check';
 import { attention, type AttentionKnobs } from '../oracle/attention.ts';
-import { nd } from '../oracle/ndarray.ts';
+import { size } from '../oracle/ndarray.ts';
 import { attentionMistakes } from '../mistakes/attention.ts';
 import type { Mistake } from '../mistakes/mistake.ts';
-import type { Wire, WireTensor } from '../../harness/sandbox/protocol.ts';
+import type { Wire } from '../../harness/sandbox/protocol.ts';
 import { checkShape, type Tolerance, compareOutput } from './compare.ts';
 import { exportsCheck } from './common-checks.ts';
 import { fmtInputs } from './format.ts';
 import { type Pair, pair, randMask, randn, rng } from './random.ts';
 import { codeLines } from './static-rules.ts';
-import { type Check, type KataSuite, type Probe, callAndCompare, callFn, fail, nameMistake, pass, property } from './suite.ts';
+import { type CaseIO, type Check, type KataSuite, type Probe, callFn, equivalenceCheck, fail, invarianceCheck, nameMistake, pass, property } from './suite.ts';
 
 const FN = 'scaledDotProductAttention';
 const MAX_LINES = 30;
@@ -85,51 +85,30 @@ const shape: Check = {
   },
 };
 
-const equivalence: Check = {
-  name: 'matches the float64 reference (fast-check)',
-  needs: [shape.name],
-  run: (ctx) =>
-    property(ctx, {
-      arb: caseArb,
-      numRuns: 60,
-      predicate: (c) => {
-        const i = makeInputs(c);
-        return callAndCompare(ctx, FN, args(i), expected(i), TOL, AXES);
-      },
-      describe: (c) => describe(makeInputs(c)),
-    }),
+const io = (c: Case): CaseIO => {
+  const i = makeInputs(c);
+  return { args: args(i), expected: () => expected(i), describe: () => describe(i) };
 };
 
-/** A property comparing the learner with itself on two related inputs. */
-function relational(name: string, transform: (i: Inputs, c: Case) => Inputs | null, explain: string, skipFirstItem = false): Check {
-  return {
+/** A behavioural property: the output on `transform`ed inputs must equal the output on the originals. */
+function invariance(name: string, transform: (i: Inputs, c: Case) => Inputs | null, explain: string, skipFirstItem = false): Check {
+  return invarianceCheck({
     name,
+    fn: FN,
     needs: [shape.name],
-    run: (ctx) =>
-      property(ctx, {
-        arb: caseArb,
-        numRuns: 15,
-        predicate: async (c) => {
-          const a = makeInputs(c);
-          const b = transform(a, c);
-          if (!b) return { ok: true };
-          const ra = await callFn(ctx, { op: 'call', fn: FN, args: args(a) });
-          const rb = await callFn(ctx, { op: 'call', fn: FN, args: args(b) });
-          if (!ra.ok) return ra.verdict;
-          if (!rb.ok) return rb.verdict;
-          const base = ra.value as WireTensor;
-          const other = rb.value as WireTensor;
-          // For batch independence only items 1.. must be unchanged: compare them as one block.
-          const skip = skipFirstItem ? base.data.length / c.lead[0]! : 0;
-          const shape = skipFirstItem ? [base.data.length - skip] : base.shape;
-          const v = skipFirstItem
-            ? compareOutput({ ...other, shape: [other.data.length - skip], data: other.data.subarray(skip) }, nd(shape, base.data.subarray(skip)), TOL)
-            : compareOutput(rb.value, nd(shape, base.data), TOL);
-          return v.ok ? v : { ok: false, mistake: null, message: `${explain}; ${v.message}` };
-        },
-        describe: (c) => describe(makeInputs(c)),
-      }),
-  };
+    arb: caseArb,
+    numRuns: 15,
+    tol: TOL,
+    explain,
+    pair: (c) => {
+      const a = makeInputs(c);
+      const b = transform(a, c);
+      if (!b) return null;
+      // for batch independence only items 1.. must be unchanged
+      const compare = skipFirstItem ? (s: number[]) => [...Array(size(s)).keys()].filter((n) => n >= size(s) / c.lead[0]!) : undefined;
+      return { a: args(a), b: args(b), compare, describe: () => describe(a) };
+    },
+  });
 }
 
 /** Permutes the key axis of k, v (and the mask's last axis) with one random permutation. */
@@ -235,11 +214,11 @@ export const attentionSuite: KataSuite = {
     exportsCheck([FN]),
     rule,
     shape,
-    equivalence,
+    equivalenceCheck({ fn: FN, needs: [shape.name], arb: caseArb, numRuns: 60, io, tol: TOL, axes: AXES }),
     convexHull,
-    relational('permuting keys and values together changes nothing', permuteKeys, 'reordering the keys (with their values and mask columns) changed the output'),
-    relational('changing a masked key or value changes nothing', changeMaskedKeys, 'changing keys that every query masks out changed the output'),
-    relational('batch items are independent', changeFirstItem, 'changing batch item 0 changed the other batch items', true),
+    invariance('permuting keys and values together changes nothing', permuteKeys, 'reordering the keys (with their values and mask columns) changed the output'),
+    invariance('changing a masked key or value changes nothing', changeMaskedKeys, 'changing keys that every query masks out changed the output'),
+    invariance('batch items are independent', changeFirstItem, 'changing batch item 0 changed the other batch items', true),
     largeScores,
   ],
   probes(seed): Probe[] {
