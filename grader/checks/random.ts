@@ -1,20 +1,12 @@
 // Seeded random tensors for the checks: float32-exact values, so the child and the float64 oracle see the same numbers.
+import { mulberry32 } from '../../datasets/seeded-random.ts';
 import { type NDArray, nd, size } from '../oracle/ndarray.ts';
 import { type WireTensor, wireTensor } from '../../harness/sandbox/protocol.ts';
 
 export type Rng = () => number;
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (shared with the trainer's data pipeline): small, fast, and the same sequence on every machine. */
+export const rng = (seed: number): Rng => mulberry32(seed);
 
 export function gaussian(r: Rng): number {
   const u = Math.max(r(), 1e-12);
