@@ -4,7 +4,7 @@ import { simdBatchMatMul } from './simd-matmul.ts';
 import { simdSum } from './simd-sum.ts';
 import { fusedAdamWConfig } from './fused-adamw.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
-import { rowGather, rowUnpack } from './row-copies.ts';
+import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
 import { simdTile } from './simd-tile.ts';
 import { simdTranspose } from './simd-transpose.ts';
@@ -42,7 +42,7 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
 /**
  * Registers every wasm kernel of ours: UnsortedSegmentSum (missing on wasm; gather's gradient), a BatchMatMul that
  * never takes wasm's slow transposed or batched paths, a fast Transpose, copy-free
- * Identity/Cast, Sum over leading axes, row-copy Unpack/GatherV2,
+ * Identity/Cast, Sum over leading axes, row-copy Unpack/SplitV/GatherV2,
  * the fused AdamW update behind adamwUpdate() (fused-adamw.ts), and Sum/Mean gradients that skip tfjs's ones upload. Idempotent (the first call's options
  * win). Gradients are untouched, so harness/tfjs/broadcast-matmul-grad.ts keeps working.
  */
@@ -60,6 +60,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Sum, (previous) => simdSum(required(tf.Sum, previous)));
   override(tf.Tile, (previous) => simdTile(required(tf.Tile, previous)));
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
+  override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
   override(fusedAdamWConfig.kernelName, () => fusedAdamWConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor

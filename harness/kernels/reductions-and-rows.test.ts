@@ -43,7 +43,27 @@ describe('Sum on wasm', () => {
   });
 });
 
-describe('Unpack and GatherV2 on wasm', () => {
+describe('Unpack, SplitV and GatherV2 on wasm', () => {
+  it('split into equal parts or given sizes, along any axis, matches the cpu backend, gradients included', async () => {
+    await fc.assert(
+      // sizes >= 2: tfjs's own split gradient fails when there is a single part, on every backend
+      fc.asyncProperty(fc.array(fc.integer({ min: 2, max: 5 }), { minLength: 1, maxLength: 4 }), fc.nat(), fc.integer(), fc.boolean(), async (shape, rawAxis, seed, equal) => {
+        const axis = rawAxis % shape.length;
+        const n = shape[axis]!;
+        const sizes = equal ? n : [1, n - 1]; // n equal parts, or two unequal ones
+        const values = seeded(seed, tf.util.sizeFromShape(shape));
+        const f = () => {
+          const x = tf.tensor(values, shape);
+          const parts = tf.split(x, sizes, axis);
+          const g = tf.grad((t: tf.Tensor) => tf.split(t, sizes, axis).at(-1)!.mul(3).sum())(x);
+          return [...parts, tf.split(tf.tensor(values.map((v) => Math.round(v * 9)), shape, 'int32'), sizes, axis)[0]!, g];
+        };
+        expect(await runOn('wasm', f)).toEqual(await runOn('cpu', f));
+      }),
+      { numRuns: 40, seed: 6 },
+    );
+  });
+
   it('unstack along any axis matches the cpu backend, gradients included', async () => {
     await fc.assert(
       // sizes >= 2: tfjs's own unstack gradient fails when there is a single part, on every backend

@@ -1,5 +1,5 @@
-// Unpack (unstack) along axis 0 and GatherV2 of whole rows on wasm as plain row copies; tfjs's generic versions
-// index element by element (3 ms to unstack q, k, v in a baby step; 2 ms to gather its embeddings).
+// Unpack (unstack) along axis 0, SplitV, and GatherV2 of whole rows on wasm as plain row copies; tfjs's generic
+// versions index element by element (3 ms to unstack q, k, v in a baby step, 4 ms to split them; 2 ms to gather).
 import * as tf from '@tensorflow/tfjs';
 import type { WasmKernelFunc } from './wasm-backend.ts';
 
@@ -41,5 +41,30 @@ export function rowGather(fallback: WasmKernelFunc): WasmKernelFunc {
     const idx = backend.typedArrayFromHeap(indices);
     for (let i = 0; i < idx.length; i++) dst.set(src.subarray(idx[i]! * width, (idx[i]! + 1) * width), i * width);
     return out;
+  };
+}
+
+/** split(x, sizes, axis): each part is a run of contiguous blocks, one per index of the axes before `axis`. */
+export function rowSplit(fallback: WasmKernelFunc): WasmKernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const x = inputs.x as tf.TensorInfo;
+    const { numOrSizeSplits, axis } = attrs as { numOrSizeSplits: number | number[]; axis: number };
+    if (!wordSized(x.dtype)) return fallback(args);
+    const ax = tf.util.parseAxisParam(axis, x.shape)[0]!;
+    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
+    const outer = tf.util.sizeFromShape(x.shape.slice(0, ax));
+    const inner = tf.util.sizeFromShape(x.shape.slice(ax + 1)); // elements per index of the split axis
+    const row = x.shape[ax]! * inner; // one outer index's elements in x
+    const outs = sizes.map((n) => backend.makeOutput(x.shape.map((d, i) => (i === ax ? n : d)), x.dtype));
+    const src = backend.typedArrayFromHeap(x);
+    let start = 0;
+    sizes.forEach((n, p) => {
+      const dst = backend.typedArrayFromHeap(outs[p]!);
+      const len = n * inner;
+      for (let o = 0; o < outer; o++) dst.set(src.subarray(o * row + start, o * row + start + len), o * len);
+      start += len;
+    });
+    return outs;
   };
 }
