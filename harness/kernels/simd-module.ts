@@ -11,6 +11,7 @@ export interface SimdExports {
   adamw(p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number, gscale: number,
     b1: number, b2: number, eps: number, decay: number, step: number, invSqrtBc2: number): void;
   broadcast(x: number, out: number, rank: number, oshape: number, xstride: number, work: number): void;
+  sum_squares(x: number, n: number): number;
   sum_mid(x: number, out: number, O: number, R: number, I: number): void;
   pack_b(b: number, K: number, N: number, transB: number, bp: number): void;
   gemm_rows(M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number,

@@ -248,3 +248,19 @@ void broadcast(const int* x, int* out, int rank, const int* oshape, const int* x
     }
   }
 }
+
+// Sum of squares of n floats (four SIMD partial sums; double accumulation across calls is the caller's).
+EXPORT("sum_squares")
+float sum_squares(const float* x, int n) {
+  v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
+  int i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v128_t a = wasm_v128_load(x + i), b = wasm_v128_load(x + i + 4), c = wasm_v128_load(x + i + 8), d = wasm_v128_load(x + i + 12);
+    s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(a, a)); s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(b, b));
+    s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(c, c)); s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(d, d));
+  }
+  const v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+  float total = wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) + wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
+  for (; i < n; i++) total += x[i] * x[i];
+  return total;
+}
