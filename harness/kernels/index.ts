@@ -1,11 +1,11 @@
 // Performance kernels for the wasm backend; registerWasmKernels() installs them all (call after setBackend('wasm')).
 import * as tf from '@tensorflow/tfjs';
-import { simdBatchMatMul } from './simd-matmul.ts';
-import { simdSum } from './simd-sum.ts';
 import { fusedAdamWConfig } from './fused-adamw.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
+import { simdBatchMatMul } from './simd-matmul.ts';
+import { simdSum } from './simd-sum.ts';
 import { simdTile } from './simd-tile.ts';
 import { simdTranspose } from './simd-transpose.ts';
 import { rerouteTransposes } from './transpose-reroute-matmul.ts';
@@ -15,7 +15,7 @@ import type { WasmKernelFunc } from './wasm-backend.ts';
 const MARK = Symbol.for('gpt-kata.kernels'); // tags the kernels we registered, so a second call is a no-op
 
 export interface WasmKernelOptions {
-  /** Our SIMD matmul/transpose kernels (default true). false keeps only the must-haves: the "before" of the bench. */
+  /** Everything beyond the two must-haves (default true); false is the bench's --baseline, the "before". */
   simd?: boolean;
 }
 
@@ -40,11 +40,14 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
 }
 
 /**
- * Registers every wasm kernel of ours: UnsortedSegmentSum (missing on wasm; gather's gradient), a BatchMatMul that
- * never takes wasm's slow transposed or batched paths, a fast Transpose, copy-free
- * Identity/Cast, Sum over leading axes, row-copy Unpack/SplitV/GatherV2,
- * the fused AdamW update behind adamwUpdate() (fused-adamw.ts), and Sum/Mean gradients that skip tfjs's ones upload. Idempotent (the first call's options
- * win). Gradients are untouched, so harness/tfjs/broadcast-matmul-grad.ts keeps working.
+ * Registers our wasm kernels. Idempotent (the first call's options win). Always:
+ *  - UnsortedSegmentSum (missing on wasm; gather's gradient, so embeddings train);
+ *  - BatchMatMul never takes wasm's slow transposed path.
+ * With simd (the default), also: BatchMatMul through our SIMD kernel (batched and transposed operands at 2-D speed,
+ * big ones shared with a worker thread: matmul-pool.ts), Transpose, copy-free Identity/Cast, Sum over leading
+ * axes, broadcast Tile, row-copy Unpack/SplitV/GatherV2, the fused AdamW kernel behind adamwUpdate(), and
+ * (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is untouched,
+ * so harness/tfjs/broadcast-matmul-grad.ts keeps working.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const simd = options.simd ?? true;
