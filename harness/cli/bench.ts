@@ -119,7 +119,9 @@ runCli(async () => {
   if (backend.name === 'wasm') {
     say(
       pool.threads > 1
-        ? `matmul threads: 2 (the worker computed ${Math.round((100 * pool.workerChunks) / Math.max(1, pool.chunks))}% of ${pool.chunks} chunks; GPT_KATA_THREADS=1 turns it off)`
+        ? `matmul threads: 2 where it paid off (${Math.round((100 * pool.pooledCalls) / Math.max(1, pool.eligibleCalls))}% of ` +
+          `${pool.eligibleCalls} big matmuls shared; the worker computed ${Math.round((100 * pool.workerChunks) / Math.max(1, pool.chunks))}% of their chunks; ` +
+          'GPT_KATA_THREADS=1 turns it off)'
         : 'matmul threads: 1 (GPT_KATA_THREADS=1, one core, or no matmul big enough to share)',
     );
   }

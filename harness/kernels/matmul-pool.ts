@@ -5,9 +5,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compileKernels, matmulScratchFloats, MR, NR, type SimdModule } from './simd-module.ts';
+import { ThreadChoice } from './thread-choice.ts';
 
 /** Control block layout (int32 slots at the start of the shared memory). */
 const SEQ = 0; // job number; the worker sleeps on it
+const BUSY = 1; // 1 while the worker may be computing a chunk (set before it claims one)
 const P = 8; // job parameters start here (see Job)
 const STATE = 64; // per-chunk state: seq*4 + 0 free, +1 main's, +2 worker's (running), +3 worker's (done)
 const HEADER_BYTES = 4096;
@@ -41,6 +43,7 @@ for (;;) {
   FIELDS.forEach((f, i) => { j[f] = ctl[${P} + i]; });
   let packed = false;
   for (let i = j.chunks - 1; i >= j.first; i--) {
+    Atomics.store(ctl, ${BUSY}, 1); // before claiming: the main thread never reuses the memory while this is 1
     if (Atomics.compareExchange(ctl, ${STATE} + i, seq * 4, seq * 4 + 2) !== seq * 4) break; // the rest are the main thread's
     if (j.kind === 0) {
       const np = Math.ceil(j.N / ${NR}) * ${NR};
@@ -51,9 +54,11 @@ for (;;) {
       const b0 = i * j.chunk, n = Math.min(j.batch - b0, j.chunk);
       k.bmm(n, j.M, j.N, j.K, j.a + 4 * b0 * j.abs, j.abs, j.ars, j.acs, j.b + 4 * b0 * j.bbs, j.bbs, j.transB, j.c + 4 * b0 * j.M * j.N, j.scratch);
     }
-    Atomics.store(ctl, ${STATE} + i, seq * 4 + 3);
-    Atomics.notify(ctl, ${STATE} + i);
+    // done, unless the main thread gave up waiting and computed this chunk itself (then it is no longer ours)
+    if (Atomics.compareExchange(ctl, ${STATE} + i, seq * 4 + 2, seq * 4 + 3) === seq * 4 + 2) Atomics.notify(ctl, ${STATE} + i);
   }
+  Atomics.store(ctl, ${BUSY}, 0);
+  Atomics.notify(ctl, ${BUSY});
 }
 `;
 
@@ -123,6 +128,10 @@ export class MatMulPool {
     const bOff = aOff + 4 * aLen;
     const cOff = bOff + 4 * bLen;
     const sOff = cOff + 4 * batch * M * N;
+    // A chunk this thread took over from a late worker may still be running there, writing into this memory:
+    // wait until the worker is idle before reusing it (rare; normally BUSY is already 0).
+    const ctl = new Int32Array(this.memory.buffer, 0, HEADER_BYTES / 4);
+    while (Atomics.load(ctl, BUSY) === 1) Atomics.wait(ctl, BUSY, 1, 50);
     this.ensure(sOff + 4 * scratchLen);
 
     // Copy only what the worker's half (the back chunks) reads, at the same offsets as in the full operands.
@@ -140,7 +149,6 @@ export class MatMulPool {
     }
     copy(call.b, bOff, kind === 1 && call.bbs ? u0 * call.bbs : 0, bLen);
 
-    const ctl = new Int32Array(this.memory.buffer, 0, HEADER_BYTES / 4);
     const seq = ++this.seq;
     const job: Job = {
       kind, batch, M, N, K, abs: call.abs, ars: call.ars, acs: call.acs, bbs: call.bbs, transB: call.transB,
@@ -154,9 +162,7 @@ export class MatMulPool {
     // The main thread's share, from the front, in place on tfjs's heap.
     const k = simd.exports;
     let packedB = 0;
-    const mainEnd = this.share === 'steal' ? chunks : this.share === 'halves' ? first : 0;
-    for (let i = 0; i < mainEnd; i++) {
-      if (Atomics.compareExchange(ctl, STATE + i, seq * 4, seq * 4 + 1) !== seq * 4) break;
+    const computeHere = (i: number) => {
       if (kind === 0) {
         if (!packedB) {
           packedB = scratch(4 * scratchLen);
@@ -171,16 +177,36 @@ export class MatMulPool {
         const s = scratch(4 * scratchLen);
         k.bmm(n, M, N, K, call.a + 4 * b0 * call.abs, call.abs, call.ars, call.acs, call.b + 4 * b0 * call.bbs, call.bbs, call.transB, call.c + 4 * b0 * M * N, s);
       }
+    };
+    const mainEnd = this.share === 'steal' ? chunks : this.share === 'halves' ? first : 0;
+    const t0 = performance.now();
+    let done = 0;
+    for (let i = 0; i < mainEnd; i++) {
+      if (Atomics.compareExchange(ctl, STATE + i, seq * 4, seq * 4 + 1) !== seq * 4) break;
+      computeHere(i);
+      done++;
     }
+    // How long to wait for a chunk the worker is computing before computing it here instead: a descheduled worker
+    // (a busy machine) must not stall the step. 1.5 chunk-times, as this thread just measured them.
+    const patienceMs = done ? (1.5 * (performance.now() - t0)) / done : 2;
     // Wait for the chunks the worker took, then copy its results into the output.
     const out = new Float32Array(simd.memory.buffer);
     const res = new Float32Array(this.memory.buffer);
     const per = kind === 0 ? N : M * N; // floats per unit (row or batch entry)
+    const running = seq * 4 + 2;
     for (let i = 0; i < chunks; i++) {
-      // with a fixed split, the worker's chunks may still be free (it has not woken yet): wait for those too
-      const fixed = this.share !== 'steal';
-      for (let s = Atomics.load(ctl, STATE + i); s === seq * 4 + 2 || (fixed && s === seq * 4); s = Atomics.load(ctl, STATE + i)) {
-        Atomics.wait(ctl, STATE + i, s);
+      if (this.share === 'steal') {
+        if (Atomics.load(ctl, STATE + i) === running && Atomics.wait(ctl, STATE + i, running, patienceMs) === 'timed-out') {
+          if (Atomics.compareExchange(ctl, STATE + i, running, seq * 4 + 1) === running) {
+            computeHere(i); // the worker's late result for this chunk will be ignored
+            continue;
+          }
+        }
+      } else {
+        // a fixed split (tests): wait for the worker's chunks, even ones it has not claimed yet
+        for (let st = Atomics.load(ctl, STATE + i); st === running || st === seq * 4; st = Atomics.load(ctl, STATE + i)) {
+          Atomics.wait(ctl, STATE + i, st);
+        }
       }
       if (Atomics.load(ctl, STATE + i) !== seq * 4 + 3) continue;
       this.workerChunks++;
@@ -205,9 +231,13 @@ export function matMulPool(): MatMulPool | null {
   return pool;
 }
 
+/** Per matmul shape, whether sharing with the worker is currently faster (simd-matmul.ts asks it). */
+export const threadChoice = new ThreadChoice();
+
 /** How the pool has been used in this process, for the bench: threads 1 means no worker was started. */
-export function poolStats(): { threads: number; chunks: number; workerChunks: number } {
-  return pool ? { threads: 2, chunks: pool.chunks, workerChunks: pool.workerChunks } : { threads: 1, chunks: 0, workerChunks: 0 };
+export function poolStats(): { threads: number; chunks: number; workerChunks: number; pooledCalls: number; eligibleCalls: number } {
+  const calls = { pooledCalls: threadChoice.pooledCalls, eligibleCalls: threadChoice.eligibleCalls };
+  return pool ? { threads: 2, chunks: pool.chunks, workerChunks: pool.workerChunks, ...calls } : { threads: 1, chunks: 0, workerChunks: 0, ...calls };
 }
 
 /** Matmuls below this many FLOPs stay on one thread: waking the worker and copying would cost more than it saves. */

@@ -1,6 +1,6 @@
 // BatchMatMul on wasm through our SIMD kernel: batched ([B·h,T,d]) and transposed operands at 2-D speed, in place.
 import * as tf from '@tensorflow/tfjs';
-import { matMulPool, POOL_MIN_FLOPS } from './matmul-pool.ts';
+import { matMulPool, POOL_MIN_FLOPS, threadChoice } from './matmul-pool.ts';
 import { matmulScratchFloats, simdModule } from './simd-module.ts';
 import type { WasmBackend, WasmKernelFunc } from './wasm-backend.ts';
 
@@ -38,13 +38,21 @@ export function simdBatchMatMul(fallback: WasmKernelFunc): WasmKernelFunc {
       b: off(b), bbs: batchB === 1 ? 0 : K * N, transB: transposeB ? 1 : 0, batchB,
       c: off(out),
     };
-    const pool = 2 * batch * M * N * K >= POOL_MIN_FLOPS ? matMulPool() : null;
-    if (pool) {
-      pool.run(call, simd, (bytes) => simd.scratch(bytes));
-    } else {
+    const single = () => {
       const need = matmulScratchFloats(M, N, K);
       const scratch = simd.scratch(4 * (need.packedB + need.rest));
       simd.exports.bmm(batch, M, N, K, call.a, call.abs, call.ars, call.acs, call.b, call.bbs, call.transB, call.c, scratch);
+    };
+    const pool = 2 * batch * M * N * K >= POOL_MIN_FLOPS ? matMulPool() : null;
+    if (!pool) {
+      single();
+    } else {
+      const shape = `${batch}x${M}x${N}x${K}:${transposeA ? 1 : 0}${transposeB ? 1 : 0}`;
+      const pooled = threadChoice.pick(shape);
+      const t0 = performance.now();
+      if (pooled) pool.run(call, simd, (bytes) => simd.scratch(bytes));
+      else single();
+      threadChoice.record(shape, pooled, performance.now() - t0);
     }
     return out;
   };
