@@ -35,9 +35,9 @@ export function trainStep<P>(forward: Forward<P>, params: P, optimizer: AdamW, b
   const vars = optimizer.params.map((p) => p.variable);
   const { value, grads } = tf.variableGrads(() => crossEntropy(forward(batch.x, params, hp.dropout), batch.y), vars);
   const { norm, clipped } = clipByGlobalNorm(grads, hp.gradClip);
-  tf.dispose(grads);
   optimizer.apply(clipped, hp.lr);
-  tf.dispose(clipped);
+  if (clipped !== grads) tf.dispose(clipped);
+  tf.dispose(grads);
   const loss = value.dataSync()[0]!;
   value.dispose();
   if (!Number.isFinite(loss)) {
