@@ -42,7 +42,8 @@ const HELP = `${usageLine('npm run bench --', OPTIONS)}
   --mine         time your DIR/gpt.ts (graded first, like train:mine) instead of the reference GPT
   --baseline     wasm with only the must-have kernels (gather gradient, transpose reroute): the "before"
   --vs-torch     alternate rounds with the PyTorch anchor (1 thread, --iters 40) and report the ratio of medians,
-                 of wall time and of CPU time per step (the anchor's CPU time less a 5-iteration run's)
+                 of wall time and of CPU time per step (the anchor's CPU time less that of 5-iteration runs:
+                 an estimate, good to ~10 ms)
   --rounds N     rounds for --vs-torch (default 3)
   --anchor PATH  the PyTorch anchor script (default ${DEFAULT_ANCHOR})`;
 
@@ -85,8 +86,9 @@ runCli(async () => {
     const found = findTorchPython();
     if ('error' in found) throw new TrainError(`--vs-torch: ${found.error}`);
     const anchor = resolve((o.anchor as string | undefined) ?? DEFAULT_ANCHOR);
-    const short = runTorchAnchor({ python: found.python, anchor, data: text.path, iters: SHORT_ITERS, threads: 1, model: shape });
-    torch = { python: found.python, anchor, fixedCpuS: short.cpuS };
+    // the median of 3 short runs: a single one's start-up cost varies by a few hundred ms (page cache, imports)
+    const shorts = [0, 1, 2].map(() => runTorchAnchor({ python: found.python, anchor, data: text.path, iters: SHORT_ITERS, threads: 1, model: shape }).cpuS);
+    torch = { python: found.python, anchor, fixedCpuS: median(shorts) };
   }
 
   const ours: StepTiming[] = [];
