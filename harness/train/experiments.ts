@@ -133,7 +133,7 @@ ${rows
 </table>`;
   const body = `<h1>Experiments: ${escapeHtml(o.preset)} preset, ${o.base.iters} steps</h1>
 ${keyValueTable([
-  ['backend', o.backend],
+  ['backend', o.backend.replace(/^backend: /, '')],
   ['seed', o.seed],
   ['data', o.text.path],
   ['baseline', `${o.base.nLayer} layers, ${o.base.nHead} heads, n_embd ${o.base.nEmbd}, block ${o.base.blockSize}, batch ${o.base.batchSize}, lr ${o.base.lr}`],

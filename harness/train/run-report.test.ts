@@ -85,7 +85,7 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
     expect(dom).toContain('<svg'); // the chart is inline, not a link
     expect(dom).toMatch(/<path d="M[^"]+" fill="none" stroke="#0072b2"/);
     expect(dom).toContain('What &lt;light&gt; &amp; "shade" through yonder window breaks?'); // the sample, escaped once
-    expect(dom).toContain('backend: wasm on CPU (auto chose wasm)');
+    expect(dom).toContain('<th>backend</th><td>wasm on CPU (auto chose wasm)</td>');
     expect(dom).toContain('2 / 2 / 32'); // n_layer / n_head / n_embd of the tiny preset
     expect(dom).toContain('2.6800'); // final val loss
     expect(dom).not.toMatch(/(src|href)="https?:/); // self-contained

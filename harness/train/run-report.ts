@@ -43,7 +43,7 @@ export function renderRunReport(s: RunSummary): string {
   const c = s.config;
   const summary: [string, string | number][] = [
     ['model', s.model],
-    ['backend', s.backend],
+    ['backend', s.backend.replace(/^backend: /, '')],
     ['steps', last?.step ?? 0],
     ['final train loss', last ? last.train_loss.toFixed(4) : '–'],
     ['final val loss', last ? last.val_loss.toFixed(4) : '–'],
