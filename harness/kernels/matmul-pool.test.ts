@@ -11,6 +11,7 @@ import type { WasmBackend } from './wasm-backend.ts';
 let workerOnly: MatMulPool;
 let halves: MatMulPool;
 let stealing: MatMulPool;
+let sleepy: MatMulPool;
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -18,10 +19,11 @@ beforeAll(async () => {
   workerOnly = new MatMulPool({ share: 'worker' });
   halves = new MatMulPool({ share: 'halves' }); // the worker computes exactly the back half, from half-copied operands
   stealing = new MatMulPool();
+  sleepy = new MatMulPool({ workerDelayMs: 30 }); // a descheduled worker: the main thread must take over its chunks
 });
 
 afterAll(async () => {
-  await Promise.all([workerOnly.close(), halves.close(), stealing.close()]);
+  await Promise.all([workerOnly.close(), halves.close(), stealing.close(), sleepy.close()]);
 });
 
 /** a @ b through `pool` (as simd-matmul.ts calls it), read back as a plain array. */
@@ -54,6 +56,21 @@ const cases: [string, number[], number[], boolean, boolean][] = [
 ];
 
 describe('MatMulPool', () => {
+  it('takes over the chunks of a worker that stalls, and the next matmul is still right (no stale writes)', async () => {
+    const [aShape, bShape] = [[64, 48], [48, 40]];
+    const results: number[][] = [];
+    for (let round = 0; round < 3; round++) {
+      const av = seeded(10 + round, tf.util.sizeFromShape(aShape));
+      const bv = seeded(20 + round, tf.util.sizeFromShape(bShape));
+      await tf.setBackend('cpu');
+      const expected = Array.from(tf.matMul(tf.tensor(av, aShape), tf.tensor(bv, bShape)).dataSync());
+      await tf.setBackend('wasm');
+      results.push(poolMatMul(sleepy, tf.tensor(av, aShape), tf.tensor(bv, bShape), false, false));
+      expect(maxAbsDiff(results[round], expected)).toBeLessThan(1e-4);
+    }
+    expect(sleepy.takenOver).toBeGreaterThanOrEqual(3); // at least the chunk the worker sat on, every round
+  });
+
   for (const [name, aShape, bShape, ta, tb] of cases) {
     it(`computes ${name} on the worker alone, by fixed halves, and by stealing, as the cpu backend does`, async () => {
       const av = seeded(1, tf.util.sizeFromShape(aShape));

@@ -1,7 +1,9 @@
 // A second thread for big matmuls: a worker_threads worker shares out row (or batch) chunks with the main thread.
 // tfjs's wasm heap is not shared, so the operands are copied into a shared WebAssembly.Memory the worker computes
 // on; the main thread computes its chunks in place. Chunks are claimed one by one with compare-and-swap, so a busy
-// or late worker costs nothing but the copy: the main thread simply takes every chunk the worker has not claimed.
+// or late worker costs little: the main thread takes every chunk the worker has not claimed, and recomputes one the
+// worker claimed but has not finished after 1.5 chunk-times (a descheduled worker). Whether to share a given matmul
+// shape at all is ThreadChoice's call (thread-choice.ts), from timings of both ways.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compileKernels, matmulScratchFloats, MR, NR, type SimdModule } from './simd-module.ts';
@@ -23,8 +25,9 @@ interface Job {
   chunk: number; // rows (kind 0) or batch entries (kind 1) per chunk
   chunks: number;
   first: number; // the worker may take chunks first..chunks-1 (only their operands were copied)
+  delayMs: number; // tests only: the worker sleeps this long after claiming each chunk (a descheduled worker)
 }
-const FIELDS = ['kind', 'batch', 'M', 'N', 'K', 'abs', 'ars', 'acs', 'bbs', 'transB', 'a', 'b', 'c', 'scratch', 'chunk', 'chunks', 'first'] as const;
+const FIELDS = ['kind', 'batch', 'M', 'N', 'K', 'abs', 'ars', 'acs', 'bbs', 'transB', 'a', 'b', 'c', 'scratch', 'chunk', 'chunks', 'first', 'delayMs'] as const;
 
 // The worker: instantiate the shared-memory kernels, then sleep on SEQ and take chunks from the back.
 const WORKER_SOURCE = `
@@ -45,6 +48,7 @@ for (;;) {
   for (let i = j.chunks - 1; i >= j.first; i--) {
     Atomics.store(ctl, ${BUSY}, 1); // before claiming: the main thread never reuses the memory while this is 1
     if (Atomics.compareExchange(ctl, ${STATE} + i, seq * 4, seq * 4 + 2) !== seq * 4) break; // the rest are the main thread's
+    if (j.delayMs) Atomics.wait(ctl, ${HEADER_BYTES / 4 - 1}, 0, j.delayMs);
     if (j.kind === 0) {
       const np = Math.ceil(j.N / ${NR}) * ${NR};
       if (!packed) { k.pack_b(j.b, j.K, j.N, j.transB, j.scratch); packed = true; }
@@ -82,6 +86,8 @@ export class MatMulPool {
   /** Chunks handed out so far, and how many of them the worker computed (the bench reports the share). */
   chunks = 0;
   workerChunks = 0;
+  /** Chunks the worker claimed but this thread recomputed because the worker was too slow. */
+  takenOver = 0;
   /**
    * How chunks are shared. 'steal' (the default): the worker may take the back half, the main thread takes whatever
    * is left from the front, so a late worker costs only the copy. 'worker' and 'halves' make the split fixed, so
@@ -89,8 +95,15 @@ export class MatMulPool {
    */
   private readonly share: 'steal' | 'worker' | 'halves';
 
-  constructor(opts: { share?: 'steal' | 'worker' | 'halves' } = {}) {
+  /**
+   * Tests only: the worker sleeps this long after claiming each chunk, and the main thread starts its share only
+   * once the worker has claimed one, so the take-over path runs every time.
+   */
+  private readonly workerDelayMs: number;
+
+  constructor(opts: { share?: 'steal' | 'worker' | 'halves'; workerDelayMs?: number } = {}) {
     this.share = opts.share ?? 'steal';
+    this.workerDelayMs = opts.workerDelayMs ?? 0;
     const WA = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => SharedMemory } }).WebAssembly;
     this.memory = new WA.Memory({ initial: 64, maximum: 65536, shared: true }); // 4 MiB to start, grown on demand
     const { module } = compileKernels(true);
@@ -152,7 +165,7 @@ export class MatMulPool {
     const seq = ++this.seq;
     const job: Job = {
       kind, batch, M, N, K, abs: call.abs, ars: call.ars, acs: call.acs, bbs: call.bbs, transB: call.transB,
-      a: aOff, b: bOff, c: cOff, scratch: sOff, chunk, chunks, first,
+      a: aOff, b: bOff, c: cOff, scratch: sOff, chunk, chunks, first, delayMs: this.workerDelayMs,
     };
     FIELDS.forEach((f, i) => { ctl[P + i] = job[f]; });
     for (let i = 0; i < chunks; i++) ctl[STATE + i] = seq * 4;
@@ -179,6 +192,9 @@ export class MatMulPool {
       }
     };
     const mainEnd = this.share === 'steal' ? chunks : this.share === 'halves' ? first : 0;
+    if (this.workerDelayMs) {
+      while (Atomics.load(ctl, STATE + chunks - 1) === seq * 4) Atomics.wait(ctl, STATE + chunks - 1, seq * 4, 10);
+    }
     const t0 = performance.now();
     let done = 0;
     for (let i = 0; i < mainEnd; i++) {
@@ -199,6 +215,7 @@ export class MatMulPool {
         if (Atomics.load(ctl, STATE + i) === running && Atomics.wait(ctl, STATE + i, running, patienceMs) === 'timed-out') {
           if (Atomics.compareExchange(ctl, STATE + i, running, seq * 4 + 1) === running) {
             computeHere(i); // the worker's late result for this chunk will be ignored
+            this.takenOver++;
             continue;
           }
         }
