@@ -20,7 +20,7 @@ describe('globalNorm', () => {
         for (const backend of ['cpu', 'wasm']) {
           await tf.setBackend(backend);
           const ts = sizes.map((n, i) => tf.tensor1d(seeded(seed + i, n)));
-          norms.push(globalNorm(ts));
+          norms.push(await globalNorm(ts));
           tf.dispose(ts);
         }
         expect(norms[1]).toBeCloseTo(norms[0]!, 4);

@@ -4,8 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import { simdModule } from './simd-module.ts';
 import type { WasmBackend } from './wasm-backend.ts';
 
-/** sqrt(Σ over every tensor of Σ x²), as a number (it syncs, as clipping must: the coefficient is a scalar). */
-export function globalNorm(tensors: readonly tf.Tensor[]): number {
+/**
+ * sqrt(Σ over every tensor of Σ x²), as a number (clipping needs the scalar). Async because a GPU backend under Node
+ * can only be read with await t.data(); on wasm it reads the heap directly.
+ */
+export async function globalNorm(tensors: readonly tf.Tensor[]): Promise<number> {
   const backend = tf.getBackend() === 'wasm' ? (tf.backend() as unknown as WasmBackend) : undefined;
   // only tensors whose data already lives on the wasm heap (not, say, ones still held by another backend)
   if (backend && tensors.every((t) => t.dtype === 'float32' && backend.dataIdMap.get(t.dataId))) {
@@ -15,7 +18,7 @@ export function globalNorm(tensors: readonly tf.Tensor[]): number {
     return Math.sqrt(total);
   }
   const normT = tf.tidy(() => tf.addN(tensors.map((t) => t.square().sum())).sqrt());
-  const norm = normT.dataSync()[0]!;
+  const norm = (await normT.data())[0]!;
   normT.dispose();
   return norm;
 }

@@ -90,7 +90,7 @@ export function simdModule(backend: WasmBackend): SimdModule {
       if (bytes > size) {
         if (ptr) malloc._free(ptr);
         size = Math.max(bytes, size * 2, 1 << 16);
-        ptr = malloc._malloc(size);
+        ptr = malloc._malloc(size) >>> 0; // an i32 from wasm: addresses past 2 GiB come back negative
       }
       return ptr;
     },

@@ -63,10 +63,10 @@ export async function timeSteps(o: TimeStepsOptions): Promise<StepTiming> {
   const forward = gptForward(o.gpt, cfg);
   const hp = { lr: c.lr, gradClip: c.gradClip, dropout: (t: tf.Tensor) => t }; // dropout 0 in the timed presets' spirit
   let index = 0;
-  const step = () => {
+  const step = async () => {
     const batch = batchTensors(batchIds(train, c.batchSize, c.blockSize, seed, index++), c.batchSize, c.blockSize);
     try {
-      trainStep(forward, params, optimizer, batch, hp);
+      await trainStep(forward, params, optimizer, batch, hp);
     } finally {
       tf.dispose([batch.x, batch.y]);
     }
