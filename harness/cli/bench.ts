@@ -98,7 +98,17 @@ runCli(async () => {
       const run = runTorchAnchor({ ...torch, data: text.path, iters: ANCHOR_ITERS, threads: 1, model: shape });
       theirs.push({ ms: run.msPerStep, cpuMs: ((run.cpuS - torch.fixedCpuS) * 1000) / (ANCHOR_ITERS - SHORT_ITERS) });
     }
-    const t = await timeSteps({ gpt: model, config, text: text.text, steps, warmup, profile: o.profile === true && r === rounds - 1 });
+    let t: StepTiming;
+    try {
+      t = await timeSteps({ gpt: model, config, text: text.text, steps, warmup, profile: o.profile === true && r === rounds - 1 });
+    } catch (e) {
+      // tfjs-backend-wasm's heap is 32-bit: 4 GiB at most, and it aborts (without a message) when that runs out
+      if (backend.name === 'wasm' && /memory access out of bounds|Aborted\(/.test(String((e as Error).message))) {
+        throw new TrainError(`the ${preset} preset does not fit in the wasm backend's memory (4 GiB at most); ` +
+          'bench a smaller preset (tiny, baby) on wasm, or use --backend tensorflow/webgpu for lecture');
+      }
+      throw e;
+    }
     ours.push(t);
     const vs = torch
       ? `   PyTorch ${fmt(theirs[r]!.ms)} ms (${(t.msPerStep / theirs[r]!.ms).toFixed(2)}×); CPU ${fmt(t.cpuMsPerStep)} vs ${fmt(theirs[r]!.cpuMs)} ms`
