@@ -30,7 +30,7 @@ runCli(async () => {
     // The checkpoint came from train:mine: sample with the learner's own generate, graded again in case it changed.
     generate = (await loadLearnerGpt(dirname(meta.model.file), note)).generate;
   }
-  const text = sampleRun(out, {
+  const text = await sampleRun(out, {
     chars: (o.chars as number | undefined) ?? 500,
     temperature: (o.temperature as number | undefined) ?? 1,
     prompt: (o.prompt as string | undefined) ?? '\n',

@@ -72,13 +72,13 @@ export async function timeSteps(o: TimeStepsOptions): Promise<StepTiming> {
     }
   };
   try {
-    for (let i = 0; i < o.warmup; i++) step();
+    for (let i = 0; i < o.warmup; i++) await step();
     const samples: number[] = [];
     const cpu: number[] = [];
     for (let i = 0; i < o.steps; i++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      step();
+      await step();
       samples.push(performance.now() - t0);
       const used = process.cpuUsage(c0);
       cpu.push((used.user + used.system) / 1000);
@@ -86,8 +86,8 @@ export async function timeSteps(o: TimeStepsOptions): Promise<StepTiming> {
     const msPerStep = median(samples);
     const timing: StepTiming = { msPerStep, tokensPerS: (c.batchSize * c.blockSize * 1000) / msPerStep, samples, cpuMsPerStep: median(cpu) };
     if (o.profile) {
-      const info = await tf.profile(() => {
-        step();
+      const info = await tf.profile(async () => {
+        await step();
       });
       const byName = new Map<string, KernelShare>();
       for (const k of info.kernels) {

@@ -18,7 +18,7 @@ export interface EvalSpec {
  * Mean loss over `spec.iters` batches of `data`. The batches depend only on the seed and the split, so every
  * eval interval scores the same windows and the curve moves only because the model did.
  */
-export function estimateLoss<P>(forward: Forward<P>, params: P, data: Int32Array, spec: EvalSpec, salt: number): number {
+export async function estimateLoss<P>(forward: Forward<P>, params: P, data: Int32Array, spec: EvalSpec, salt: number): Promise<number> {
   let total = 0;
   for (let i = 0; i < spec.iters; i++) {
     const ids = batchIds(data, spec.batchSize, spec.blockSize, mixSeed(spec.seed, salt), i);
@@ -26,7 +26,7 @@ export function estimateLoss<P>(forward: Forward<P>, params: P, data: Int32Array
       const b = batchTensors(ids, spec.batchSize, spec.blockSize);
       return crossEntropy(forward(b.x, params, identity), b.y);
     });
-    total += loss.dataSync()[0]!;
+    total += (await loss.data())[0]!;
     loss.dispose();
   }
   return total / spec.iters;

@@ -16,7 +16,7 @@ export interface SampleOptions {
 }
 
 /** Returns the prompt followed by `chars` sampled characters. `generate` is the GPT's sampler (ignored for a bigram run). */
-export function sampleRun(out: string, opts: SampleOptions, generate: Generate): string {
+export async function sampleRun(out: string, opts: SampleOptions, generate: Generate): Promise<string> {
   const ck = loadCheckpoint(out);
   tf.dispose(Object.values(ck.optimizer.tensors));
   const tok = new CharTokenizer(ck.meta.vocab);
@@ -38,7 +38,7 @@ export function sampleRun(out: string, opts: SampleOptions, generate: Generate):
         ? generate(idx, params as ReturnType<typeof initGPTParams>, cfg, opts.chars, opts.temperature)
         : bigramGenerate(idx, params as ReturnType<typeof initBigramParams>, opts.chars, opts.temperature)
     ) as tf.Tensor2D;
-    const ids = Array.from(outIds.dataSync()).slice(context.length);
+    const ids = Array.from(await outIds.data()).slice(context.length);
     tf.dispose([idx, outIds]);
     return prompt + tok.decode(ids);
   } finally {

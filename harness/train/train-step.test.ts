@@ -43,32 +43,32 @@ describe('trainStep', () => {
     expect([...new Set(params.lnF.gamma.dataSync())]).toEqual([1]);
   });
 
-  it('starts at ln V and lowers the loss on a repeated batch', () => {
+  it('starts at ln V and lowers the loss on a repeated batch', async () => {
     const { params, opt } = setup();
     const b = batch(0);
-    const first = trainStep(gptForward(gpt, cfg), params, opt, b, { lr: 1e-2, gradClip: 1, dropout: identity });
+    const first = await trainStep(gptForward(gpt, cfg), params, opt, b, { lr: 1e-2, gradClip: 1, dropout: identity });
     expect(first.loss).toBeCloseTo(Math.log(tok.vocabSize), 1);
     let last = first.loss;
-    for (let i = 0; i < 30; i++) last = trainStep(gptForward(gpt, cfg), params, opt, b, { lr: 1e-2, gradClip: 1, dropout: identity }).loss;
+    for (let i = 0; i < 30; i++) last = (await trainStep(gptForward(gpt, cfg), params, opt, b, { lr: 1e-2, gradClip: 1, dropout: identity })).loss;
     expect(last).toBeLessThan(first.loss - 1);
   });
 
-  it('keeps the live tensor count flat from step to step', () => {
+  it('keeps the live tensor count flat from step to step', async () => {
     const { params, opt } = setup();
     const forward = gptForward(gpt, cfg);
-    const step = (i: number) => {
+    const step = async (i: number) => {
       const b = batch(i);
-      trainStep(forward, params, opt, b, { lr: 1e-3, gradClip: 1, dropout: trainingDropout(0.1, 1, i) });
+      await trainStep(forward, params, opt, b, { lr: 1e-3, gradClip: 1, dropout: trainingDropout(0.1, 1, i) });
       tf.dispose([b.x, b.y]);
     };
-    step(0);
-    step(1);
+    await step(0);
+    await step(1);
     const before = tf.memory().numTensors;
-    for (let i = 2; i < 8; i++) step(i);
+    for (let i = 2; i < 8; i++) await step(i);
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('hands the model real dropout while training and the identity while evaluating', () => {
+  it('hands the model real dropout while training and the identity while evaluating', async () => {
     const { params, opt } = setup();
     const seen: { training: boolean; dropped: boolean }[] = [];
     let training = true;
@@ -80,9 +80,9 @@ describe('trainStep', () => {
         return out;
       });
     const b = batch(0);
-    trainStep(spy, params, opt, b, { lr: 1e-3, gradClip: 1, dropout: trainingDropout(0.5, 1, 0) });
+    await trainStep(spy, params, opt, b, { lr: 1e-3, gradClip: 1, dropout: trainingDropout(0.5, 1, 0) });
     training = false;
-    estimateLoss(spy, params, train, { batchSize: 4, blockSize: 16, iters: 1, seed: 1 }, 0);
+    await estimateLoss(spy, params, train, { batchSize: 4, blockSize: 16, iters: 1, seed: 1 }, 0);
     expect(seen.filter((s) => s.training).every((s) => s.dropped)).toBe(true);
     expect(seen.filter((s) => !s.training).some((s) => s.dropped)).toBe(false);
     expect(seen.filter((s) => !s.training).length).toBeGreaterThan(0);

@@ -31,14 +31,14 @@ export interface StepResult {
  * forward → cross-entropy → backward → clip at hp.gradClip → AdamW step at hp.lr. Every tensor it makes is
  * disposed before it returns, so the live tensor count stays flat from step to step.
  */
-export function trainStep<P>(forward: Forward<P>, params: P, optimizer: AdamW, batch: Batch, hp: StepHyper): StepResult {
+export async function trainStep<P>(forward: Forward<P>, params: P, optimizer: AdamW, batch: Batch, hp: StepHyper): Promise<StepResult> {
   const vars = optimizer.params.map((p) => p.variable);
   const { value, grads } = tf.variableGrads(() => crossEntropy(forward(batch.x, params, hp.dropout), batch.y), vars);
-  const { norm, clipped } = clipByGlobalNorm(grads, hp.gradClip);
+  const { norm, clipped } = await clipByGlobalNorm(grads, hp.gradClip);
   optimizer.apply(clipped, hp.lr);
   if (clipped !== grads) tf.dispose(clipped);
   tf.dispose(grads);
-  const loss = value.dataSync()[0]!;
+  const loss = (await value.data())[0]!; // await: GPU backends under Node cannot read synchronously
   value.dispose();
   if (!Number.isFinite(loss)) {
     throw new Error(`the loss became ${loss} at lr ${hp.lr}; lower --lr or check the model for a division by zero`);

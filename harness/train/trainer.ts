@@ -179,8 +179,8 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       if (!alreadyMeasured && (final || step % c.evalInterval === 0)) {
         const e0 = performance.now();
         const iters = final ? c.finalEvalIters : c.evalIters;
-        const trainLoss = estimateLoss(forward, params as never, train, evalSpec(iters), mixSeed(o.seed, EVAL_TRAIN));
-        const valLoss = estimateLoss(forward, params as never, val, evalSpec(iters), mixSeed(o.seed, EVAL_VAL));
+        const trainLoss = await estimateLoss(forward, params as never, train, evalSpec(iters), mixSeed(o.seed, EVAL_TRAIN));
+        const valLoss = await estimateLoss(forward, params as never, val, evalSpec(iters), mixSeed(o.seed, EVAL_VAL));
         const tokensPerS = windowSteps ? (windowSteps * c.batchSize * c.blockSize) / (windowMs / 1000) : 0;
         appendMetrics(o.out, {
           step,
@@ -206,7 +206,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       const s0 = performance.now();
       let loss: number;
       try {
-        ({ loss } = trainStep(forward, params as never, optimizer, batch, {
+        ({ loss } = await trainStep(forward, params as never, optimizer, batch, {
           lr,
           gradClip: c.gradClip,
           dropout: trainingDropout(c.dropout, o.seed, step),
@@ -238,7 +238,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
     let sample: string;
     try {
       const out = sampleTokens(prompt, c.sampleChars);
-      const ids = Array.from(out.dataSync()).slice(1);
+      const ids = Array.from(await out.data()).slice(1);
       out.dispose();
       sample = tok.decode(ids);
     } catch (e) {
