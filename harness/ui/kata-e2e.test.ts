@@ -18,7 +18,8 @@ function tmux(...args: string[]): string {
 
 function startApp(name: string): void {
   const tsx = join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
-  const command = `cd ${PROJECT_ROOT} && ${tsx} harness/cli/kata.tsx --dir ${dir}; echo KATA-EXIT=$?; sleep 60`;
+  // CI=true as many shells and CI runners set it: the app must still draw (Ink alone would stay blank).
+  const command = `cd ${PROJECT_ROOT} && CI=true ${tsx} harness/cli/kata.tsx --dir ${dir}; echo KATA-EXIT=$?; sleep 60`;
   tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', command);
 }
 

@@ -1,0 +1,120 @@
+// The kata app's main: parses arguments, checks for a terminal, renders <App> on the alternate screen, restores it on exit.
+import { render } from 'ink';
+import { join } from 'node:path';
+import { KATAS } from '../../grader/katas.ts';
+import { getMistake } from '../../grader/mistakes/index.ts';
+import type { KataId, KataReport } from '../../grader/report.ts';
+import type { MistakeNote } from './app-state.ts';
+import { App } from './App.tsx';
+import { parseKataArgs, USAGE } from './cli-args.ts';
+import { historyPath, readHistory } from './history.ts';
+import { exitSummary } from './exit-summary.ts';
+import { loadKataDoc, loadReference, PROJECT_ROOT, type HintTier } from './kata-docs.ts';
+
+const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
+const LEAVE_ALT_SCREEN = '\x1b[?1049l';
+
+/**
+ * The grader engine (with esbuild and the TypeScript checker behind it) takes seconds to load, so it is imported
+ * after the first frame is on screen; the import starts at once and the first grading waits for it if needed.
+ */
+let engine: Promise<typeof import('../../grader/engine.ts')> | undefined;
+function loadEngine(): Promise<typeof import('../../grader/engine.ts')> {
+  return (engine ??= import('../../grader/engine.ts'));
+}
+async function grade(kata: KataId, file: string): Promise<KataReport> {
+  const { gradeKata } = await loadEngine();
+  return gradeKata(kata, file);
+}
+
+function explainMistake(id: string): MistakeNote | undefined {
+  const m = getMistake(id);
+  if (!m) return undefined;
+  return { id: m.id, explanation: m.explanation, hintTier: m.hintTier === 0 ? null : (m.hintTier as HintTier) };
+}
+
+async function main(): Promise<number> {
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const parsed = parseKataArgs(process.argv.slice(2), cwd, join(PROJECT_ROOT, 'solutions'));
+  if (!parsed.ok) {
+    console.error(`kata: ${parsed.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if ('help' in parsed) {
+    console.log(USAGE);
+    return 0;
+  }
+  const { args } = parsed;
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    const which = process.stdout.isTTY ? 'stdin' : 'stdout';
+    console.error(
+      `kata: ${which} is not a terminal, and npm run kata is an interactive app.\n` +
+        `To grade your files without it: npm run grade -- ${args.katas.length < KATAS.length ? args.katas.join(' ') + ' ' : ''}--dir ${args.dir}`,
+    );
+    return 2;
+  }
+
+  const historyFile = historyPath(args.dir);
+  let history;
+  try {
+    history = readHistory(historyFile);
+  } catch (error) {
+    console.error(`kata: cannot read your history ${historyFile}: ${(error as Error).message}. Check its permissions.`);
+    return 2;
+  }
+  const docs = Object.fromEntries(KATAS.map((k) => [k.id, loadKataDoc(k.id)]));
+  const references = Object.fromEntries(KATAS.map((k) => [k.id, loadReference(k.id)]));
+  const hintTiers = Object.fromEntries(
+    KATAS.map((k) => {
+      const doc = docs[k.id]!;
+      return [k.id, doc.ok ? doc.value.hints.map((h) => h.tier) : []];
+    }),
+  ) as Partial<Record<KataId, HintTier[]>>;
+
+  process.stdout.write(ENTER_ALT_SCREEN);
+  let restored = false;
+  const restore = (): void => {
+    if (restored) return;
+    restored = true;
+    process.stdout.write(LEAVE_ALT_SCREEN);
+  };
+  const app = render(
+    <App
+      setup={{ dir: args.dir, katas: args.katas, minutes: args.minutes, hintTiers }}
+      historyFile={historyFile}
+      initialRecords={history.records}
+      texts={{ docs, references, cwd }}
+      grade={grade}
+      explainMistake={explainMistake}
+    />,
+    { exitOnCtrlC: false },
+  );
+  setTimeout(() => void loadEngine().catch(() => undefined), 50); // a failure resurfaces, explained, at the first grading
+  // Killed from outside: restore the terminal, then exit as the signal would have (history is already on disk).
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.on(signal, () => {
+      app.unmount();
+      restore();
+      process.exit(code);
+    });
+  }
+  try {
+    await app.waitUntilExit();
+  } finally {
+    restore();
+  }
+  console.log(exitSummary(readHistory(historyFile).records, Date.now(), args.dir));
+  if (history.skippedLines > 0) {
+    console.log(`(${history.skippedLines} unreadable line(s) in ${historyFile} were skipped, e.g. a write cut short by a crash.)`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stdout.write(LEAVE_ALT_SCREEN);
+    console.error(`kata: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  },
+);
