@@ -5,6 +5,7 @@ import { registerWasmKernels } from '../kernels/index.ts';
 import { BackendUnavailableError } from './backend-error.ts';
 import { importTensorflow, probeTensorflow } from './tensorflow.ts';
 import { describeAdapter, probeWebGPU, registerWebGPU } from './webgpu.ts';
+import { quietCpuBanner } from '../tfjs/quiet-cpu-banner.ts';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -102,6 +103,7 @@ function attempt(choice: Exclude<BackendChoice, 'auto'>, named: boolean, opts: S
  * when asked for by name. A backend asked for by name that cannot load throws BackendUnavailableError.
  */
 export async function selectBackend(choice: BackendChoice, opts: SelectOptions = {}): Promise<SelectedBackend> {
+  quietCpuBanner();
   let selected: SelectedBackend;
   if (choice === 'auto') {
     const skipped: string[] = [];

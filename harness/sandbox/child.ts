@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
 import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
+import { quietCpuBanner } from '../tfjs/quiet-cpu-banner.ts';
 import type { ChildHello, ErrorInfo, Request, Response, Wire, WireTensor } from './protocol.ts';
 
 // Captured before any learner code runs, so that overwriting globals later cannot reroute our replies.
@@ -138,6 +139,7 @@ async function handle(mod: Record<string, unknown>, req: Request): Promise<Respo
 
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
+  quietCpuBanner();
   registerBroadcastMatMulGradient();
   let mod: Record<string, unknown>;
   try {

@@ -43,8 +43,6 @@ function rssMb(pid: number): number {
   }
 }
 
-const TFJS_BANNER = /=+\s*\nHi, looks like you are running TensorFlow\.js[\s\S]*?=+\s*\n/g;
-
 export class Sandbox {
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: Response) => void; reject: (e: SandboxGone) => void }>();
@@ -128,9 +126,9 @@ export class Sandbox {
     });
   }
 
-  /** What the learner's code printed (tfjs's own banner removed), for the report. */
+  /** What the learner's code printed, for the report (the child silences tfjs's own banner). */
   printed(): string {
-    return this.output.replace(TFJS_BANNER, '').trim();
+    return this.output.trim();
   }
 
   dispose(): void {
