@@ -7,6 +7,7 @@ import type { Mistake } from '../mistakes/mistake.ts';
 import { type RequestBody, type Response, type Wire, type WireTensor, isWireTensor, wireTensor } from '../../harness/sandbox/protocol.ts';
 import { type Sandbox, SandboxGone } from '../../harness/sandbox/sandbox.ts';
 import { type AxisNames, type Tolerance, type Verdict, compareOutput } from './compare.ts';
+import { type Pair, pair, rng } from './random.ts';
 
 export interface CheckOutcome {
   status: CheckStatus;
@@ -231,4 +232,48 @@ export function invarianceCheck<C>(o: {
         describe: (c) => o.pair(c)?.describe() ?? '',
       }),
   };
+}
+
+/** A [B, T, C] -> [B, T, C] case for the sequence properties: the input x, how to call with another x, and its inputs. */
+export interface SequenceCase {
+  x: Pair;
+  args(x: Pair): Wire[];
+  describe(): string;
+  seed: number;
+}
+
+/** x with the entries where `where(flatIndex)` replaced by fresh values. */
+function changed(x: Pair, where: (n: number) => boolean, seed: number): Pair {
+  const r = rng(seed);
+  return pair(x.nd.shape, Array.from(x.nd.data, (v, n) => (where(n) ? (r() - 0.5) * 6 : v)));
+}
+
+const indices = (shape: number[]) => [...Array(shape.reduce((a, b) => a * b, 1)).keys()];
+
+type SequenceCheckOptions<C> = { name: string; fn: string; needs: string[]; arb: fc.Arbitrary<C>; numRuns: number; tol: Tolerance; explain: string; build: (c: C) => SequenceCase };
+
+/** Causality: changing x at the last position leaves the outputs at every earlier position as they were. */
+export function futureTokenCheck<C>(o: SequenceCheckOptions<C>): Check {
+  return invarianceCheck({
+    ...o,
+    pair: (c) => {
+      const s = o.build(c);
+      const [, T, C] = s.x.nd.shape as [number, number, number];
+      const last = (n: number) => Math.floor(n / C) % T === T - 1; // (b, t, c) at t = T - 1
+      return { a: s.args(s.x), b: s.args(changed(s.x, last, s.seed + 7)), compare: (shape) => indices(shape).filter((n) => !last(n)), describe: s.describe };
+    },
+  });
+}
+
+/** Batch independence: changing batch item 0 leaves every other item's output as it was. */
+export function batchIndependenceCheck<C>(o: SequenceCheckOptions<C>): Check {
+  return invarianceCheck({
+    ...o,
+    pair: (c) => {
+      const s = o.build(c);
+      const per = s.x.nd.data.length / s.x.nd.shape[0]!;
+      const first = (n: number) => n < per;
+      return { a: s.args(s.x), b: s.args(changed(s.x, first, s.seed + 9)), compare: (shape) => indices(shape).filter((n) => !first(n)), describe: s.describe };
+    },
+  });
 }

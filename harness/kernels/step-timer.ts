@@ -6,7 +6,7 @@ import { batchIds, batchTensors, splitTokens } from '../../datasets/splits.ts';
 import { AdamW } from '../train/adamw.ts';
 import { initGPTParams } from '../train/init-params.ts';
 import { disposeParams, flattenParams } from '../train/param-tree.ts';
-import type { TrainConfig } from '../train/presets.ts';
+import { type TrainConfig, gptConfigOf } from '../train/presets.ts';
 import { gptForward, trainStep } from '../train/train-step.ts';
 
 export interface StepTiming {
@@ -50,14 +50,7 @@ export async function timeSteps(o: TimeStepsOptions): Promise<StepTiming> {
   const seed = o.seed ?? 1337;
   const tok = CharTokenizer.fromText(o.text);
   const { train } = splitTokens(tok.encode(o.text));
-  const cfg: GPTConfig = {
-    vocabSize: tok.vocabSize,
-    blockSize: c.blockSize,
-    nEmbd: c.nEmbd,
-    nHead: c.nHead,
-    nLayer: c.nLayer,
-    activation: c.activation,
-  };
+  const cfg: GPTConfig = gptConfigOf(c, tok.vocabSize);
   const params = initGPTParams(cfg, seed);
   const optimizer = new AdamW(flattenParams(params), { beta1: c.beta1, beta2: c.beta2, weightDecay: c.weightDecay });
   const forward = gptForward(o.gpt, cfg);

@@ -1,5 +1,5 @@
 // Training presets as plain data, nanoGPT style: every default says why it is what it is.
-import type { Activation } from '../../katas/contracts.ts';
+import type { Activation, GPTConfig } from '../../katas/contracts.ts';
 
 export interface TrainConfig {
   // model
@@ -98,3 +98,8 @@ export const PRESETS: Record<PresetName, TrainConfig> = {
     logInterval: 10,
   },
 };
+
+/** The model part of a training config, as the contract's GPTConfig for a vocabulary of `vocabSize`. */
+export function gptConfigOf(c: TrainConfig, vocabSize: number): GPTConfig {
+  return { vocabSize, blockSize: c.blockSize, nEmbd: c.nEmbd, nHead: c.nHead, nLayer: c.nLayer, activation: c.activation };
+}

@@ -15,7 +15,7 @@ import { initGPTParams } from './init-params.ts';
 import { learningRate, type LrSchedule } from './lr-schedule.ts';
 import { appendMetrics, readMetrics, resetMetrics, type MetricsLine } from './metrics.ts';
 import { countParams, disposeParams, flattenParams } from './param-tree.ts';
-import type { TrainConfig } from './presets.ts';
+import { type TrainConfig, gptConfigOf } from './presets.ts';
 import { formatDuration, Progress, type OutputStream } from './progress.ts';
 import { writeRunReport } from './run-report.ts';
 import { TrainError } from './train-error.ts';
@@ -78,14 +78,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
   if (val.length <= c.blockSize + 1) {
     throw new TrainError(`${o.text.path} is too short: its val split has ${val.length} tokens, fewer than blockSize ${c.blockSize}`);
   }
-  const cfg: GPTConfig = {
-    vocabSize: tok.vocabSize,
-    blockSize: c.blockSize,
-    nEmbd: c.nEmbd,
-    nHead: c.nHead,
-    nLayer: c.nLayer,
-    activation: c.activation,
-  };
+  const cfg: GPTConfig = gptConfigOf(c, tok.vocabSize);
   const modelMeta: ModelMeta =
     o.model.kind === 'gpt'
       ? { kind: 'gpt', source: o.model.source, ...(o.model.file ? { file: o.model.file } : {}), config: cfg }
