@@ -9,9 +9,12 @@ import { gradeDir, gradeKata } from './engine.ts';
 import { PROJECT_ROOT } from '../harness/sandbox/paths.ts';
 import { FIXTURES, type Graded, declaredHostile, explain, fixtureFiles, gradeFixtures } from './test-support/fixture-corpus.ts';
 
+const HOSTILE = join(FIXTURES, 'hostile');
+const wantsMemory = (f: string) => declaredHostile(readFileSync(join(HOSTILE, f), 'utf8').split('\n')[0]!) === 'memory';
+
 describe('hostile and broken files (graded as the attention kata)', () => {
-  const dir = join(FIXTURES, 'hostile');
-  const files = fixtureFiles(dir);
+  const dir = HOSTILE;
+  const files = fixtureFiles(dir).filter((f) => !wantsMemory(f));
   let graded: Map<string, Graded>;
   beforeAll(async () => {
     // short limits keep the hangs quick; the verdicts are the same as with the defaults
@@ -31,6 +34,29 @@ describe('hostile and broken files (graded as the attention kata)', () => {
       if (want !== 'fail') expect(g.report.mistakes, explain(g)).toContain(want);
       // every failing check explains itself
       for (const c of g.report.checks.filter((c) => c.status === 'fail' || c.status === 'error')) expect(c.message.length).toBeGreaterThan(10);
+    });
+  }
+});
+
+// A test of the memory limit asserts the memory limit's own verdict: the time budgets are set far out of its way, so
+// however slowly this machine commits memory, only the kernel's refusal (or the resident-size check) can end these.
+describe('files that allocate past the memory cap (graded as the attention kata)', () => {
+  const files = fixtureFiles(HOSTILE).filter(wantsMemory);
+  let graded: Map<string, Graded>;
+  beforeAll(async () => {
+    // 1024 MB rather than the default 2048 only halves how long a slow machine takes to commit the pages
+    graded = await gradeFixtures('attention', files.map((f) => join(HOSTILE, f)), { memoryMb: 1024, callTimeoutMs: 3_600_000, loadTimeoutMs: 3_600_000, timeoutMs: 3_600_000 });
+  }, 3_600_000);
+
+  it('are at least the four the issue names', () => expect(files.length).toBeGreaterThanOrEqual(4));
+  for (const f of files) {
+    it(`${f}: stopped with a memory verdict that names the cap`, () => {
+      const g = graded.get(`hostile/${f}`)!;
+      expect(g.report.passed, explain(g)).toBe(false);
+      expect(g.report.mistakes, explain(g)).toEqual(['memory']);
+      const stopped = g.report.checks.find((c) => c.mistake === 'memory')!;
+      expect(stopped.message).toContain('your code tried to use more than 1024 MB and was stopped');
+      expect(g.report.checks.map((c) => c.mistake)).not.toContain('timeout');
     });
   }
 });

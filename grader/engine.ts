@@ -3,7 +3,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleSolution } from '../harness/sandbox/bundle.ts';
-import { DEFAULT_LIMITS, Sandbox, SandboxGone } from '../harness/sandbox/sandbox.ts';
+import { DEFAULT_LIMITS, SandboxGone } from '../harness/sandbox/sandbox.ts';
+import { takeSandbox } from '../harness/sandbox/warm-pool.ts';
 import { KATAS, kataById } from './katas.ts';
 import { getMistake } from './mistakes/index.ts';
 import type { CheckResult, GradeReport, KataId, KataReport } from './report.ts';
@@ -28,8 +29,17 @@ export interface GradeOptions {
 
 const DEFAULT_SEED = 20260529;
 
+const GONE_MISTAKE: Record<SandboxGone['reason'], string | null> = {
+  timeout: 'timeout',
+  memory: 'memory',
+  exit: 'crash',
+  signal: 'crash',
+  output: 'crash',
+  harness: null, // ours, not the learner's: reported as an error with no mistake
+};
+
 function goneOutcome(g: SandboxGone): CheckOutcome {
-  return { status: 'error', message: g.message, mistake: g.reason === 'timeout' ? 'timeout' : 'crash' };
+  return { status: 'error', message: g.message, mistake: GONE_MISTAKE[g.reason] };
 }
 
 /** Adds the catalogue's diagnosis sentence in front of a failing check's own message. */
@@ -58,11 +68,15 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
 
   const source = readFileSync(abs, 'utf8');
   const types = opts.typeCheck ? typeCheckWarnings(abs) : Promise.resolve([]);
-  const built = await bundleSolution(abs, kata);
-  if (!built.ok) return report(kata, abs, [{ name: 'loads', ...withDiagnosis({ status: 'fail', message: `${built.where ?? abs}: ${built.message}`, mistake: 'load-error' }) }], await types, t0);
-
   const limits = { memoryMb: opts.memoryMb ?? DEFAULT_LIMITS.memoryMb, loadTimeoutMs: opts.loadTimeoutMs ?? DEFAULT_LIMITS.loadTimeoutMs };
-  const started = await Sandbox.start(built.path, abs, limits);
+  // The child starts (node, then tfjs) while esbuild bundles: a spare from the warm pool, or one spawned now.
+  const child = takeSandbox(limits);
+  const built = await bundleSolution(abs, kata);
+  if (!built.ok) {
+    (await child).dispose();
+    return report(kata, abs, [{ name: 'loads', ...withDiagnosis({ status: 'fail', message: `${built.where ?? abs}: ${built.message}`, mistake: 'load-error' }) }], await types, t0);
+  }
+  const started = await (await child).load(built.path, abs);
   rmSync(built.path, { force: true });
   if (!started.ok) {
     const o: CheckOutcome =

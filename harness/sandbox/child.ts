@@ -1,10 +1,11 @@
-// The sandboxed child: loads one learner bundle on the cpu backend and answers the parent's requests.
-// It only computes and reports raw values; it decides nothing. Learner code runs only here.
+// The sandboxed child: loads tfjs on the cpu backend, says it is warm, then loads the one learner bundle the parent
+// sends and answers the parent's requests. It only computes and reports raw values; it decides nothing. Learner code
+// runs only here, under the kernel limits its shell set (hard-limits.ts), and one child never serves a second file.
 import * as tf from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
 import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
 import { quietCpuBanner } from '../tfjs/quiet-cpu-banner.ts';
-import type { ChildHello, ErrorInfo, Request, Response, Wire, WireTensor } from './protocol.ts';
+import type { ChildHello, ErrorInfo, LoadRequest, Request, Response, Wire, WireTensor } from './protocol.ts';
 
 // Captured before any learner code runs, so that overwriting globals later cannot reroute our replies.
 const send = process.send!.bind(process);
@@ -12,9 +13,12 @@ const onMessage = process.on.bind(process);
 const profile = tf.profile;
 const memory = tf.memory;
 const tidy = tf.tidy;
-const learnerFile = process.argv[3] ?? '';
+const exit = process.exit.bind(process);
+let learnerFile = '';
 // A learner's stray async work (e.g. an async function whose tensors we already disposed) must not end the child.
 process.on('unhandledRejection', () => {});
+// The parent went away (it exited, or was killed): so does this child, warm or busy between calls.
+process.on('disconnect', () => exit(0));
 
 function errorInfo(err: unknown): ErrorInfo {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -137,13 +141,11 @@ async function handle(mod: Record<string, unknown>, req: Request): Promise<Respo
   }
 }
 
-async function main(): Promise<void> {
-  await tf.setBackend('cpu');
-  quietCpuBanner();
-  registerBroadcastMatMulGradient();
+async function load(req: LoadRequest): Promise<void> {
+  learnerFile = req.learnerFile;
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(process.argv[2]!).href)) as Record<string, unknown>;
+    mod = (await import(pathToFileURL(req.bundle).href)) as Record<string, unknown>;
   } catch (err) {
     send({ type: 'load-error', error: errorInfo(err) } satisfies ChildHello);
     return;
@@ -153,6 +155,19 @@ async function main(): Promise<void> {
     void handle(mod, req).then((res) => send(res));
   });
   send({ type: 'ready', exports } satisfies ChildHello);
+}
+
+async function main(): Promise<void> {
+  await tf.setBackend('cpu');
+  quietCpuBanner();
+  registerBroadcastMatMulGradient();
+  let loading = false;
+  onMessage('message', (msg: LoadRequest) => {
+    if (loading || msg?.type !== 'load') return; // exactly one bundle per child
+    loading = true;
+    void load(msg);
+  });
+  send({ type: 'warm' } satisfies ChildHello);
 }
 
 void main();

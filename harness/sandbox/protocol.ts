@@ -50,6 +50,15 @@ export type Response =
   | { id: number; ok: true; value: Wire; values?: Wire[]; kernels?: string[]; leaked?: number; grads?: WireTensor[]; identityCalls?: number }
   | { id: number; ok: false; error: ErrorInfo };
 
+/** The parent's first message to a warm child: the learner's bundle to import (its source path, for error locations). */
+export interface LoadRequest {
+  type: 'load';
+  bundle: string;
+  learnerFile: string;
+}
+
 export type ChildHello =
+  /** tfjs is loaded and the child waits for its LoadRequest; sent before any learner code runs. */
+  | { type: 'warm' }
   | { type: 'ready'; exports: Record<string, string> }
   | { type: 'load-error'; error: ErrorInfo };

@@ -1,25 +1,32 @@
-// The parent's handle on one sandboxed child: starts it with time and memory limits, sends requests, and turns
-// every way the child can die (hang, exit, out of memory, signal) into a SandboxGone value with a plain message.
-import { readFileSync } from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
-import { execaNode } from 'execa';
+// The parent's handle on one sandboxed child: spawns it under kernel limits (warm, with tfjs loaded, before any
+// learner code exists), loads one bundle into it, sends requests, and turns every way the child can die (hang, exit,
+// out of memory, signal, a flood of output) into a SandboxGone value with a plain message.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { CPU_SECONDS, LIMITS_REFUSED_STATUS, limitedNodeCommand } from './hard-limits.ts';
 import { ownScript } from './own-script.ts';
 import { PROJECT_ROOT } from './paths.ts';
-import type { ChildHello, ErrorInfo, Request, RequestBody, Response } from './protocol.ts';
+import type { ChildHello, ErrorInfo, LoadRequest, Request, RequestBody, Response } from './protocol.ts';
+import { POLL_MS, residentMb } from './resident-memory.ts';
 
 export interface SandboxLimits {
   /** Wall-clock budget for loading the module. */
   loadTimeoutMs: number;
-  /** Resident memory the child may use before it is killed. */
+  /** Memory the child may map (the kernel's limit where there is one) and keep resident (the poll's), in MB. */
   memoryMb: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = { loadTimeoutMs: 15_000, memoryMb: 2048 };
 
+/** What the learner's code may print before the child is stopped: enough for any debugging, far short of a flood. */
+export const OUTPUT_LIMIT_BYTES = 1_000_000;
+
+/** How long a fresh child may take to start node and load tfjs before we call the machine broken. */
+const WARM_TIMEOUT_MS = 60_000;
+
 export class SandboxGone extends Error {
   override readonly name = 'SandboxGone';
   constructor(
-    readonly reason: 'timeout' | 'exit' | 'memory' | 'signal',
+    readonly reason: 'timeout' | 'exit' | 'memory' | 'signal' | 'output' | 'harness',
     message: string,
   ) {
     super(message);
@@ -34,88 +41,138 @@ export type StartResult =
   | { ok: false; kind: 'load-error'; error: ErrorInfo }
   | { ok: false; kind: 'gone'; gone: SandboxGone };
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
+/** Errors that V8 and tfjs raise when an allocation is refused (by the kernel's limit or by V8's own heap cap). */
+const ALLOCATION_REFUSED = /Array buffer allocation failed|Cannot allocate memory|Invalid typed array length|Invalid array buffer length|Out of memory|heap out of memory|Reached heap limit|Fatal process out of memory|Allocation failed/i;
+
+export function isAllocationRefused(e: ErrorInfo): boolean {
+  return e.name === 'RangeError' ? ALLOCATION_REFUSED.test(e.message) : /out of memory|Cannot allocate memory/i.test(e.message);
 }
 
 export class Sandbox {
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: Response) => void; reject: (e: SandboxGone) => void }>();
   private gone: SandboxGone | null = null;
+  private goneListeners: ((g: SandboxGone) => void)[] = [];
   private output = '';
+  private outputBytes = 0;
+  private lastResidentMb = 0;
   private memoryTimer: NodeJS.Timeout;
+  private loaded = false;
+  /** Settles when the child has loaded tfjs and waits for a bundle; rejects if it dies first. */
+  readonly warm: Promise<void>;
 
   private constructor(
     private readonly child: ChildProcess,
-    private readonly limits: SandboxLimits,
-    private readonly onGone: (g: SandboxGone) => void,
+    readonly limits: SandboxLimits,
   ) {
     this.memoryTimer = setInterval(() => {
       const pid = this.child.pid;
-      if (pid && rssMb(pid) > this.limits.memoryMb) {
-        this.kill(new SandboxGone('memory', `your code used more than ${this.limits.memoryMb} MB of memory and was stopped`));
-      }
-    }, 100);
+      if (!pid || this.gone) return;
+      void residentMb(pid).then((mb) => {
+        if (mb === null) return;
+        this.lastResidentMb = mb;
+        if (mb > this.limits.memoryMb) this.kill(this.memoryGone());
+      });
+    }, POLL_MS);
+    this.memoryTimer.unref();
+    this.warm = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => this.kill(new SandboxGone('harness', `the grading process did not start within ${WARM_TIMEOUT_MS / 1000} s`)), WARM_TIMEOUT_MS);
+      timer.unref();
+      this.child.once('message', (m: unknown) => {
+        clearTimeout(timer);
+        if ((m as ChildHello | null)?.type === 'warm') resolve();
+      });
+      this.onGone((g) => {
+        clearTimeout(timer);
+        reject(g);
+      });
+    });
+    this.warm.catch(() => {}); // a child that dies unused is not an error of anyone's
+    this.wire();
   }
 
-  /** Starts a child on `bundle` (built from `learnerFile`) and waits until the module has loaded. */
-  static async start(bundle: string, learnerFile: string, limits: SandboxLimits = DEFAULT_LIMITS): Promise<StartResult> {
+  /**
+   * Starts a child now, before there is anything to load: node starts and loads tfjs while the caller bundles.
+   * The child holds no reference on the event loop, so an unused one never keeps a command from exiting; it exits
+   * itself when this process does.
+   */
+  static async spawn(limits: SandboxLimits = DEFAULT_LIMITS): Promise<Sandbox> {
     const script = await ownScript('harness/sandbox/child.ts');
-    const child = execaNode(script, [bundle, learnerFile], {
+    const nodeArgs = [`--max-old-space-size=${Math.max(256, limits.memoryMb - 256)}`, '--enable-source-maps', '--no-warnings', script];
+    const cmd = limitedNodeCommand(nodeArgs, limits.memoryMb);
+    const child = spawn(cmd.file, cmd.args, {
       cwd: PROJECT_ROOT,
-      ipc: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
-      nodeOptions: [`--max-old-space-size=${Math.max(256, limits.memoryMb - 256)}`, '--enable-source-maps', '--no-warnings'],
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      env: { TF_CPP_MIN_LOG_LEVEL: '3' },
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
     });
+    const sandbox = new Sandbox(child, limits);
+    sandbox.setReferenced(false);
+    return sandbox;
+  }
+
+  /** Spawns a child and loads `bundle` (built from `learnerFile`) into it. */
+  static async start(bundle: string, learnerFile: string, limits: SandboxLimits = DEFAULT_LIMITS): Promise<StartResult> {
+    return (await Sandbox.spawn(limits)).load(bundle, learnerFile);
+  }
+
+  /** Loads the learner's bundle into this (warm or warming) child and waits until the module has loaded. */
+  async load(bundle: string, learnerFile: string): Promise<StartResult> {
+    if (this.loaded) throw new Error('a sandbox child loads one file only');
+    this.loaded = true;
+    this.setReferenced(true);
+    const loadTimer = setTimeout(
+      () => this.kill(new SandboxGone('timeout', `loading your file took longer than ${this.limits.loadTimeoutMs / 1000} s (a loop at the top level?)`)),
+      this.limits.loadTimeoutMs,
+    );
+    try {
+      await this.warm;
+    } catch (g) {
+      clearTimeout(loadTimer);
+      return { ok: false, kind: 'gone', gone: g as SandboxGone };
+    }
     return new Promise<StartResult>((resolve) => {
       let settled = false;
       const settle = (r: StartResult) => {
-        if (!settled) {
-          settled = true;
-          clearTimeout(timer);
-          resolve(r);
+        if (settled) return;
+        settled = true;
+        clearTimeout(loadTimer);
+        this.child.off('message', onHello);
+        resolve(r);
+      };
+      const onHello = (m: unknown) => {
+        const h = m as ChildHello;
+        if (h?.type === 'ready') settle({ ok: true, sandbox: this, exports: h.exports });
+        else if (h?.type === 'load-error') {
+          if (isAllocationRefused(h.error)) {
+            this.kill(this.memoryGone());
+            return;
+          }
+          settle({ ok: false, kind: 'load-error', error: h.error });
+          this.dispose();
         }
       };
-      const sandbox = new Sandbox(child, limits, (gone) => settle({ ok: false, kind: 'gone', gone })).init();
-      const timer = setTimeout(
-        () => sandbox.kill(new SandboxGone('timeout', `loading your file took longer than ${limits.loadTimeoutMs / 1000} s (a loop at the top level?)`)),
-        limits.loadTimeoutMs,
-      );
-      child.once('message', (hello: unknown) => {
-        const h = hello as ChildHello;
-        if (h.type === 'ready') settle({ ok: true, sandbox, exports: h.exports });
-        else {
-          settle({ ok: false, kind: 'load-error', error: h.error });
-          sandbox.dispose();
-        }
-      });
+      this.onGone((gone) => settle({ ok: false, kind: 'gone', gone }));
+      this.child.on('message', onHello);
+      this.child.send({ type: 'load', bundle, learnerFile } satisfies LoadRequest);
     });
   }
 
-  /** Sends one request; rejects with SandboxGone if the child dies or exceeds `timeoutMs`. */
+  /** Sends one request; rejects with SandboxGone if the child dies, runs out of memory or exceeds `timeoutMs`. */
   request(req: RequestBody, timeoutMs: number): Promise<Response> {
     if (this.gone) return Promise.reject(this.gone);
     const id = this.nextId++;
     return new Promise<Response>((resolve, reject) => {
-      const timer = setTimeout(
-        () => this.kill(new SandboxGone('timeout', `your function did not return within ${timeoutMs / 1000} s (an endless loop?)`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => this.kill(this.timeoutGone(timeoutMs)), timeoutMs);
       this.pending.set(id, {
         resolve: (r) => {
           clearTimeout(timer);
-          resolve(r);
+          // An allocation the kernel refused surfaces as a thrown RangeError; the child is stopped, and so is the kata.
+          if (!r.ok && isAllocationRefused(r.error)) {
+            const g = this.memoryGone();
+            this.kill(g);
+            reject(this.gone ?? g);
+          } else resolve(r);
         },
         reject: (e) => {
           clearTimeout(timer);
@@ -124,6 +181,11 @@ export class Sandbox {
       });
       this.child.send({ ...req, id } as Request);
     });
+  }
+
+  /** True until the child is gone (died, was stopped or disposed). */
+  alive(): boolean {
+    return this.gone === null;
   }
 
   /** What the learner's code printed, for the report (the child silences tfjs's own banner). */
@@ -144,19 +206,43 @@ export class Sandbox {
     this.child.kill('SIGKILL');
   }
 
+  private onGone(f: (g: SandboxGone) => void): void {
+    if (this.gone) f(this.gone);
+    else this.goneListeners.push(f);
+  }
+
+  private memoryGone(): SandboxGone {
+    return new SandboxGone('memory', `your code tried to use more than ${this.limits.memoryMb} MB and was stopped`);
+  }
+
+  private timeoutGone(timeoutMs: number): SandboxGone {
+    const held = this.lastResidentMb > this.limits.memoryMb / 4 ? ` (it held ${Math.round(this.lastResidentMb)} MB of memory when stopped)` : '';
+    return new SandboxGone('timeout', `your function did not return within ${timeoutMs / 1000} s (an endless loop?)${held}`);
+  }
+
+  /** An idle warm child must not keep this process alive; a busy one is kept alive by its request timers anyway. */
+  private setReferenced(on: boolean): void {
+    const handles = [this.child, this.child.channel, this.child.stdout, this.child.stderr] as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
+    for (const h of handles) (on ? h?.ref : h?.unref)?.call(h);
+  }
+
   private fail(g: SandboxGone): void {
     if (this.gone) return;
     this.gone = g;
     clearInterval(this.memoryTimer);
     for (const p of this.pending.values()) p.reject(g);
     this.pending.clear();
-    this.onGone(g);
+    for (const f of this.goneListeners.splice(0)) f(g);
   }
 
-  /** Wires the child's events; called once, right after construction. */
-  private init(): this {
+  /** Wires the child's events; called once, from the constructor. */
+  private wire(): void {
     const collect = (chunk: Buffer) => {
+      this.outputBytes += chunk.length;
       if (this.output.length < 20_000) this.output += chunk.toString();
+      if (this.outputBytes > OUTPUT_LIMIT_BYTES) {
+        this.kill(new SandboxGone('output', `your code printed more than ${OUTPUT_LIMIT_BYTES / 1e6} MB and was stopped (a print inside a loop?)`));
+      }
     };
     this.child.stdout?.on('data', collect);
     this.child.stderr?.on('data', collect);
@@ -169,14 +255,18 @@ export class Sandbox {
         p.resolve(res);
       }
     });
-    this.child.on('exit', (code, signal) => {
-      const why = /heap out of memory|Reached heap limit/.test(this.output)
-        ? new SandboxGone('memory', `your code ran out of memory (over ${this.limits.memoryMb} MB) and was stopped`)
-        : signal && signal !== 'SIGKILL'
-          ? new SandboxGone('signal', `the grading process was killed by ${signal} while running your code`)
-          : new SandboxGone('exit', `your code ended the grading process (exit status ${code ?? signal}); do not call process.exit`);
-      this.fail(why);
-    });
-    return this;
+    this.child.on('error', (err) => this.fail(new SandboxGone('harness', `could not start the grading process: ${err.message}`)));
+    this.child.on('exit', (code, signal) => this.fail(this.exitGone(code, signal)));
+  }
+
+  private exitGone(code: number | null, signal: NodeJS.Signals | null): SandboxGone {
+    // V8 aborts when its heap cannot grow, whether its own cap or the kernel's refused it.
+    if (/heap out of memory|Reached heap limit|Fatal process out of memory|Allocation failed/i.test(this.output)) return this.memoryGone();
+    if (signal === 'SIGXCPU') return new SandboxGone('timeout', `your code used more than ${CPU_SECONDS} s of CPU time and was stopped by the kernel`);
+    if (code === LIMITS_REFUSED_STATUS && !this.loaded) {
+      return new SandboxGone('harness', 'the grading process could not set its memory and CPU limits (ulimit refused); run npm run doctor');
+    }
+    if (signal && signal !== 'SIGKILL') return new SandboxGone('signal', `the grading process was killed by ${signal} while running your code`);
+    return new SandboxGone('exit', `your code ended the grading process (exit status ${code ?? signal}); do not call process.exit`);
   }
 }

@@ -1,6 +1,6 @@
 // Runs Debian's chromium headless on a local HTML file (fresh profile, no network chatter): how the reports are checked.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +9,14 @@ const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/
 
 /** The chromium binary, or null when none is installed (apt-get install -y chromium). */
 export function findChromium(): string | null {
-  return CANDIDATES.find((p) => existsSync(p)) ?? null;
+  return CANDIDATES.find((p) => {
+    try {
+      accessSync(p, constants.X_OK); // present and executable (a file that is there but cannot run is no browser)
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  }) ?? null;
 }
 
 export interface ChromiumRun {
