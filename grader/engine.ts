@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleSolution } from '../harness/sandbox/bundle.ts';
 import { DEFAULT_LIMITS, SandboxGone } from '../harness/sandbox/sandbox.ts';
-import { takeSandbox } from '../harness/sandbox/warm-pool.ts';
+import { prewarm, takeSandbox } from '../harness/sandbox/warm-pool.ts';
 import { KATAS, kataById } from './katas.ts';
 import { getMistake } from './mistakes/index.ts';
 import type { CheckResult, GradeReport, KataId, KataReport } from './report.ts';
@@ -70,13 +70,26 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   const types = opts.typeCheck ? typeCheckWarnings(abs) : Promise.resolve([]);
   const limits = { memoryMb: opts.memoryMb ?? DEFAULT_LIMITS.memoryMb, loadTimeoutMs: opts.loadTimeoutMs ?? DEFAULT_LIMITS.loadTimeoutMs };
   // The child starts (node, then tfjs) while esbuild bundles: a spare from the warm pool, or one spawned now.
+  const phases: { name: string; ms: number }[] = [];
+  const p0 = performance.now();
+  const lap = (() => {
+    let last = p0;
+    return (name: string) => {
+      const now = performance.now();
+      phases.push({ name, ms: now - last });
+      last = now;
+    };
+  })();
   const child = takeSandbox(limits);
+  void child.then((s) => s.warm.then(() => phases.push({ name: 'child ready (node + tfjs, beside the bundling)', ms: performance.now() - p0 }), () => {}));
   const built = await bundleSolution(abs, kata);
+  lap('bundle (esbuild)');
   if (!built.ok) {
     (await child).dispose();
     return report(kata, abs, [{ name: 'loads', ...withDiagnosis({ status: 'fail', message: `${built.where ?? abs}: ${built.message}`, mistake: 'load-error' }) }], await types, t0);
   }
   const started = await (await child).load(built.path, abs);
+  lap('wait for the child, then load the file');
   rmSync(built.path, { force: true });
   if (!started.ok) {
     const o: CheckOutcome =
@@ -99,7 +112,13 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
     exports: started.exports,
     seed: opts.seed ?? DEFAULT_SEED,
     callTimeoutMs: opts.callTimeoutMs ?? 10_000,
-    diagnose: () => (diagnosis ??= diagnoseWithProbes(ctx, suite.probes(ctx.seed), suite.mistakes)),
+    diagnose: () =>
+      (diagnosis ??= (async () => {
+        const d0 = performance.now();
+        const named = await diagnoseWithProbes(ctx, suite.probes(ctx.seed), suite.mistakes);
+        phases.push({ name: 'diagnosis (inside the check that asked)', ms: performance.now() - d0 });
+        return named;
+      })()),
     mistakeForError: (message) => suite.mistakes.find((m) => m.errorPattern?.test(message))?.id ?? null,
   };
   const results: CheckResult[] = [{ name: 'loads', status: 'pass', message: '', mistake: null }];
@@ -124,6 +143,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
       }
       const { warnings: notes, ...result } = withDiagnosis(outcome);
       results.push({ name: check.name, ...result });
+      lap(`check: ${check.name}`);
       extraWarnings.push(...(notes ?? []));
     }
   } finally {
@@ -131,9 +151,10 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
     sandbox.dispose();
   }
   const warnings = [...(await types), ...extraWarnings];
+  lap('type check (beside the checks)');
   const printed = sandbox.printed();
   if (printed) warnings.push(`your code printed (ignored by the grader):\n${printed.split('\n').slice(0, 6).join('\n')}`);
-  return report(kata, abs, results, warnings, t0);
+  return { ...report(kata, abs, results, warnings, t0), phases };
 }
 
 /** Grades the given katas (default: every kata whose file exists in dir), two at a time. */
@@ -148,7 +169,10 @@ export async function gradeDir(dir: string, katas?: KataId[], opts: GradeOptions
     while (next < chosen.length) {
       const i = next++;
       const id = chosen[i]!;
-      out[i] = await gradeKata(id, files[i]!, { ...opts, typeCheck: false });
+      const graded = gradeKata(id, files[i]!, { ...opts, typeCheck: false });
+      // the child for a kata still waiting starts loading tfjs while this one is checked
+      if (next < chosen.length) prewarm({ memoryMb: opts.memoryMb ?? DEFAULT_LIMITS.memoryMb, loadTimeoutMs: opts.loadTimeoutMs ?? DEFAULT_LIMITS.loadTimeoutMs });
+      out[i] = await graded;
     }
   };
   await Promise.all([worker(), worker()]);

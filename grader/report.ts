@@ -26,6 +26,8 @@ export interface KataReport {
   warnings: string[];
   /** Wall time spent grading this kata. */
   durationMs: number;
+  /** Where that time went, in order (ms): child start, bundle, load, each check, diagnosis. For `bench:grade --profile`. */
+  phases?: { name: string; ms: number }[];
 }
 
 export interface GradeReport {

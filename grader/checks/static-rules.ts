@@ -1,8 +1,9 @@
 // Source-level rules, read by the parent from the learner's file (never from anything the child reports):
 // code lines (blank lines, comments and imports excluded), loop statements, and calls such as tf.linalg.bandPart.
-import ts from 'typescript';
+import type * as TS from 'typescript';
+import ts from './typescript-module.ts';
 
-function parse(source: string, fileName = 'solution.ts'): ts.SourceFile {
+function parse(source: string, fileName = 'solution.ts'): TS.SourceFile {
   return ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
 }
 
@@ -10,7 +11,7 @@ function parse(source: string, fileName = 'solution.ts'): ts.SourceFile {
 export function codeLines(source: string): number {
   const sf = parse(source);
   const lines = new Set<number>();
-  const visit = (n: ts.Node) => {
+  const visit = (n: TS.Node) => {
     if (ts.isImportDeclaration(n) || ts.isJSDoc(n)) return;
     const kids = n.getChildren(sf);
     if (kids.length === 0) {
@@ -28,10 +29,10 @@ export interface Found {
   text: string;
 }
 
-function findNodes(source: string, pred: (n: ts.Node) => boolean): Found[] {
+function findNodes(source: string, pred: (n: TS.Node) => boolean): Found[] {
   const sf = parse(source);
   const out: Found[] = [];
-  const visit = (n: ts.Node) => {
+  const visit = (n: TS.Node) => {
     if (pred(n)) {
       const line = sf.getLineAndCharacterOfPosition(n.getStart(sf)).line;
       out.push({ line: line + 1, text: source.split('\n')[line]!.trim() });

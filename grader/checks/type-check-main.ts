@@ -1,7 +1,7 @@
 // Child-process entry that type-checks learner files with the TypeScript compiler (it never runs them) and prints
 // one JSON line: { file: ["file:line:col message", ...] }.
 import { join } from 'node:path';
-import ts from 'typescript';
+import ts from './typescript-module.ts';
 
 const [projectRoot, ...files] = process.argv.slice(2);
 const program = ts.createProgram(files, {

@@ -2,12 +2,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gradeDir } from '../../grader/engine.ts';
 import { KATAS, kataById } from '../../grader/katas.ts';
 import type { KataId } from '../../grader/report.ts';
 import { toJson } from '../../grader/report.ts';
 import { renderReport } from '../../grader/render-report.ts';
 import { PROJECT_ROOT } from '../sandbox/paths.ts';
+import { prewarm } from '../sandbox/warm-pool.ts';
 
 const USAGE = `usage: npm run grade -- [kata ...] [--dir DIR] [--json] [--seed N]
   katas: ${KATAS.map((k) => k.id).join(', ')} (default: every kata whose file is in DIR)
@@ -44,6 +44,9 @@ async function main(): Promise<void> {
   if (!katas && !KATAS.some((k) => existsSync(resolve(dir, k.file)))) {
     usage(`no solution files in ${dir} (looked for ${KATAS.map((k) => k.file).join(', ')}); write one or name a kata`);
   }
+  // The first sandbox child starts loading tfjs now, on the other core, while this process loads the grader.
+  prewarm();
+  const { gradeDir } = await import('../../grader/engine.ts');
   // Type errors are warnings for people; the JSON report has no place for them, so --json skips the type check.
   const report = await gradeDir(dir, katas, { seed, typeCheck: !parsed.values.json });
   if (parsed.values.json) process.stdout.write(`${JSON.stringify(toJson(report))}\n`);

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import * as esbuild from 'esbuild';
+import { REQUIRE_BANNER, requireBigPackages } from './compile-cache.mjs';
 import { CACHE_DIR, PROJECT_ROOT } from './paths.ts';
 
 export type BundleResult = { ok: true; path: string } | { ok: false; message: string; where: string | null };
@@ -45,7 +46,9 @@ export async function bundleSolution(file: string, outName = 'solution'): Promis
       logLevel: 'silent',
       // The learner's file is plain TypeScript: no tsconfig quirks (verbatimModuleSyntax would keep type imports).
       tsconfigRaw: { compilerOptions: {} },
-      plugins: [noGraderImports],
+      // tfjs by `require`: Node's ESM import of it first lexes all of its CommonJS for export names (0.5 s of CPU)
+      banner: { js: REQUIRE_BANNER },
+      plugins: [noGraderImports, requireBigPackages],
     });
     return { ok: true, path: outfile };
   } catch (err) {

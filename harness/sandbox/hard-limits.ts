@@ -17,7 +17,7 @@ export interface MemoryEnforcement {
  */
 export function memoryEnforcement(platform: NodeJS.Platform = process.platform): MemoryEnforcement {
   if (platform === 'linux') return { hard: true, how: 'RLIMIT_DATA (the kernel refuses the allocation), plus a resident-size check every 100 ms' };
-  if (platform === 'win32') return { hard: false, how: 'no kernel limit on Windows; a resident-size check every 250 ms stops the child' };
+  if (platform === 'win32') return { hard: false, how: 'no hard limit on Windows: only the V8 heap cap (--max-old-space-size) holds the child' };
   return { hard: false, how: `no hard limit on ${platform === 'darwin' ? 'macOS' : platform} (RLIMIT_DATA is not applied to mmap there); a resident-size check every 250 ms (ps) stops the child` };
 }
 

@@ -121,16 +121,15 @@ export class Sandbox {
     if (this.loaded) throw new Error('a sandbox child loads one file only');
     this.loaded = true;
     this.setReferenced(true);
+    try {
+      await this.warm; // our own start-up (node, tfjs) is not the learner's load time
+    } catch (g) {
+      return { ok: false, kind: 'gone', gone: g as SandboxGone };
+    }
     const loadTimer = setTimeout(
       () => this.kill(new SandboxGone('timeout', `loading your file took longer than ${this.limits.loadTimeoutMs / 1000} s (a loop at the top level?)`)),
       this.limits.loadTimeoutMs,
     );
-    try {
-      await this.warm;
-    } catch (g) {
-      clearTimeout(loadTimer);
-      return { ok: false, kind: 'gone', gone: g as SandboxGone };
-    }
     return new Promise<StartResult>((resolve) => {
       let settled = false;
       const settle = (r: StartResult) => {

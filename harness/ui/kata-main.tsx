@@ -19,12 +19,21 @@ const LEAVE_ALT_SCREEN = '\x1b[?1049l';
  * after the first frame is on screen; the import starts at once and the first grading waits for it if needed.
  */
 let engine: Promise<typeof import('../../grader/engine.ts')> | undefined;
+let pool: Promise<typeof import('../sandbox/warm-pool.ts')> | undefined;
 function loadEngine(): Promise<typeof import('../../grader/engine.ts')> {
   return (engine ??= import('../../grader/engine.ts'));
 }
+/** Keeps one sandbox child started, with tfjs loaded, for the next save: the learner's wait is then the checks alone. */
+function keepSpareReady(): void {
+  void (pool ??= import('../sandbox/warm-pool.ts')).then((p) => p.prewarm());
+}
 async function grade(kata: KataId, file: string): Promise<KataReport> {
   const { gradeKata } = await loadEngine();
-  return gradeKata(kata, file);
+  try {
+    return await gradeKata(kata, file);
+  } finally {
+    keepSpareReady();
+  }
 }
 
 function explainMistake(id: string): MistakeNote | undefined {
@@ -89,7 +98,10 @@ async function main(): Promise<number> {
     />,
     { exitOnCtrlC: false },
   );
-  setTimeout(() => void loadEngine().catch(() => undefined), 50); // a failure resurfaces, explained, at the first grading
+  setTimeout(() => {
+    void loadEngine().catch(() => undefined); // a failure resurfaces, explained, at the first grading
+    keepSpareReady();
+  }, 50);
   // Killed from outside: restore the terminal, then exit as the signal would have (history is already on disk).
   for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.on(signal, () => {
