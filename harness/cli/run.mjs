@@ -1,8 +1,7 @@
 // Starts one of the project's commands with plain node (`node harness/cli/run.mjs grade …`): the command's TypeScript
 // is compiled once into .cache/ and reused while its sources are unchanged, so no TypeScript loader runs at start-up.
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PROJECT_ROOT, compiledScript } from '../sandbox/compile-cache.mjs';
+import { compiledScript } from '../sandbox/compile-cache.mjs';
 
 const COMMANDS = {
   grade: 'harness/cli/grade.ts',
@@ -30,5 +29,6 @@ try {
   console.error(`run: could not compile ${entry}: ${where}${first?.text ?? err?.message ?? err}\n(npx tsx ${entry} shows the same error with more detail)`);
   process.exit(2);
 }
-process.argv = [process.argv[0], join(PROJECT_ROOT, entry), ...rest];
+// argv[1] is the compiled file, so a command that re-runs itself (quiet-dawn.ts) starts it again with plain node
+process.argv = [process.argv[0], script, ...rest];
 await import(pathToFileURL(script).href);
