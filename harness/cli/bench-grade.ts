@@ -1,16 +1,20 @@
 // `npm run bench:grade -- [--runs N] [--json]`: wall time of `npm run grade` as a learner runs it (one kata, and all
 // five), on correct solutions, median of N runs. Targets on a 2-core machine: one kata ≤ 3 s, all five ≤ 10 s.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../sandbox/paths.ts';
+import { readCommandLine } from './command-line.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, json: { type: 'boolean' } } });
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error(`bench:grade: --runs takes a positive integer, got "${values.runs}"`);
-  process.exit(2);
-}
+const { options: values } = readCommandLine({
+  name: 'bench:grade',
+  usage: ['npm run bench:grade -- [options]'],
+  summary: 'Times npm run grade as a learner runs it (one kata, and all five) on correct solutions; targets 3 s and 10 s.',
+  options: [
+    { name: 'runs', kind: 'int', min: 1, value: 'N', help: 'runs of each case; the median is reported (default: 3)' },
+    { name: 'json', kind: 'flag', help: 'print one JSON line of every case\'s runs and median instead of the table' },
+  ],
+});
+const runs = (values.runs as number | undefined) ?? 3;
 const DIR = join(PROJECT_ROOT, 'grader', 'fixtures', 'multi-file'); // five correct solutions importing each other
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
