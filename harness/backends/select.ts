@@ -5,7 +5,8 @@ import { registerWasmKernels } from '../kernels/index.ts';
 import { BackendUnavailableError } from './backend-error.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './backend-choices.ts';
 import { importTensorflow, probeTensorflow } from './tensorflow.ts';
-import { describeAdapter, probeWebGPU, registerWebGPU } from './webgpu.ts';
+import { registerWebGPU } from './webgpu.ts';
+import { describeAdapter, probeWebGPU } from './webgpu-probe.ts';
 import { quietCpuBanner } from '../tfjs/quiet-cpu-banner.ts';
 
 export { BACKEND_CHOICES, type BackendChoice };

@@ -3,15 +3,18 @@ import { isBackendUnavailableError } from '../backends/backend-error.ts';
 import { isDatasetError } from '../../datasets/tiny-shakespeare.ts';
 import { isTrainError } from '../train/train-error.ts';
 import { exitWithUsageError, isUsageError, readCommandLine, type CommandLine, type CommandSpec } from './command-line.ts';
+import { backendLoadsDawn, quietDawn } from './quiet-dawn.ts';
 
 /**
  * --help and a bad flag are answered before `main` runs, so a command keeps its heavy imports (tfjs, the grader)
  * inside `main` and answers them at once. A UsageError, or a TrainError with exit status 2, thrown by `main` (flags
  * that do not go together, a prompt the run cannot encode) is printed the same way as a bad flag. No stack traces.
+ * A command with --backend that will run on WebGPU first re-runs itself with Dawn's output filtered (quiet-dawn.ts).
  */
 export function runCli(command: CommandSpec, main: (line: CommandLine) => Promise<void>): void {
   const line = readCommandLine(command);
-  main(line).then(
+  const quiet = command.options.some((o) => o.name === 'backend') ? quietDawn(backendLoadsDawn(line.options.backend as string | undefined)) : Promise.resolve();
+  quiet.then(() => main(line)).then(
     () => process.exit(0),
     (e: unknown) => {
       if (isUsageError(e) || (isTrainError(e) && e.exitCode === 2)) exitWithUsageError(command, e.message);
