@@ -56,11 +56,15 @@ export function vulkanDrivers(env: NodeJS.ProcessEnv = process.env): string[] {
 
 const INSTALL_VULKAN = "apt-get install libvulkan1, plus your GPU's Vulkan driver, or Mesa >= 25 mesa-vulkan-drivers for a software adapter";
 
-// Dawn's messages that we recognise: the pattern, and what it means in our words.
-const KNOWN: readonly { re: RegExp; say: (m: RegExpExecArray) => string }[] = [
+// Dawn's messages that we recognise: the pattern, and what it means in our words. A `secondary` one (a consequence of
+// another) is told only when nothing else was recognised.
+const KNOWN: readonly { re: RegExp; say: (m: RegExpExecArray) => string; secondary?: true }[] = [
   { re: /Couldn't load Vulkan: (\S+?): cannot open shared object file/, say: (m) => `the Vulkan loader ${m[1]} is not installed (${INSTALL_VULKAN})` },
   { re: /Couldn't load Vulkan: (\S+?): (.*)/, say: (m) => `the Vulkan loader ${m[1]} could not be loaded (${m[2]!.trim()}; ${INSTALL_VULKAN})` },
   { re: /Couldn't load Vulkan: (.*)/, say: (m) => `the Vulkan loader could not be loaded (${m[1]!.trim()}; ${INSTALL_VULKAN})` },
+  { re: /loader_get_json: Failed to open JSON file (\S+)/, say: (m) => `the Vulkan driver manifest ${m[1]} does not exist (check VK_DRIVER_FILES / VK_ICD_FILENAMES)` },
+  { re: /vkCreateInstance: Found no drivers/, say: () => "Vulkan found no driver (install your GPU's Vulkan driver, or Mesa >= 25 lavapipe for a software one)" },
+  { re: /vkCreateInstance failed with (\w+)/, say: (m) => `Vulkan would not start (${m[1]})`, secondary: true },
   { re: /(\w+) artificially reduced from (\d+) to (\d+)/, say: (m) => `limit ${m[1]} capped at ${m[3]} (the driver offers ${m[2]}; harmless)` },
   { re: /(shader\w*ArrayDynamicIndexing) required/, say: (m) => `the Vulkan driver lacks ${m[1]}, which Dawn requires (Mesa older than 25?)` },
 ];
@@ -74,18 +78,20 @@ export function isHarmlessDawnLine(line: string): boolean {
 }
 
 /**
- * Dawn's stderr, one finding a line: recognised messages in our words, anything else as its first line without
- * Dawn's "Warning: " prefix and without its source backtrace.
+ * Dawn's stderr, one finding a line: recognised messages in our words, then anything else in one "Dawn said: ..."
+ * finding, without Dawn's "Warning: " prefixes and source backtraces.
  */
 export function readDawnLog(log: string): string[] {
-  const said: string[] = [];
+  const known: string[] = [];
+  const secondary: string[] = [];
+  const other: string[] = [];
   for (const line of log.split('\n')) {
     if (!line.trim() || BACKTRACE.test(line)) continue;
-    const known = KNOWN.map((k) => ({ k, m: k.re.exec(line) })).find(({ m }) => m);
-    const finding = known ? known.k.say(known.m!) : `Dawn said: ${line.replace(/^(Warning|Error|Info): /, '').trim().slice(0, 200)}`;
-    if (!said.includes(finding)) said.push(finding);
+    const hit = KNOWN.map((k) => ({ k, m: k.re.exec(line) })).find(({ m }) => m);
+    const [list, finding] = hit ? [hit.k.secondary ? secondary : known, hit.k.say(hit.m!)] : [other, line.replace(/^(Warning|Error|Info): /, '').trim().slice(0, 200)];
+    if (!list.includes(finding)) list.push(finding);
   }
-  return said;
+  return [...known, ...(known.length ? [] : secondary), ...(other.length ? [`Dawn said: ${other.join('; ')}`] : [])];
 }
 
 /** The 'webgpu' package's entry point, or undefined when it is not installed. */
