@@ -10,7 +10,7 @@ const SCRIPTS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: 
 function run(name: string, args: string[]) {
   const [bin, ...rest] = SCRIPTS[name]!.split(' ');
   expect(bin).toBe('tsx');
-  return execa('node_modules/.bin/tsx', [...rest, ...args], { reject: false, timeout: 60_000, env: { FORCE_COLOR: '0' } });
+  return execa('node_modules/.bin/tsx', [...rest, ...args], { reject: false, timeout: 120_000, env: { FORCE_COLOR: '0' } });
 }
 
 /** The error prefix and usage line of a script: train:mine is train's. */
@@ -36,7 +36,7 @@ describe('every command answers --help', () => {
     const grade = results.find(([c]) => c === 'grade')![1];
     expect(grade.stdout).toMatch(/^ {2}--seed N +seed for the random cases/m);
     await expect(run('train', ['-h'])).resolves.toMatchObject({ exitCode: 0, stdout: results[0]![1].stdout });
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('a bad flag', () => {
@@ -60,5 +60,5 @@ describe('a bad flag', () => {
       expect(second, command).toMatch(new RegExp(`^usage: npm run ${command}\\b`));
       expect(r.stderr, command).not.toMatch(/\n\s+at /);
     });
-  }, 120_000);
+  }, 240_000);
 });

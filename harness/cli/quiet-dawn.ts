@@ -22,9 +22,11 @@ export async function quietDawn(willLoadDawn: (probe: WebGPUProbe) => boolean): 
   await rerunFiltered(probe);
 }
 
-/** The rule for a command with --backend: webgpu loads Dawn on any adapter, auto on a hardware one only. */
-export function backendLoadsDawn(backend: string | undefined): (probe: WebGPUProbe) => boolean {
-  return (probe) => backend === 'webgpu' || ((backend ?? 'auto') === 'auto' && probe.adapter?.software === false);
+/** For a command with --backend: webgpu loads Dawn on any adapter, auto on a hardware one only, the others never. */
+export function quietDawnForBackend(backend: string | undefined): Promise<void> {
+  const choice = backend ?? 'auto';
+  if (choice !== 'webgpu' && choice !== 'auto') return Promise.resolve(); // no need even to probe
+  return quietDawn((probe) => choice === 'webgpu' || probe.adapter?.software === false);
 }
 
 function rerunFiltered(probe: WebGPUProbe): Promise<never> {

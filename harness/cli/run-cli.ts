@@ -3,7 +3,7 @@ import { isBackendUnavailableError } from '../backends/backend-error.ts';
 import { isDatasetError } from '../../datasets/tiny-shakespeare.ts';
 import { isTrainError } from '../train/train-error.ts';
 import { exitWithUsageError, isUsageError, readCommandLine, type CommandLine, type CommandSpec } from './command-line.ts';
-import { backendLoadsDawn, quietDawn } from './quiet-dawn.ts';
+import { quietDawnForBackend } from './quiet-dawn.ts';
 
 /**
  * --help and a bad flag are answered before `main` runs, so a command keeps its heavy imports (tfjs, the grader)
@@ -13,7 +13,7 @@ import { backendLoadsDawn, quietDawn } from './quiet-dawn.ts';
  */
 export function runCli(command: CommandSpec, main: (line: CommandLine) => Promise<void>): void {
   const line = readCommandLine(command);
-  const quiet = command.options.some((o) => o.name === 'backend') ? quietDawn(backendLoadsDawn(line.options.backend as string | undefined)) : Promise.resolve();
+  const quiet = command.options.some((o) => o.name === 'backend') ? quietDawnForBackend(line.options.backend as string | undefined) : Promise.resolve();
   quiet.then(() => main(line)).then(
     () => process.exit(0),
     (e: unknown) => {
