@@ -4,7 +4,7 @@ import { CUDA_LIBS, scanCudaLibs, type CudaLibScan } from './cuda-libs.ts';
 import { selectBackend, type BackendChoice, type SelectedBackend } from './select.ts';
 import { sharedLibraries } from './shared-libs.ts';
 import { probeTensorflow, type TensorflowProbe } from './tensorflow.ts';
-import { probeWebGPU, type WebGPUProbe } from './webgpu.ts';
+import { probeWebGPU, type WebGPUProbe } from './webgpu-probe.ts';
 
 export interface BackendCheck {
   readonly name: Exclude<BackendChoice, 'auto'>;
@@ -86,6 +86,8 @@ export function formatDiagnosis(d: Diagnosis): string[] {
     lines.push(`  adapter: vendor '${a.vendor}', architecture '${a.architecture}', device '${a.device}'`);
     lines.push(`  description: ${a.description}`);
     lines.push(`  kind: ${a.software ? 'SOFTWARE (CPU-emulated: used only with --backend webgpu; slower than wasm)' : 'hardware GPU'}`);
+    // What Dawn printed while it looked (captured in the probe's child process), in our words.
+    if (d.webgpu.dawnSaid.length) lines.push(`  Dawn noted: ${d.webgpu.dawnSaid.join('; ')}`);
   } else {
     lines.push(`  adapter: none (${d.webgpu.reason})`);
   }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isBackendUnavailableError } from './backend-error.ts';
 import { BACKEND_CHOICES, parseBackendChoice, selectBackend } from './select.ts';
 import { resolveTensorflow } from './tensorflow.ts';
-import { isSoftwareAdapter, probeWebGPU } from './webgpu.ts';
+import { isSoftwareAdapter, probeWebGPU } from './webgpu-probe.ts';
 
 describe('selectBackend', () => {
   it('accepts exactly auto, tensorflow, webgpu, wasm, cpu', () => {

@@ -3,12 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
 import { registerWasmKernels } from '../kernels/index.ts';
 import { BackendUnavailableError } from './backend-error.ts';
+import { BACKEND_CHOICES, type BackendChoice } from './backend-choices.ts';
 import { importTensorflow, probeTensorflow } from './tensorflow.ts';
-import { describeAdapter, probeWebGPU, registerWebGPU } from './webgpu.ts';
+import { registerWebGPU } from './webgpu.ts';
+import { describeAdapter, probeWebGPU } from './webgpu-probe.ts';
 import { quietCpuBanner } from '../tfjs/quiet-cpu-banner.ts';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export { BACKEND_CHOICES, type BackendChoice };
 
 export interface SelectedBackend {
   readonly name: string; // tf.getBackend() after selection

@@ -7,32 +7,21 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../sandbox/paths.ts';
+import { readCommandLine } from './command-line.ts';
 
-const USAGE = `usage: npm run bench:grade -- [--runs N] [--json] [--profile]
-  --runs N    runs of each measurement (default 3); the median is reported
-  --json      print only the JSON rows
-  --profile   also break one grading of each kata down into its phases`;
-
-function usage(message: string): never {
-  console.error(`bench:grade: ${message}\n${USAGE}`);
-  process.exit(2);
-}
-
-let values: { runs?: string; json?: boolean; profile?: boolean; help?: boolean };
-try {
-  ({ values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, json: { type: 'boolean' }, profile: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
-} catch (e) {
-  usage((e as Error).message);
-}
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) usage(`--runs takes a positive integer, got "${values.runs}"`);
+const { options: values } = readCommandLine({
+  name: 'bench:grade',
+  usage: ['npm run bench:grade -- [options]'],
+  summary: 'How long a learner waits for a verdict: the kata app from save to verdict (tmux), npm run grade as a whole process; goals 1.0, 1.5, 5 and 6 s.',
+  options: [
+    { name: 'runs', kind: 'int', min: 1, value: 'N', help: 'runs of each measurement; the median is reported (default: 3)' },
+    { name: 'json', kind: 'flag', help: 'print one JSON object (rows, profiles, load averages) instead of the table' },
+    { name: 'profile', kind: 'flag', help: 'also break one grading of each kata down into its phases (child start, bundle, load, each check, diagnosis)' },
+  ],
+});
+const runs = (values.runs as number | undefined) ?? 3;
 
 const DIR = join(PROJECT_ROOT, 'grader', 'fixtures', 'multi-file'); // five correct solutions importing each other
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -1,60 +1,58 @@
 // npm run bench: times the trainer's training step (median after a warm-up), optionally beside PyTorch and per kernel.
 import { resolve } from 'node:path';
-import { gpt } from '../../grader/reference/gpt.ts';
-import { loadTinyShakespeare } from '../../datasets/tiny-shakespeare.ts';
 import type { GPT } from '../../katas/contracts.ts';
-import { registerWasmKernels } from '../kernels/index.ts';
-import { poolStats } from '../kernels/matmul-pool.ts';
-import { median, timeSteps, type StepTiming } from '../kernels/step-timer.ts';
-import { DEFAULT_ANCHOR, findTorchPython, runTorchAnchor } from '../kernels/torch-anchor.ts';
-import { BACKEND_CHOICES, describeBackend, useBackend, type BackendChoice } from '../train/backend.ts';
-import { parseOptions, usageLine, type OptionSpec } from '../train/cli-options.ts';
-import { loadLearnerGpt } from '../train/learner-gpt.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
+import type { StepTiming } from '../kernels/step-timer.ts';
+import { DEFAULT_ANCHOR } from '../kernels/torch-anchor.ts';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
-import { runCli } from '../train/run-cli.ts';
 import { TrainError } from '../train/train-error.ts';
+import type { OptionSpec } from './command-line.ts';
+import { runCli } from './run-cli.ts';
 
 const OPTIONS: OptionSpec[] = [
-  { name: 'preset', kind: 'choice', choices: PRESET_NAMES },
-  { name: 'steps', kind: 'int', min: 1, value: 'N' },
-  { name: 'warmup', kind: 'int', min: 0, value: 'N' },
-  { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES },
-  { name: 'data', kind: 'string', value: 'PATH' },
-  { name: 'json', kind: 'flag' },
-  { name: 'profile', kind: 'flag' },
-  { name: 'mine', kind: 'flag' },
-  { name: 'dir', kind: 'string', value: 'DIR' },
-  { name: 'baseline', kind: 'flag' },
-  { name: 'vs-torch', kind: 'flag' },
-  { name: 'rounds', kind: 'int', min: 1, value: 'N' },
-  { name: 'anchor', kind: 'string', value: 'PATH' },
-  { name: 'help', kind: 'flag' },
+  { name: 'preset', kind: 'choice', choices: PRESET_NAMES, help: 'the trainer\'s presets (default: baby)' },
+  { name: 'steps', kind: 'int', min: 1, value: 'N', help: 'timed training steps per round (default 20); the median is reported' },
+  { name: 'warmup', kind: 'int', min: 0, value: 'N', help: 'untimed steps first (default 3)' },
+  { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES, help: 'as for npm run train (default auto)' },
+  { name: 'data', kind: 'string', value: 'PATH', help: 'training text (default: Tiny Shakespeare, as npm run train finds it)' },
+  { name: 'json', kind: 'flag', help: 'last stdout line: {"backend","preset","ms_per_step","tokens_per_s","steps", ...}' },
+  { name: 'profile', kind: 'flag', help: 'per-kernel breakdown of one extra step (tf.profile)' },
+  { name: 'mine', kind: 'flag', help: 'time your DIR/gpt.ts (graded first, like train:mine) instead of the reference GPT' },
+  { name: 'dir', kind: 'string', value: 'DIR', help: 'with --mine: the folder with your gpt.ts (default: solutions/)' },
+  { name: 'baseline', kind: 'flag', help: 'wasm with only the must-have kernels (gather gradient, transpose reroute): the "before"' },
+  {
+    name: 'vs-torch',
+    kind: 'flag',
+    help: 'alternate rounds with the PyTorch anchor (1 thread, --iters 40) and report the ratio of medians,\n' +
+      'of wall time and of CPU time per step (the anchor\'s CPU time less that of 5-iteration runs:\n' +
+      'an estimate, good to ~10 ms)',
+  },
+  { name: 'rounds', kind: 'int', min: 1, value: 'N', help: 'rounds for --vs-torch (default 3)' },
+  { name: 'anchor', kind: 'string', value: 'PATH', help: `the PyTorch anchor script (default ${DEFAULT_ANCHOR})` },
 ];
 
-const HELP = `${usageLine('npm run bench --', OPTIONS)}
-  --preset P     tiny | baby (default) | lecture: the trainer's presets
-  --steps N      timed training steps per round (default 20); the median is reported
-  --warmup N     untimed steps first (default 3)
-  --backend B    as for npm run train (default auto)
-  --data PATH    training text (default: Tiny Shakespeare, as npm run train finds it)
-  --json         last stdout line: {"backend","preset","ms_per_step","tokens_per_s","steps", ...}
-  --profile      per-kernel breakdown of one extra step (tf.profile)
-  --mine         time your DIR/gpt.ts (graded first, like train:mine) instead of the reference GPT
-  --baseline     wasm with only the must-have kernels (gather gradient, transpose reroute): the "before"
-  --vs-torch     alternate rounds with the PyTorch anchor (1 thread, --iters 40) and report the ratio of medians,
-                 of wall time and of CPU time per step (the anchor's CPU time less that of 5-iteration runs:
-                 an estimate, good to ~10 ms)
-  --rounds N     rounds for --vs-torch (default 3)
-  --anchor PATH  the PyTorch anchor script (default ${DEFAULT_ANCHOR})`;
+const COMMAND = {
+  name: 'bench',
+  usage: ['npm run bench -- [options]'],
+  summary: 'Times the trainer\'s training step (median after a warm-up), optionally beside PyTorch and per kernel.',
+  options: OPTIONS,
+};
 
 const fmt = (ms: number) => ms.toFixed(1);
 
-runCli(async () => {
-  const o = parseOptions(process.argv.slice(2), OPTIONS, 'npm run bench');
-  if (o.help) {
-    process.stdout.write(`${HELP}\n`);
-    return;
-  }
+runCli(COMMAND, async ({ options: o }) => {
+  // Loaded only now, so --help and a bad flag are answered without loading tfjs.
+  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels }, { poolStats }, { median, timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend, useBackend }, { loadLearnerGpt }] =
+    await Promise.all([
+      import('../../grader/reference/gpt.ts'),
+      import('../../datasets/tiny-shakespeare.ts'),
+      import('../kernels/index.ts'),
+      import('../kernels/matmul-pool.ts'),
+      import('../kernels/step-timer.ts'),
+      import('../kernels/torch-anchor.ts'),
+      import('../train/backend.ts'),
+      import('../train/learner-gpt.ts'),
+    ]);
   const preset = (o.preset as PresetName | undefined) ?? 'baby';
   const config = PRESETS[preset];
   const steps = (o.steps as number | undefined) ?? 20; // enough for a stable median at ~0.1-0.3 s a step

@@ -10,6 +10,8 @@ import { resolveTensorflow } from '../backends/tensorflow.ts';
 async function doctor(env: Record<string, string> = {}): Promise<string> {
   const r = await execa('node_modules/.bin/tsx', ['harness/cli/doctor.ts'], { env, reject: false, timeout: 60_000 });
   expect(r.exitCode, r.stderr).toBe(0);
+  // Dawn's own warnings (e.g. "artificially reduced" limits with lavapipe) and backtraces never reach the user.
+  expect(r.stderr).not.toMatch(/^Warning: |^\s+at |\.cpp:\d+/m);
   return r.stdout;
 }
 

@@ -1,25 +1,35 @@
 // npm run sample -- --run OUT: continue a prompt with a trained checkpoint (the learner's generate for train:mine runs).
 import { dirname, resolve } from 'node:path';
-import { generate as referenceGenerate } from '../../grader/reference/gpt.ts';
-import { BACKEND_CHOICES, describeBackend, useBackend, type BackendChoice } from '../train/backend.ts';
-import { hasCheckpoint, readCheckpointMeta } from '../train/checkpoint.ts';
-import { parseOptions, type OptionSpec } from '../train/cli-options.ts';
-import { loadLearnerGpt } from '../train/learner-gpt.ts';
-import { runCli } from '../train/run-cli.ts';
-import { sampleRun } from '../train/sampler.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
 import { TrainError } from '../train/train-error.ts';
+import type { OptionSpec } from './command-line.ts';
+import { runCli } from './run-cli.ts';
 
 const OPTIONS: OptionSpec[] = [
-  { name: 'run', kind: 'string', value: 'OUT' },
-  { name: 'chars', kind: 'int', min: 1, value: 'N' },
-  { name: 'temperature', kind: 'number', min: 0, value: 'T' },
-  { name: 'prompt', kind: 'string', value: 'TEXT' },
-  { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES },
+  { name: 'run', kind: 'string', value: 'OUT', help: 'the --out folder of a training run, e.g. runs/reference-baby (required)' },
+  { name: 'chars', kind: 'int', min: 1, value: 'N', help: 'new characters to generate (default: 500)' },
+  { name: 'temperature', kind: 'number', min: 0, value: 'T', help: 'softmax temperature; 0 is greedy, the same text every time (default: 1)' },
+  { name: 'prompt', kind: 'string', value: 'TEXT', help: 'text to continue; every character must be in the run\'s vocabulary (default: a newline)' },
+  { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES, help: 'tfjs backend (default: auto)' },
 ];
 
-runCli(async () => {
-  const o = parseOptions(process.argv.slice(2), OPTIONS, 'npm run sample');
+const COMMAND = {
+  name: 'sample',
+  usage: ['npm run sample -- --run OUT [options]'],
+  summary: 'Continues a prompt with a trained checkpoint: the text on stdout, the backend on stderr.',
+  options: OPTIONS,
+};
+
+runCli(COMMAND, async ({ options: o }) => {
   if (o.run === undefined) throw new TrainError('npm run sample needs --run OUT, the --out folder of a training run (e.g. runs/reference-baby)', 2);
+  // Loaded only now, so --help and a bad flag are answered without loading tfjs.
+  const [{ generate: referenceGenerate }, { describeBackend, useBackend }, { hasCheckpoint, readCheckpointMeta }, { loadLearnerGpt }, { sampleRun }] = await Promise.all([
+    import('../../grader/reference/gpt.ts'),
+    import('../train/backend.ts'),
+    import('../train/checkpoint.ts'),
+    import('../train/learner-gpt.ts'),
+    import('../train/sampler.ts'),
+  ]);
   const out = resolve(o.run as string);
   if (!hasCheckpoint(out)) throw new TrainError(`no checkpoint in ${out}/checkpoint: train first (npm run train -- --out ${o.run})`);
   const note = (line: string) => process.stderr.write(`${line}\n`); // stdout carries only the text

@@ -1,31 +1,42 @@
 // npm run train (the reference GPT) and npm run train:mine (your graded DIR/gpt.ts) on Tiny Shakespeare.
 import { resolve } from 'node:path';
-import { gpt, generate } from '../../grader/reference/gpt.ts';
-import { loadTinyShakespeare } from '../../datasets/tiny-shakespeare.ts';
-import { BACKEND_CHOICES, describeBackend, runsOnGpu, useBackend, type BackendChoice } from '../train/backend.ts';
-import { parseOptions, type OptionSpec } from '../train/cli-options.ts';
-import { loadLearnerGpt } from '../train/learner-gpt.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
-import { runCli } from '../train/run-cli.ts';
+import type { ModelSpec } from '../train/trainer.ts';
 import { TrainError } from '../train/train-error.ts';
-import { runTraining, type ModelSpec } from '../train/trainer.ts';
+import type { OptionSpec } from './command-line.ts';
+import { runCli } from './run-cli.ts';
 
 const OPTIONS: OptionSpec[] = [
-  { name: 'mine', kind: 'flag' },
-  { name: 'dir', kind: 'string', value: 'DIR' },
-  { name: 'preset', kind: 'choice', choices: PRESET_NAMES },
-  { name: 'iters', kind: 'int', min: 1, value: 'N' },
-  { name: 'data', kind: 'string', value: 'PATH' },
-  { name: 'out', kind: 'string', value: 'DIR' },
-  { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES },
-  { name: 'seed', kind: 'int', min: 0, value: 'N' },
-  { name: 'resume', kind: 'flag' },
+  { name: 'mine', kind: 'flag', help: 'train your DIR/gpt.ts (graded first; it must pass the gpt kata) instead of the reference GPT' },
+  { name: 'dir', kind: 'string', value: 'DIR', help: 'with --mine: the folder with your gpt.ts (default: solutions/)' },
+  { name: 'preset', kind: 'choice', choices: PRESET_NAMES, help: 'model size and schedule (default: lecture on a GPU, baby on a CPU)' },
+  { name: 'iters', kind: 'int', min: 1, value: 'N', help: 'training steps (default: the preset\'s)' },
+  { name: 'data', kind: 'string', value: 'PATH', help: 'training text (default: Tiny Shakespeare, downloaded once into datasets/)' },
+  { name: 'out', kind: 'string', value: 'DIR', help: 'where metrics, checkpoint, sample and report go (default: runs/<reference|mine>-<preset>)' },
+  { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES, help: 'tfjs backend (default: auto; npm run doctor says what loads here)' },
+  { name: 'seed', kind: 'int', min: 0, value: 'N', help: 'seed for the weights and the batches (default: 1337)' },
+  { name: 'resume', kind: 'flag', help: 'continue from OUT/checkpoint (same flags as the run that wrote it)' },
 ];
 
-runCli(async () => {
-  const o = parseOptions(process.argv.slice(2), OPTIONS, 'npm run train / train:mine');
+const COMMAND = {
+  name: 'train',
+  usage: ['npm run train -- [options]', 'npm run train:mine -- [options]'],
+  summary: 'Trains the reference GPT (train) or your own graded gpt.ts (train:mine) on Tiny Shakespeare.',
+  options: OPTIONS,
+};
+
+runCli(COMMAND, async ({ options: o }) => {
   const mine = o.mine === true;
   if (o.dir !== undefined && !mine) throw new TrainError('--dir is for npm run train:mine (it names the folder with your gpt.ts)', 2);
+  // Loaded only now, so --help and a bad flag are answered without loading tfjs.
+  const [{ gpt, generate }, { loadTinyShakespeare }, { describeBackend, runsOnGpu, useBackend }, { loadLearnerGpt }, { runTraining }] = await Promise.all([
+    import('../../grader/reference/gpt.ts'),
+    import('../../datasets/tiny-shakespeare.ts'),
+    import('../train/backend.ts'),
+    import('../train/learner-gpt.ts'),
+    import('../train/trainer.ts'),
+  ]);
   const say = (line: string) => process.stdout.write(`${line}\n`);
   let model: ModelSpec;
   if (mine) {

@@ -1,15 +1,13 @@
-// The kata app's main: parses arguments, checks for a terminal, renders <App> on the alternate screen, restores it on exit.
+// The kata app's main: checks for a terminal, renders <App> on the alternate screen, restores it on exit.
 import { render } from 'ink';
-import { join } from 'node:path';
 import { KATAS } from '../../grader/katas.ts';
 import { getMistake } from '../../grader/mistakes/index.ts';
 import type { KataId, KataReport } from '../../grader/report.ts';
 import type { MistakeNote } from './app-state.ts';
 import { App } from './App.tsx';
-import { parseKataArgs, USAGE } from './cli-args.ts';
 import { historyPath, readHistory } from './history.ts';
 import { exitSummary } from './exit-summary.ts';
-import { loadKataDoc, loadReference, PROJECT_ROOT, type HintTier } from './kata-docs.ts';
+import { loadKataDoc, loadReference, type HintTier } from './kata-docs.ts';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
@@ -42,18 +40,18 @@ function explainMistake(id: string): MistakeNote | undefined {
   return { id: m.id, explanation: m.explanation, hintTier: m.hintTier === 0 ? null : (m.hintTier as HintTier) };
 }
 
-async function main(): Promise<number> {
-  const cwd = process.env.INIT_CWD ?? process.cwd();
-  const parsed = parseKataArgs(process.argv.slice(2), cwd, join(PROJECT_ROOT, 'solutions'));
-  if (!parsed.ok) {
-    console.error(`kata: ${parsed.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if ('help' in parsed) {
-    console.log(USAGE);
-    return 0;
-  }
-  const { args } = parsed;
+/** What `npm run kata` was asked for (harness/cli/kata.tsx reads the command line). */
+export interface KataArgs {
+  katas: KataId[];
+  /** Absolute. */
+  dir: string;
+  minutes: number;
+  /** The folder the learner typed the command in; paths on screen are shown relative to it. */
+  cwd: string;
+}
+
+async function main(args: KataArgs): Promise<number> {
+  const { cwd } = args;
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     const which = process.stdout.isTTY ? 'stdin' : 'stdout';
     console.error(
@@ -122,11 +120,14 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stdout.write(LEAVE_ALT_SCREEN);
-    console.error(`kata: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(2);
-  },
-);
+/** Runs the app and exits with its status; a crash restores the terminal and is printed as one line. */
+export function runKataApp(args: KataArgs): void {
+  main(args).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stdout.write(LEAVE_ALT_SCREEN);
+      console.error(`kata: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(2);
+    },
+  );
+}
