@@ -9,6 +9,7 @@ import { bundleSolution } from './bundle.ts';
 import { CPU_SECONDS, limitedNodeCommand, memoryEnforcement } from './hard-limits.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { Sandbox, SandboxGone } from './sandbox.ts';
+import { sandboxLimitLines } from './limits-report.ts';
 import { closeSpares, prewarm, takeSandbox } from './warm-pool.ts';
 
 const linux = process.platform === 'linux';
@@ -63,5 +64,13 @@ describe('the warm pool', () => {
     const r = await execa('npx', ['tsx', '--eval', script], { cwd: PROJECT_ROOT, timeout: 300_000, reject: false });
     expect(r.timedOut, 'the process waited on its idle spare child').toBe(false);
     expect(r.stdout).toContain('done');
+  });
+});
+
+describe("doctor's account of the limits", () => {
+  it('says where there is no hard memory limit, and on Linux reads the kernel limit back from a real child', () => {
+    expect(sandboxLimitLines('darwin').join('\n')).toContain('NO HARD LIMIT here');
+    expect(sandboxLimitLines('win32').join('\n')).toContain('NO HARD LIMIT here');
+    if (linux) expect(sandboxLimitLines('linux')[1]).toContain('2048 MB, held by the kernel: RLIMIT_DATA');
   });
 });
