@@ -9,8 +9,8 @@ const SCRIPTS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: 
 /** Runs the package.json script `name` with extra arguments, as `npm run name -- ...args` would (without npm's banner). */
 function run(name: string, args: string[]) {
   const [bin, ...rest] = SCRIPTS[name]!.split(' ');
-  expect(bin).toBe('tsx');
-  return execa('node_modules/.bin/tsx', [...rest, ...args], { reject: false, timeout: 120_000, env: { FORCE_COLOR: '0' } });
+  expect(bin).toBe('node'); // the launcher, harness/cli/run.mjs: plain node, no TypeScript loader
+  return execa(process.execPath, [...rest, ...args], { reject: false, timeout: 120_000, env: { FORCE_COLOR: '0' } });
 }
 
 /** The error prefix and usage line of a script: train:mine is train's. */
