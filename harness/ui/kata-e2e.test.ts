@@ -9,6 +9,7 @@ import { PROJECT_ROOT } from './kata-docs.ts';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 // .ci/run installs tmux and sets this, so in CI a missing tmux fails instead of skipping.
 const required = process.env.GPT_KATA_REQUIRE_TMUX === '1';
+if (!hasTmux && !required) console.warn('skipping the kata app end-to-end tests: tmux is not installed (apt-get install -y tmux)');
 const socket = `kata-e2e-${process.pid}`;
 const dir = mkdtempSync(join(tmpdir(), 'kata-e2e-'));
 
