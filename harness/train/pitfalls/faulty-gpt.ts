@@ -48,16 +48,21 @@ function block(x: tf.Tensor3D, p: BlockParams, nHead: number, activation: Activa
   return h.add(dropout(fed)) as tf.Tensor3D;
 }
 
+/** The forward pass with `fault`, every intermediate left to the caller's scope. */
+function forward(fault: ForwardFault | null, idx: tf.Tensor2D, p: GPTParams, cfg: GPTConfig, dropout: Dropout): tf.Tensor3D {
+  const [B, T] = idx.shape;
+  const C = cfg.nEmbd;
+  let x = dropout(tf.gather(p.wte, idx).add(p.wpe.slice([0, 0], [T, C]))) as tf.Tensor3D; // (B, T, C)
+  for (const b of p.blocks) x = block(x, b, cfg.nHead, cfg.activation, dropout, fault);
+  const logits = (layerNorm(x, p.lnF) as tf.Tensor3D).reshape([B * T, C]).matMul(p.head.w).add(p.head.b); // (B*T, V)
+  const out = fault === 'gpt/returns-probabilities' ? tf.softmax(logits, -1) : logits;
+  return out.reshape([B, T, cfg.vocabSize]) as tf.Tensor3D;
+}
+
 /** A contract GPT with `fault` switched on; faultyGpt(null) computes what grader/reference/gpt.ts computes. */
 export function faultyGpt(fault: ForwardFault | null): GPT {
-  return (idx: tf.Tensor2D, p: GPTParams, cfg: GPTConfig, dropout: Dropout = (t) => t) =>
-    tf.tidy(() => {
-      const [B, T] = idx.shape;
-      const C = cfg.nEmbd;
-      let x = dropout(tf.gather(p.wte, idx).add(p.wpe.slice([0, 0], [T, C]))) as tf.Tensor3D; // (B, T, C)
-      for (const b of p.blocks) x = block(x, b, cfg.nHead, cfg.activation, dropout, fault);
-      const logits = (layerNorm(x, p.lnF) as tf.Tensor3D).reshape([B * T, C]).matMul(p.head.w).add(p.head.b); // (B*T, V)
-      const out = fault === 'gpt/returns-probabilities' ? tf.softmax(logits, -1) : logits;
-      return out.reshape([B, T, cfg.vocabSize]) as tf.Tensor3D;
-    });
+  return (idx, p, cfg, dropout = (t) => t) => tf.tidy(() => forward(fault, idx, p, cfg, dropout));
 }
+
+/** The correct forward pass without tf.tidy: every call leaves all its intermediates alive (half of gpt/generate-leak). */
+export const untidyGpt: GPT = (idx, p, cfg, dropout = (t) => t) => forward(null, idx, p, cfg, dropout);

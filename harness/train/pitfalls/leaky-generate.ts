@@ -1,10 +1,9 @@
 // The pitfall lab's gpt/generate-leak: the reference generate without tf.tidy or dispose, tfjs's "forgot to detach".
 import * as tf from '@tensorflow/tfjs';
-import type { GPTConfig, GPTParams } from '../../../katas/contracts.ts';
-import { gpt } from '../../../grader/reference/gpt.ts';
+import type { Generate, GPT } from '../../../katas/contracts.ts';
 
 /** Samples like the reference's generate, but every token leaves its context slice, logits and old sequence alive. */
-export function leakyGenerate(idx: tf.Tensor2D, p: GPTParams, cfg: GPTConfig, maxNewTokens: number, temperature = 1): tf.Tensor2D {
+export const leakyGenerate = (gpt: GPT): Generate => (idx, p, cfg, maxNewTokens, temperature = 1) => {
   let out = idx.clone();
   for (let i = 0; i < maxNewTokens; i++) {
     const [B, T] = out.shape;
@@ -16,4 +15,4 @@ export function leakyGenerate(idx: tf.Tensor2D, p: GPTParams, cfg: GPTConfig, ma
     out = tf.concat([out, token], 1) as tf.Tensor2D; // the old sequence is dropped without dispose
   }
   return out;
-}
+};
