@@ -54,7 +54,7 @@ export async function loadLearnerGpt(dir: string, say: (line: string) => void, o
   if (report.passed) say(`${show(file)} passes the gpt kata (${passed} checks, ${(report.durationMs / 1000).toFixed(1)}s): training your gpt`);
   else {
     for (const l of refusalMessage(report, command).split('\n').slice(1, -1)) say(l);
-    say(`--anyway: training it regardless; ${failsGraderMark(report.mistakes)}`);
+    say(`${command === 'sample' ? 'it was trained with --anyway; sampling' : '--anyway: training'} it regardless; ${failsGraderMark(report.mistakes)}`);
   }
   let mod: Record<string, unknown>;
   try {
