@@ -96,7 +96,6 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       ? { kind: 'gpt', source: o.model.source, ...(o.model.file ? { file: o.model.file } : {}), config: cfg, ...(o.failsGrader ? { failsGrader: [...o.failsGrader] } : {}) }
       : { kind: 'bigram', source: 'reference', config: cfg };
   const mark = o.failsGrader ? failsGraderMark(o.failsGrader) : undefined;
-  const detectors = new RunDetectors(c, tok.vocabSize, say);
 
   mkdirSync(o.out, { recursive: true });
   // The model: parameters, the forward pass the step differentiates, and the sampler.
@@ -176,6 +175,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
     const t0 = performance.now();
     const elapsed = () => elapsedBefore + (performance.now() - t0) / 1000;
     const progress = new Progress({ total: c.iters, every: c.logInterval, stream });
+    const detectors = new RunDetectors(c, tok.vocabSize, (line) => progress.print(line)); // above the live progress bar
     const stepMs: number[] = [];
     let windowMs = 0; // training time since the last eval
     let windowSteps = 0;
