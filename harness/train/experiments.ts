@@ -159,8 +159,9 @@ ${rows
   .join('\n')}
 </table>`;
   const alerts = rows.flatMap((r) => r.alerts.map((a) => `<li class="alert" data-alert="${escapeHtml(a.id)}">${escapeHtml(r.name)}, step ${a.step}: ${escapeHtml(a.message)}</li>`));
+  // The newline after <pre> is the one the HTML parser drops, so a sample that starts with a newline keeps it.
   const samples = rows
-    .map((r) => `<div><h3>${escapeHtml(r.name)}</h3><pre class="sample" data-config="${escapeHtml(r.name)}">${escapeHtml(r.sample)}</pre></div>`)
+    .map((r) => `<div><h3>${escapeHtml(r.name)}</h3><pre class="sample" data-config="${escapeHtml(r.name)}">\n${escapeHtml(r.sample)}</pre></div>`)
     .join('\n');
   const body = `<h1>Experiments: ${escapeHtml(whose)}, ${escapeHtml(o.preset)} preset, ${o.base.iters} steps</h1>
 ${keyValueTable([

@@ -48,7 +48,7 @@ function flatLine(label: string, y: number, x1: number, color = '#000000'): Seri
 }
 
 function sampleBlock(title: string, s: string, id: string): string {
-  return `<div><h3>${escapeHtml(title)}</h3><pre class="sample" id="${id}">${escapeHtml(s)}</pre><p class="note">${escapeHtml(statsLine(s))}</p></div>`;
+  return `<div><h3>${escapeHtml(title)}</h3><pre class="sample" id="${id}">\n${escapeHtml(s)}</pre><p class="note">${escapeHtml(statsLine(s))}</p></div>`;
 }
 
 function alertsOf(t: TrainedPitfall): string {
