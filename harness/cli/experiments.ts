@@ -1,45 +1,63 @@
-// npm run experiments: baseline, n_embd×2, n_layer×2, GELU and a bigram on the same seed and steps; one plot, one table.
+// npm run experiments: baseline, n_embd×2, n_layer×2, GELU and a bigram on the same seed and steps (--mine: your gpt); --pitfalls: the pitfall lab.
 import { resolve } from 'node:path';
 import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
+import { TrainError } from '../train/train-error.ts';
 import type { OptionSpec } from './command-line.ts';
 import { runCli } from './run-cli.ts';
 
 const OPTIONS: OptionSpec[] = [
-  { name: 'preset', kind: 'choice', choices: PRESET_NAMES, help: 'the baseline every variant changes one thing of (default: baby)' },
+  { name: 'preset', kind: 'choice', choices: PRESET_NAMES, help: 'the baseline every variant changes one thing of (default: baby; tiny with --pitfalls)' },
   { name: 'iters', kind: 'int', min: 1, value: 'N', help: 'training steps of each run (default: the preset\'s)' },
   { name: 'data', kind: 'string', value: 'PATH', help: 'training text (default: Tiny Shakespeare, as npm run train finds it)' },
   { name: 'out', kind: 'string', value: 'DIR', help: 'where the runs, the plot and the table go (default: runs/experiments-<preset>)' },
   { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES, help: 'tfjs backend (default: auto)' },
   { name: 'seed', kind: 'int', min: 0, value: 'N', help: 'one seed for every run (default: 1337)' },
+  { name: 'mine', kind: 'flag', help: 'train every configuration through YOUR gpt.ts (graded first; a failing one is refused)' },
+  { name: 'dir', kind: 'string', value: 'DIR', help: 'with --mine: the folder with your gpt.ts (default: solutions/)' },
+  { name: 'pitfalls', kind: 'flag', help: 'the pitfall lab: the classic mistakes trained for real beside the correct model' },
 ];
 
 const COMMAND = {
   name: 'experiments',
   usage: ['npm run experiments -- [options]'],
-  summary: 'Trains the baseline, n_embd×2, n_layer×2, GELU and a bigram on the same seed and steps; one plot, one table.',
+  summary: 'Trains the baseline, n_embd×2, n_layer×2, GELU and a bigram on the same seed and steps (yours with --mine); one plot, one table, samples; --pitfalls runs the pitfall lab.',
   options: OPTIONS,
 };
 
 runCli(COMMAND, async ({ options: o }) => {
+  const mine = o.mine === true;
+  const pitfalls = o.pitfalls === true;
+  if (mine && pitfalls) throw new TrainError('--mine and --pitfalls are two different labs; run them one at a time', 2);
+  if (o.dir !== undefined && !mine) throw new TrainError('--dir is for --mine (it names the folder with your gpt.ts)', 2);
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ loadTinyShakespeare }, { describeBackend, useBackend }, { runExperiments }] = await Promise.all([
+  const [{ loadTinyShakespeare }, { describeBackend, useBackend }, { runExperiments }, { loadLearnerGpt }, { runPitfallLab }] = await Promise.all([
     import('../../datasets/tiny-shakespeare.ts'),
     import('../train/backend.ts'),
     import('../train/experiments.ts'),
+    import('../train/learner-gpt.ts'),
+    import('../train/pitfall-lab.ts'),
   ]);
-  const preset = (o.preset as PresetName | undefined) ?? 'baby';
+  // The pitfall lab trains six models: the tiny preset shows every lesson in about a minute on a CPU.
+  const preset = (o.preset as PresetName | undefined) ?? (pitfalls ? 'tiny' : 'baby');
   const base = { ...PRESETS[preset], ...(o.iters !== undefined ? { iters: o.iters as number } : {}) };
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  const learner = mine ? await loadLearnerGpt((o.dir as string | undefined) ?? 'solutions', say, { command: 'experiments -- --mine' }) : undefined;
   const backend = describeBackend(await useBackend((o.backend as BackendChoice | undefined) ?? 'auto'));
   say(backend);
   const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data as string } : {}), log: say });
+  const seed = (o.seed as number | undefined) ?? 1337;
+  if (pitfalls) {
+    await runPitfallLab({ preset, base, seed, out: resolve((o.out as string | undefined) ?? `runs/pitfalls-${preset}`), text, backend });
+    return;
+  }
   await runExperiments({
     preset,
     base,
-    seed: (o.seed as number | undefined) ?? 1337,
-    out: resolve((o.out as string | undefined) ?? `runs/experiments-${preset}`),
+    seed,
+    out: resolve((o.out as string | undefined) ?? `runs/experiments-${mine ? 'mine-' : ''}${preset}`),
     text,
     backend,
+    ...(learner ? { learner } : {}),
   });
 });

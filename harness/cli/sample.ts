@@ -38,7 +38,8 @@ runCli(COMMAND, async ({ options: o }) => {
   let generate = referenceGenerate;
   if (meta.model.source === 'mine' && meta.model.file) {
     // The checkpoint came from train:mine: sample with the learner's own generate, graded again in case it changed.
-    generate = (await loadLearnerGpt(dirname(meta.model.file), note)).generate;
+    // A train:mine --anyway run failed the grader when it was trained: sample it anyway, marked as such.
+    generate = (await loadLearnerGpt(dirname(meta.model.file), note, meta.model.failsGrader ? { anyway: true, command: 'sample' } : {})).generate;
   }
   const text = await sampleRun(out, {
     chars: (o.chars as number | undefined) ?? 500,

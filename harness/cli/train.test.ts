@@ -36,6 +36,9 @@ describe('npm run train', () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.all).toContain('train: --backend tpu: expected one of auto, tensorflow, webgpu, wasm, cpu');
     expect(bad.all).not.toMatch(/\n\s+at /);
+    const anyway = await train(['--anyway']);
+    expect(anyway.exitCode).toBe(2);
+    expect(anyway.all).toContain('--anyway is for npm run train:mine');
   });
 
   it('says where to put the data when --data points nowhere, without a stack trace', async () => {
@@ -97,6 +100,10 @@ describe('npm run train:mine', () => {
     for (const f of OUTPUTS) expect(existsSync(join(out, f)), f).toBe(true);
     const m = readMetrics(out);
     expect(m[0]!.val_loss - m.at(-1)!.val_loss).toBeGreaterThan(1.2);
+    // the detectors judged this correct run and stayed silent
+    expect(m.some((l) => l.alerts)).toBe(false);
+    expect(r.all).not.toContain('⚠');
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('flat loss: judged at step 60');
   });
 
   it('refuses a faulty gpt.ts with the failing checks and the named mistake, exit 1', async () => {
@@ -109,5 +116,23 @@ describe('npm run train:mine', () => {
     expect(r.all).toContain('gpt/no-position');
     expect(r.all).not.toMatch(/\n\s+at /);
     expect(existsSync(join(out, 'metrics.jsonl'))).toBe(false);
+  });
+
+  it('--anyway trains a failing gpt.ts, marks every output, and the flat-loss detector explains what it does', async () => {
+    const dir = tmp('mine-anyway');
+    copyFileSync('grader/fixtures/gpt/faulty/returns-probabilities.ts', join(dir, 'gpt.ts'));
+    const out = tmp('mine-anyway-out');
+    const r = await train(['--mine', '--anyway', '--dir', dir, '--preset', 'tiny', '--iters', '100', '--data', DATA, '--out', out]);
+    expect(r.exitCode, r.all).toBe(0);
+    const mark = 'this gpt.ts FAILS the grader (mistakes: gpt/returns-probabilities)';
+    expect(r.all.split(mark).length - 1).toBeGreaterThanOrEqual(3); // when graded, when training starts, when it ends
+    expect(r.all).toContain('⚠ loss has flatlined at ln(vocab): check your scale and softmax axis (step 20:');
+    const m = readMetrics(out);
+    for (const line of m) expect(line.grader).toBe(mark);
+    expect(m.flatMap((l) => l.alerts ?? []).map((a) => [a.id, a.step])).toEqual([['flat-loss', 20]]);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain(`<p class="fails-grader" id="fails-grader">⚠ ${mark}</p>`);
+    expect(html).toContain('data-alert="flat-loss"');
+    expect(JSON.parse(readFileSync(join(out, 'checkpoint', 'model.json'), 'utf8')).model.failsGrader).toEqual(['gpt/returns-probabilities']);
   });
 });

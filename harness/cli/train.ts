@@ -17,6 +17,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES, help: 'tfjs backend (default: auto; npm run doctor says what loads here)' },
   { name: 'seed', kind: 'int', min: 0, value: 'N', help: 'seed for the weights and the batches (default: 1337)' },
   { name: 'resume', kind: 'flag', help: 'continue from OUT/checkpoint (same flags as the run that wrote it)' },
+  { name: 'anyway', kind: 'flag', help: 'with --mine: train your gpt.ts even though it fails the grader; every output says so, and the detectors explain what the mistake does' },
 ];
 
 const COMMAND = {
@@ -29,6 +30,7 @@ const COMMAND = {
 runCli(COMMAND, async ({ options: o }) => {
   const mine = o.mine === true;
   if (o.dir !== undefined && !mine) throw new TrainError('--dir is for npm run train:mine (it names the folder with your gpt.ts)', 2);
+  if (o.anyway === true && !mine) throw new TrainError('--anyway is for npm run train:mine (it trains your gpt.ts even though it fails the grader)', 2);
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
   const [{ gpt, generate }, { loadTinyShakespeare }, { describeBackend, runsOnGpu, useBackend }, { loadLearnerGpt }, { runTraining }] = await Promise.all([
     import('../../grader/reference/gpt.ts'),
@@ -39,8 +41,10 @@ runCli(COMMAND, async ({ options: o }) => {
   ]);
   const say = (line: string) => process.stdout.write(`${line}\n`);
   let model: ModelSpec;
+  let failsGrader: string[] | undefined;
   if (mine) {
-    const learner = await loadLearnerGpt((o.dir as string | undefined) ?? 'solutions', say);
+    const learner = await loadLearnerGpt((o.dir as string | undefined) ?? 'solutions', say, { anyway: o.anyway === true });
+    failsGrader = learner.failsGrader;
     model = { kind: 'gpt', source: 'mine', file: learner.file, gpt: learner.gpt, generate: learner.generate };
   } else {
     model = { kind: 'gpt', source: 'reference', gpt, generate };
@@ -72,5 +76,6 @@ runCli(COMMAND, async ({ options: o }) => {
     text,
     model,
     backend: backendLine,
+    ...(failsGrader ? { failsGrader } : {}),
   });
 });

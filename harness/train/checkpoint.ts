@@ -25,6 +25,8 @@ export interface ModelMeta {
   /** The learner's gpt.ts, for source 'mine'. */
   file?: string;
   config: GPTConfig;
+  /** Only for train:mine --anyway: the grader's mistakes in the gpt.ts that was trained regardless. */
+  failsGrader?: string[];
 }
 
 export interface CheckpointMeta {

@@ -1,9 +1,11 @@
-// The week's experiments: baseline, n_embd×2, n_layer×2, GELU and a bigram, same seed and steps; one val plot and one table.
+// The week's experiments: baseline, n_embd×2, n_layer×2, GELU and a bigram, same seed and steps; one val plot, one table, the samples.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gpt, generate } from '../../grader/reference/gpt.ts';
 import { PALETTE, renderPng, renderSvg, type ChartSpec } from './chart/line-chart.ts';
+import type { Alert } from './detectors.ts';
 import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
+import type { LearnerGpt } from './learner-gpt.ts';
 import type { MetricsLine } from './metrics.ts';
 import type { TrainConfig } from './presets.ts';
 import { formatDuration, type OutputStream } from './progress.ts';
@@ -26,9 +28,12 @@ export const EXPERIMENTS: readonly Experiment[] = [
   { name: 'bigram', change: 'bigram table (no attention), lr 1e-2', config: (b) => ({ ...b, lr: 1e-2, minLr: 1e-3 }), kind: 'bigram' },
 ];
 
-/** The curves are the point of the comparison: at least 10 evals per run, even on a short --iters. */
+/** Session C compares samples too: this many characters per configuration, at temperature 1. */
+export const EXPERIMENT_SAMPLE_CHARS = 300;
+
+/** The curves are the point of the comparison: at least 10 evals per run, even on a short --iters; and a 300-character sample. */
 export function withCurvePoints(base: TrainConfig): TrainConfig {
-  return { ...base, evalInterval: Math.max(1, Math.min(base.evalInterval, Math.floor(base.iters / 10))) };
+  return { ...base, evalInterval: Math.max(1, Math.min(base.evalInterval, Math.floor(base.iters / 10))), sampleChars: EXPERIMENT_SAMPLE_CHARS };
 }
 
 export interface ExperimentRow {
@@ -39,6 +44,10 @@ export interface ExperimentRow {
   final_val_loss: number;
   wall_s: number;
   ms_per_step: number;
+  /** EXPERIMENT_SAMPLE_CHARS characters at temperature 1 from the trained model. */
+  sample: string;
+  /** What the detectors said during this configuration's run (empty when silent). */
+  alerts: Alert[];
 }
 
 export interface ExperimentsOptions {
@@ -49,6 +58,8 @@ export interface ExperimentsOptions {
   text: { text: string; path: string };
   backend: string;
   stream?: OutputStream;
+  /** experiments --mine: the learner's graded gpt and generate train every GPT configuration; absent = the reference. */
+  learner?: LearnerGpt;
 }
 
 export function valChart(title: string, runs: { name: string; metrics: MetricsLine[] }[]): ChartSpec {
@@ -65,9 +76,13 @@ export function valChart(title: string, runs: { name: string; metrics: MetricsLi
   };
 }
 
-export function resultsMarkdown(rows: ExperimentRow[], preset: string, iters: number, seed: number): string {
+/** A sample as one markdown table cell: line breaks as <br>, and nothing that could end the cell or open a tag. */
+const mdCell = (s: string) => escapeHtml(s).replace(/\|/g, '&#124;').replace(/\n/g, '<br>');
+
+export function resultsMarkdown(rows: ExperimentRow[], preset: string, iters: number, seed: number, whose = 'reference gpt'): string {
+  const alerts = rows.flatMap((r) => r.alerts.map((a) => `- ${r.name}, step ${a.step}: ${a.message}`));
   const lines = [
-    `# Experiments: ${preset} preset, ${iters} steps, seed ${seed}`,
+    `# Experiments: ${whose}, ${preset} preset, ${iters} steps, seed ${seed}`,
     '',
     '| configuration | change | params | train loss | val loss | wall time | ms/step |',
     '|---|---|---:|---:|---:|---:|---:|',
@@ -76,6 +91,13 @@ export function resultsMarkdown(rows: ExperimentRow[], preset: string, iters: nu
         `| ${r.name} | ${r.change} | ${r.params.toLocaleString('en-US')} | ${r.final_train_loss.toFixed(4)} | ${r.final_val_loss.toFixed(4)} | ` +
         `${formatDuration(r.wall_s)} | ${r.ms_per_step.toFixed(0)} |`,
     ),
+    '',
+    ...(alerts.length ? ['## Detectors', '', ...alerts, ''] : []),
+    `## Samples (${EXPERIMENT_SAMPLE_CHARS} characters each, temperature 1)`,
+    '',
+    `| ${rows.map((r) => r.name).join(' | ')} |`,
+    `|${rows.map(() => '---|').join('')}`,
+    `| ${rows.map((r) => mdCell(r.sample)).join(' | ')} |`,
     '',
   ];
   return lines.join('\n');
@@ -89,9 +111,11 @@ export async function runExperiments(o: ExperimentsOptions, only: readonly Exper
   const curves: { name: string; metrics: MetricsLine[] }[] = [];
   for (const [i, e] of only.entries()) {
     stream.write(`\n=== experiment ${i + 1}/${only.length}: ${e.name} (${e.change}) ===\n`);
-    const model: ModelSpec = e.kind === 'gpt' ? { kind: 'gpt', source: 'reference', gpt, generate } : { kind: 'bigram' };
+    const l = o.learner;
+    const model: ModelSpec =
+      e.kind === 'bigram' ? { kind: 'bigram' } : l ? { kind: 'gpt', source: 'mine', file: l.file, gpt: l.gpt, generate: l.generate } : { kind: 'gpt', source: 'reference', gpt, generate };
     const r = await runTraining({
-      title: `experiment ${e.name}, ${o.preset} preset`,
+      title: `experiment ${e.name}${o.learner && e.kind === 'gpt' ? ' (your gpt)' : ''}, ${o.preset} preset`,
       preset: o.preset,
       out: join(o.out, e.name),
       config: e.config(withCurvePoints(o.base)),
@@ -110,16 +134,19 @@ export async function runExperiments(o: ExperimentsOptions, only: readonly Exper
       final_val_loss: r.finalValLoss,
       wall_s: Number(r.wallS.toFixed(1)),
       ms_per_step: Number(r.msPerStep.toFixed(1)),
+      sample: r.sample,
+      alerts: r.alerts,
     });
     curves.push({ name: e.name, metrics: r.metrics });
   }
 
-  const title = `validation loss: ${o.preset} preset, ${o.base.iters} steps`;
+  const whose = o.learner ? `your gpt (${o.learner.file})` : 'reference gpt';
+  const title = `validation loss: ${o.learner ? 'your gpt' : 'reference gpt'}, ${o.preset} preset, ${o.base.iters} steps`;
   const chart = valChart(title, curves);
   writeFileSync(join(o.out, 'val_loss.svg'), renderSvg(chart));
   writeFileSync(join(o.out, 'val_loss.png'), renderPng(chart));
   writeFileSync(join(o.out, 'results.json'), `${JSON.stringify(rows, null, 2)}\n`);
-  const md = resultsMarkdown(rows, o.preset, o.base.iters, o.seed);
+  const md = resultsMarkdown(rows, o.preset, o.base.iters, o.seed, whose);
   writeFileSync(join(o.out, 'results.md'), md);
   const table = `<table id="results"><tr><th>configuration</th><th>change</th><th class="num">params</th><th class="num">train loss</th><th class="num">val loss</th><th class="num">wall time</th><th class="num">ms/step</th></tr>
 ${rows
@@ -131,8 +158,14 @@ ${rows
   )
   .join('\n')}
 </table>`;
-  const body = `<h1>Experiments: ${escapeHtml(o.preset)} preset, ${o.base.iters} steps</h1>
+  const alerts = rows.flatMap((r) => r.alerts.map((a) => `<li class="alert" data-alert="${escapeHtml(a.id)}">${escapeHtml(r.name)}, step ${a.step}: ${escapeHtml(a.message)}</li>`));
+  // The newline after <pre> is the one the HTML parser drops, so a sample that starts with a newline keeps it.
+  const samples = rows
+    .map((r) => `<div><h3>${escapeHtml(r.name)}</h3><pre class="sample" data-config="${escapeHtml(r.name)}">\n${escapeHtml(r.sample)}</pre></div>`)
+    .join('\n');
+  const body = `<h1>Experiments: ${escapeHtml(whose)}, ${escapeHtml(o.preset)} preset, ${o.base.iters} steps</h1>
 ${keyValueTable([
+  ['model', o.learner ? `your gpt (${o.learner.file}), graded before training; the bigram is the harness's` : 'reference gpt (grader/reference/gpt.ts)'],
   ['backend', o.backend.replace(/^backend: /, '')],
   ['seed', o.seed],
   ['data', o.text.path],
@@ -142,7 +175,13 @@ ${keyValueTable([
 <div class="figure">${renderSvg(chart)}</div>
 <h2>Results</h2>
 ${table}
-<p class="note">Every configuration trains with the same seed, batches and steps; each row links to its own report (curves and sample).</p>`;
+<p class="note">Every configuration trains with the same seed, batches and steps; each row links to its own report (curves and sample).</p>
+<h2>Detectors</h2>
+${alerts.length ? `<ul class="alerts" id="alerts">${alerts.join('')}</ul>` : '<p id="alerts">No detector fired in any configuration.</p>'}
+<h2>Samples (${EXPERIMENT_SAMPLE_CHARS} characters each, temperature 1)</h2>
+<div class="samples" id="samples">
+${samples}
+</div>`;
   writeFileSync(join(o.out, 'report.html'), htmlPage(`experiments: ${o.preset} preset`, body));
   stream.write(`\n${md}\nwrote ${o.out}/{val_loss.svg,val_loss.png,results.md,results.json,report.html}\n`);
   return rows;

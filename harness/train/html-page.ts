@@ -23,6 +23,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.kv th { font-weight: normal; color: #555; }
 pre.sample { background: #f7f7f5; padding: 1em; white-space: pre-wrap; font-size: 0.9em; border-left: 3px solid #0072b2; }
 .figure { overflow-x: auto; } .note { color: #555; font-size: 0.9em; }
+.alert { color: #9a3412; } .fails-grader { background: #fdecea; border-left: 4px solid #c62828; padding: 0.6em 1em; font-weight: bold; }
+.samples { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 0.8em; } .samples h3 { font-size: 1em; margin: 0.2em 0; }
 </style>
 </head>
 <body>

@@ -1,16 +1,26 @@
-// train:mine's gate: grade the learner's gpt.ts with the grader's engine, refuse with the failing checks, then import it for real.
+// train:mine's and experiments --mine's gate: grade the learner's gpt.ts with the grader's engine, refuse with the failing checks, then import it for real.
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Generate, GPT } from '../../katas/contracts.ts';
 import type { KataReport } from '../../grader/report.ts';
 import { gradeKata } from '../../grader/engine.ts';
 import { importSolution } from '../sandbox/load-solution.ts';
+import { failsGraderMark } from './grader-mark.ts';
 import { TrainError } from './train-error.ts';
 
 export interface LearnerGpt {
   file: string;
   gpt: GPT;
   generate: Generate;
+  /** Set when the file failed the grader and was loaded anyway (train:mine --anyway): the named mistakes. */
+  failsGrader?: string[];
+}
+
+export interface LoadOptions {
+  /** The command that refuses, for the refusal's wording (default "train:mine"). */
+  command?: string;
+  /** Load a failing file anyway (train:mine --anyway) instead of refusing it. */
+  anyway?: boolean;
 }
 
 const show = (file: string) => {
@@ -19,28 +29,33 @@ const show = (file: string) => {
 };
 
 /** The refusal: every failing check with its message (the engine puts the mistake's diagnosis first), then the mistake ids. */
-export function refusalMessage(report: KataReport): string {
-  const lines = [`${show(report.file)} does not pass the gpt kata yet, so train:mine will not train it:`];
+export function refusalMessage(report: KataReport, command = 'train:mine'): string {
+  const lines = [`${show(report.file)} does not pass the gpt kata yet, so ${command} will not train it:`];
   for (const c of report.checks.filter((c) => c.status === 'fail' || c.status === 'error')) {
     lines.push(`  ✗ ${c.name}${c.mistake ? ` [${c.mistake}]` : ''}`);
     for (const l of c.message.split('\n')) if (l.trim()) lines.push(`      ${l}`);
   }
   if (report.mistakes.length) lines.push(`  named mistakes: ${report.mistakes.join(', ')}`);
-  lines.push(`Fix it (npm run grade shows the details), then run npm run train:mine again.`);
+  lines.push(`Fix it (npm run grade shows the details), then run npm run ${command} again${command === 'train:mine' ? ' (or add --anyway to watch what the mistake does to training)' : ''}.`);
   return lines.join('\n');
 }
 
-/** Grades DIR/gpt.ts, refuses unless it passes, then loads it into this process. */
-export async function loadLearnerGpt(dir: string, say: (line: string) => void): Promise<LearnerGpt> {
+/** Grades DIR/gpt.ts, refuses unless it passes (or opts.anyway), then loads it into this process. */
+export async function loadLearnerGpt(dir: string, say: (line: string) => void, opts: LoadOptions = {}): Promise<LearnerGpt> {
+  const command = opts.command ?? 'train:mine';
   const file = resolve(dir, 'gpt.ts');
   if (!existsSync(file)) {
     throw new TrainError(`no gpt.ts in ${dir}: write it first (npm run kata, kata 5), or pass --dir DIR with your gpt.ts`);
   }
   say(`grading ${show(file)} (the gpt kata) before training it ...`);
   const report = await gradeKata('gpt', file);
-  if (!report.passed) throw new TrainError(refusalMessage(report));
   const passed = report.checks.filter((c) => c.status === 'pass').length;
-  say(`${show(file)} passes the gpt kata (${passed} checks, ${(report.durationMs / 1000).toFixed(1)}s): training your gpt`);
+  if (!report.passed && !opts.anyway) throw new TrainError(refusalMessage(report, command));
+  if (report.passed) say(`${show(file)} passes the gpt kata (${passed} checks, ${(report.durationMs / 1000).toFixed(1)}s): training your gpt`);
+  else {
+    for (const l of refusalMessage(report, command).split('\n').slice(1, -1)) say(l);
+    say(`${command === 'sample' ? 'it was trained with --anyway; sampling' : '--anyway: training'} it regardless; ${failsGraderMark(report.mistakes)}`);
+  }
   let mod: Record<string, unknown>;
   try {
     mod = await importSolution(file);
@@ -50,5 +65,5 @@ export async function loadLearnerGpt(dir: string, say: (line: string) => void): 
   if (typeof mod.gpt !== 'function' || typeof mod.generate !== 'function') {
     throw new TrainError(`${show(file)} must export functions gpt and generate (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`);
   }
-  return { file, gpt: mod.gpt as GPT, generate: mod.generate as Generate };
+  return { file, gpt: mod.gpt as GPT, generate: mod.generate as Generate, ...(report.passed ? {} : { failsGrader: report.mistakes }) };
 }

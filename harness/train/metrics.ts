@@ -1,4 +1,5 @@
-// OUT/metrics.jsonl: one JSON object per eval, {step, train_loss, val_loss, lr, tokens_per_s, elapsed_s}.
+// OUT/metrics.jsonl: one JSON object per eval, {step, train_loss, val_loss, lr, tokens_per_s, elapsed_s[, alerts][, grader]}.
+import type { Alert } from './detectors.ts';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,6 +15,10 @@ export interface MetricsLine {
   tokens_per_s: number;
   /** Wall time since the run started, evals included, summed across --resume. */
   elapsed_s: number;
+  /** What the detectors said since the previous eval (absent when they were silent). */
+  alerts?: Alert[];
+  /** Only on a train:mine --anyway run: "this gpt.ts FAILS the grader (mistakes: …)". */
+  grader?: string;
 }
 
 export const metricsPath = (out: string) => join(out, 'metrics.jsonl');
@@ -35,6 +40,8 @@ export function appendMetrics(out: string, line: MetricsLine): void {
     lr: round(line.lr, 8),
     tokens_per_s: Math.round(line.tokens_per_s),
     elapsed_s: round(line.elapsed_s, 2),
+    ...(line.alerts?.length ? { alerts: line.alerts } : {}),
+    ...(line.grader ? { grader: line.grader } : {}),
   };
   appendFileSync(metricsPath(out), `${JSON.stringify(ordered)}\n`);
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { findChromium, renderInChromium } from './headless-chromium.ts';
 import type { MetricsLine } from './metrics.ts';
 import { PRESETS } from './presets.ts';
-import { writeRunReport, type RunSummary } from './run-report.ts';
+import { renderRunReport, writeRunReport, type RunSummary } from './run-report.ts';
 
 const metrics: MetricsLine[] = [0, 100, 200, 300].map((step, i) => ({
   step,
@@ -53,6 +53,20 @@ function decodePng(buf: Buffer): { width: number; height: number; pixels: Buffer
 }
 
 describe('run report files', () => {
+  it('shows what the detectors said and checked, and marks a gpt.ts that fails the grader', () => {
+    const quiet = renderRunReport({ ...summary, detectorChecks: ['flat loss: judged at step 60: not flat'] });
+    expect(quiet).toContain('<p id="alerts">No detector fired.</p>');
+    expect(quiet).toContain('<li>flat loss: judged at step 60: not flat</li>');
+    expect(quiet).not.toContain('id="fails-grader"');
+    const loud = renderRunReport({
+      ...summary,
+      alerts: [{ id: 'sees-future', step: 120, message: 'your model sees the future: <position 14>' }],
+      failsGrader: 'this gpt.ts FAILS the grader (mistakes: causal-mask/diagonal)',
+    });
+    expect(loud).toContain('<li class="alert" data-alert="sees-future">step 120: your model sees the future: &lt;position 14&gt;</li>');
+    expect(loud).toContain('⚠ this gpt.ts FAILS the grader (mistakes: causal-mask/diagonal)</p>');
+  });
+
   it('loss.png has both curves in their colours', () => {
     const png = decodePng(readFileSync(join(writeRun(), 'loss.png')));
     expect([png.width, png.height]).toEqual([800, 480]);

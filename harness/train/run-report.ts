@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PALETTE, renderPng, renderSvg, type ChartSpec } from './chart/line-chart.ts';
 import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
+import type { Alert } from './detectors.ts';
 import type { MetricsLine } from './metrics.ts';
 import { formatDuration } from './progress.ts';
 import type { TrainConfig } from './presets.ts';
@@ -23,7 +24,25 @@ export interface RunSummary {
   metrics: MetricsLine[];
   sample: string;
   wallS: number;
+  /** What the detectors said (flat loss, too-good loss and its causality probe). */
+  alerts?: Alert[];
+  /** What each detector checked, for the record, fired or not. */
+  detectorChecks?: string[];
+  /** train:mine --anyway: "this gpt.ts FAILS the grader (mistakes: …)". */
+  failsGrader?: string;
 }
+
+/** The detectors' section of a report: their alerts first, then what each one checked. */
+export function detectorsHtml(alerts: readonly Alert[], checks: readonly string[]): string {
+  const said = alerts.length
+    ? `<ul class="alerts" id="alerts">${alerts.map((a) => `<li class="alert" data-alert="${escapeHtml(a.id)}">step ${a.step}: ${escapeHtml(a.message)}</li>`).join('')}</ul>`
+    : '<p id="alerts">No detector fired.</p>';
+  const checked = checks.length ? `<ul class="note">${checks.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>` : '';
+  return `${said}\n${checked}`;
+}
+
+/** The banner of a run whose gpt.ts fails the grader. */
+export const failsGraderBanner = (mark: string) => `<p class="fails-grader" id="fails-grader">⚠ ${escapeHtml(mark)}</p>`;
 
 export function lossChart(title: string, metrics: MetricsLine[]): ChartSpec {
   return {
@@ -73,9 +92,12 @@ export function renderRunReport(s: RunSummary): string {
     )
     .join('\n');
   const body = `<h1>${escapeHtml(s.title)}</h1>
+${s.failsGrader ? failsGraderBanner(s.failsGrader) : ''}
 ${keyValueTable(summary)}
 <h2>Loss</h2>
 <div class="figure">${renderSvg(lossChart(s.title, s.metrics))}</div>
+<h2>Detectors</h2>
+${detectorsHtml(s.alerts ?? [], s.detectorChecks ?? [])}
 <h2>Sample (${[...s.sample].length} characters, temperature 1)</h2>
 <pre class="sample" id="sample">${escapeHtml(s.sample)}</pre>
 <h2>Configuration</h2>

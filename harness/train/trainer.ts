@@ -8,9 +8,12 @@ import { mixSeed } from '../../datasets/seeded-random.ts';
 import { batchIds, batchTensors, splitTokens } from '../../datasets/splits.ts';
 import { AdamW } from './adamw.ts';
 import { bigramForward, bigramGenerate, initBigramParams } from './bigram.ts';
+import { causalityProbe, type ProbeResult } from './causality-probe.ts';
 import { assignWeights, checkpointDir, hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointMeta, type ModelMeta } from './checkpoint.ts';
+import { RunDetectors, type Alert } from './detectors.ts';
 import { trainingDropout } from './dropout.ts';
 import { estimateLoss } from './evaluate.ts';
+import { failsGraderMark } from './grader-mark.ts';
 import { initGPTParams } from './init-params.ts';
 import { learningRate, type LrSchedule } from './lr-schedule.ts';
 import { appendMetrics, readMetrics, resetMetrics, type MetricsLine } from './metrics.ts';
@@ -39,6 +42,10 @@ export interface TrainRunOptions {
   /** describeBackend()'s line, for the report. */
   backend: string;
   stream?: OutputStream;
+  /** train:mine --anyway: the grader's mistakes in the learner's gpt.ts; every output is marked with them. */
+  failsGrader?: readonly string[];
+  /** Also run the causality probe on the finished model (the pitfall lab reports it for every variant). */
+  finalProbe?: boolean;
 }
 
 export interface TrainRunResult {
@@ -52,6 +59,11 @@ export interface TrainRunResult {
   sample: string;
   /** Median wall time of one training step in this process (NaN if it ran none). */
   msPerStep: number;
+  /** What the detectors said, and what each checked. */
+  alerts: Alert[];
+  detectorChecks: string[];
+  /** The causality probe on the finished model, when finalProbe was asked for. */
+  probe?: ProbeResult;
 }
 
 // Salts that keep the batch streams apart: training batches, and the fixed eval sets of each split.
@@ -81,8 +93,9 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
   const cfg: GPTConfig = gptConfigOf(c, tok.vocabSize);
   const modelMeta: ModelMeta =
     o.model.kind === 'gpt'
-      ? { kind: 'gpt', source: o.model.source, ...(o.model.file ? { file: o.model.file } : {}), config: cfg }
+      ? { kind: 'gpt', source: o.model.source, ...(o.model.file ? { file: o.model.file } : {}), config: cfg, ...(o.failsGrader ? { failsGrader: [...o.failsGrader] } : {}) }
       : { kind: 'bigram', source: 'reference', config: cfg };
+  const mark = o.failsGrader ? failsGraderMark(o.failsGrader) : undefined;
 
   mkdirSync(o.out, { recursive: true });
   // The model: parameters, the forward pass the step differentiates, and the sampler.
@@ -143,16 +156,26 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
             `(${c.nLayer} layers, ${c.nHead} heads, n_embd ${c.nEmbd}, block ${c.blockSize}, ${c.activation}, dropout ${c.dropout})`
         : `model: bigram table, ${nParams.toLocaleString('en-US')} parameters`,
     );
+    if (mark) say(`⚠ ${mark}`);
     say(
       `training: ${c.iters} steps of ${c.batchSize}×${c.blockSize} tokens, lr ${c.lr} → ${c.minLr} (cosine, ${c.warmupIters} warm-up), ` +
         `AdamW wd ${c.weightDecay}, clip ${c.gradClip}, seed ${o.seed}${start ? `; resuming at step ${start}` : ''}`,
     );
 
+    const probeLive = async (): Promise<ProbeResult> => {
+      try {
+        return await causalityProbe(forward, params as never, val, c.blockSize, tok.vocabSize, o.seed);
+      } catch (e) {
+        const who = o.model.kind === 'gpt' && o.model.source === 'mine' ? `your gpt (${o.model.file})` : 'the model';
+        throw new TrainError(`the causality probe could not run ${who}: ${(e as Error).message}`);
+      }
+    };
     const schedule: LrSchedule = { lr: c.lr, minLr: c.minLr, warmupIters: c.warmupIters, decayIters: c.lrDecayIters ?? c.iters };
     const evalSpec = (iters: number) => ({ batchSize: c.batchSize, blockSize: c.blockSize, iters, seed: o.seed });
     const t0 = performance.now();
     const elapsed = () => elapsedBefore + (performance.now() - t0) / 1000;
     const progress = new Progress({ total: c.iters, every: c.logInterval, stream });
+    const detectors = new RunDetectors(c, tok.vocabSize, (line) => progress.print(line)); // above the live progress bar
     const stepMs: number[] = [];
     let windowMs = 0; // training time since the last eval
     let windowSteps = 0;
@@ -175,6 +198,11 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
         const trainLoss = await estimateLoss(forward, params as never, train, evalSpec(iters), mixSeed(o.seed, EVAL_TRAIN));
         const valLoss = await estimateLoss(forward, params as never, val, evalSpec(iters), mixSeed(o.seed, EVAL_VAL));
         const tokensPerS = windowSteps ? (windowSteps * c.batchSize * c.blockSize) / (windowMs / 1000) : 0;
+        progress.print(
+          `step ${step}: train loss ${trainLoss.toFixed(4)}, val loss ${valLoss.toFixed(4)} ` +
+            `(${iters} batches each, ${((performance.now() - e0) / 1000).toFixed(1)}s)`,
+        );
+        await detectors.afterEval(step, trainLoss, () => probeLive());
         appendMetrics(o.out, {
           step,
           train_loss: trainLoss,
@@ -182,11 +210,9 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
           lr: learningRate(step, schedule),
           tokens_per_s: tokensPerS,
           elapsed_s: elapsed(),
+          alerts: detectors.takeUnwritten(),
+          ...(mark ? { grader: mark } : {}),
         });
-        progress.print(
-          `step ${step}: train loss ${trainLoss.toFixed(4)}, val loss ${valLoss.toFixed(4)} ` +
-            `(${iters} batches each, ${((performance.now() - e0) / 1000).toFixed(1)}s)`,
-        );
         windowMs = 0;
         windowSteps = 0;
         if (step > 0) await saveCheckpoint(o.out, meta(step), named, optimizer);
@@ -213,6 +239,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
         tf.dispose([batch.x, batch.y]);
       }
       const ms = performance.now() - s0;
+      detectors.afterStep(step + 1, loss);
       stepMs.push(ms);
       windowMs += ms;
       windowSteps += 1;
@@ -223,6 +250,8 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       progress.update(step + 1, loss, tokensPerS, ((c.iters - step - 1) * perStep) / 1000);
     }
     progress.done();
+    detectors.finish(c.iters);
+    const probe = o.finalProbe ? await probeLive() : undefined;
 
     // The week's deliverable: 500 characters at temperature 1 from the model's own generate.
     const s0 = performance.now();
@@ -263,8 +292,12 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       metrics,
       sample,
       wallS,
+      alerts: metrics.flatMap((m) => m.alerts ?? []), // a resumed run keeps what was said before the checkpoint
+      detectorChecks: detectors.checks,
+      ...(mark ? { failsGrader: mark } : {}),
     });
     const last = metrics.at(-1)!;
+    if (mark) say(`⚠ ${mark}`);
     say(`done in ${formatDuration(wallS)}: train loss ${last.train_loss.toFixed(4)}, val loss ${last.val_loss.toFixed(4)}; wrote ${o.out}/{metrics.jsonl,checkpoint/,sample.txt,loss.svg,loss.png,report.html}`);
     const sorted = [...stepMs].sort((a, b) => a - b);
     return {
@@ -276,6 +309,9 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       params: nParams,
       sample,
       msPerStep: sorted.length ? sorted[sorted.length >> 1]! : Number.NaN,
+      alerts: detectors.alerts,
+      detectorChecks: detectors.checks,
+      ...(probe ? { probe } : {}),
     };
   } finally {
     optimizer.dispose();
