@@ -251,11 +251,11 @@ const sampling: Check = {
       const ll = temps.reduce((sum, _, k) => sum + logLikelihood(counts[k]!, cands[k]![w]![1]), 0);
       if (ll > bestLl) [best, bestLl] = [id, ll];
     });
-    // Every call drawing the same token at each temperature is a fixed seed, unless it is the argmax at both and
-    // no seed is in sight (then it is greedy sampling).
+    // Every call drawing the same token at each temperature is a fixed seed when a seed is passed to
+    // tf.multinomial, or when no catalogued distribution explains it (the argmax at both would be greedy sampling).
     const constant = counts.every((c) => c.filter((n) => n > 0).length === 1);
     const seeded = seededMultinomials(ctx.source).length > 0;
-    const fixedSeed = constant && (seeded || best !== 'gpt/generate-greedy');
+    const fixedSeed = constant && (seeded || best === null);
     const seedHint = fixedSeed ? ' Every call returned the same token: is a fixed seed passed to the sampler?' : '';
     const named = fixedSeed ? 'gpt/generate-fixed-seed' : best;
     return fail(`${lines.join('\n')}\nthe samples do not follow the model's distribution.${seedHint}\n${genDescribe({ i, idx: [prompt], maxNew: 1, temperature: temps[fits.findIndex((f) => f.p < P_FAIL)]! })}`, named);
