@@ -227,9 +227,11 @@ export const attentionSuite: KataSuite = {
       { lead: [], tq: 4, tk: 3, dk: 3, dv: 4, qScale: 1, vScale: 1, mask: 'square', seed: seed + 1, mixedMask: true },
       { lead: [2, 2], tq: 2, tk: 3, dk: 4, dv: 3, qScale: 1, vScale: 1, mask: 'none', seed: seed + 2 },
     ];
-    return cases.map((c) => {
-      const i = makeInputs(c);
-      return { fn: FN, args: args(i), oracle: (knobs) => expected(i, knobs as AttentionKnobs), tol: TOL };
-    });
+    const probe = (i: Inputs): Probe => ({ fn: FN, args: args(i), oracle: (knobs) => expected(i, knobs as AttentionKnobs), tol: TOL });
+    // A causal mask: its last row keeps every key, which tells a +∞ fill (NaN only in rows with a masked key) from
+    // (1 − mask)·(−∞) (NaN in every row).
+    const causal = makeInputs({ lead: [2], tq: 4, tk: 4, dk: 3, dv: 2, qScale: 1, vScale: 1, mask: 'none', seed: seed + 3 });
+    const tril = pair([4, 4], Array.from({ length: 16 }, (_, n) => (n % 4 <= Math.floor(n / 4) ? 1 : 0))); // [Tq, Tk], 1 where j <= i
+    return [...cases.map((c) => probe(makeInputs(c))), probe({ ...causal, mask: tril })];
   },
 };

@@ -27,7 +27,7 @@ const scoresArb: fc.Arbitrary<ScoresCase> = fc.record({
 });
 const scoresIO = (c: ScoresCase): CaseIO => {
   const s = randn(rng(c.seed), [...c.lead, c.T, c.T], 3);
-  return { args: [s.wire], expected: () => maskFuture(s.nd), describe: () => fmtInputs({ scores: s.nd }) };
+  return { args: [s.wire], expected: () => maskFuture(s.nd)!, describe: () => fmtInputs({ scores: s.nd }) };
 };
 
 const usesBandPart: Check = {

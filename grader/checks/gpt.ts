@@ -11,7 +11,8 @@ import { exportsCheck } from './common-checks.ts';
 import { fmtInputs, fmtNum } from './format.ts';
 import { type GPTCase, type GPTInputs, cfgWire, gptCaseArb, makeGPTInputs, params64, paramsWire } from './gpt-params.ts';
 import { pair, randn, rng } from './random.ts';
-import { gTest, kl, logLikelihood } from './stats.ts';
+import { chiSquareCritical, gTest, gTestMargin, kl, logLikelihood } from './stats.ts';
+import { functionAt, seededMultinomials } from './static-rules.ts';
 import { type CaseIO, type Check, type CheckContext, type KataSuite, type Probe, callFn, equivalenceCheck, fail, invarianceCheck, nameMistake, pass } from './suite.ts';
 
 /** Embeddings, blocks, LayerNorm and head in float32: ~1e-6 relative; every catalogued mistake moves logits by O(0.1). */
@@ -43,7 +44,7 @@ const gptShape: Check = {
     const r = await callFn(ctx, { op: 'call', fn: 'gpt', args: args(i) });
     if (!r.ok) return fail(`${r.verdict.message}\n${describe(i)}`, await nameMistake(ctx, r.verdict));
     const v = checkShape(r.value, [2, 3, 5], 'float32', ['B', 'T', 'V']);
-    if (!v.ok) return fail(`idx [2,3], V = 5: ${v.message}`, 'shape');
+    if (!v.ok) return fail(`idx [2,3], V = 5: ${v.message}`, (await ctx.diagnose())[0] ?? 'shape');
     return { ...pass('idx [2,3] -> logits [2,3,5]'), warnings: dropoutWarning(r.res.identityCalls) };
   },
 };
@@ -68,9 +69,17 @@ const gradients: Check = {
   },
 };
 
-type GenArgs = { i: GPTInputs; idx: number[][]; maxNew: number; temperature: number };
-const genWire = (g: GenArgs): Wire[] => [pair([g.idx.length, g.idx[0]!.length], g.idx.flat(), 'int32').wire, paramsWire(g.i), cfgWire(g.i.cfg), g.maxNew, g.temperature];
-const genDescribe = (g: GenArgs) => `  idx = ${JSON.stringify(g.idx)}, maxNewTokens = ${g.maxNew}, temperature = ${g.temperature}, blockSize = ${g.i.cfg.blockSize}`;
+/** A generate call; temperature undefined leaves the argument out, so the solution's default applies. */
+type GenArgs = { i: GPTInputs; idx: number[][]; maxNew: number; temperature: number | undefined };
+const genWire = (g: GenArgs): Wire[] => [
+  pair([g.idx.length, g.idx[0]!.length], g.idx.flat(), 'int32').wire,
+  paramsWire(g.i),
+  cfgWire(g.i.cfg),
+  g.maxNew,
+  ...(g.temperature === undefined ? [] : [g.temperature]),
+];
+const genDescribe = (g: GenArgs) =>
+  `  idx = ${JSON.stringify(g.idx)}, maxNewTokens = ${g.maxNew}, temperature = ${g.temperature ?? '(left out)'}, blockSize = ${g.i.cfg.blockSize}`;
 
 /** Calls generate and returns its rows, or a failed outcome (wrong shape/dtype, prefix changed, or a throw). */
 async function generateRows(ctx: CheckContext, g: GenArgs): Promise<{ rows: number[][] } | { failed: ReturnType<typeof fail> }> {
@@ -115,25 +124,43 @@ function greedyCheck(name: string, maxNew: (blockSize: number) => number, mistak
       const i = findCase(greedyBase, ctx.seed + 30, (c) => {
         const n = maxNew(c.cfg.blockSize);
         const right = greedyPath(prompt, params64(c), c.cfg, n);
-        const others = distinctFrom.map((k) => greedyPath(prompt, params64(c), c.cfg, n, k).tokens);
-        return right.margin > SAFE_MARGIN && others.every((o) => !same(o, right.tokens));
+        const paths = [right.tokens, ...distinctFrom.map((k) => greedyPath(prompt, params64(c), c.cfg, n, k).tokens)];
+        // every mistake's path differs from the right one and from each other's, so each can be named
+        return right.margin > SAFE_MARGIN && paths.every((a, x) => paths.every((b, y) => x === y || !same(a, b)));
       });
       const g: GenArgs = { i, idx: prompt, maxNew: maxNew(i.cfg.blockSize), temperature: 0 };
       const out = await generateRows(ctx, g);
-      if ('failed' in out) return mistake && out.failed.mistake !== 'shape' ? { ...out.failed, mistake } : out.failed;
+      if ('failed' in out) return mistake && out.failed.mistake !== 'shape' ? { ...out.failed, mistake: crashedIn(ctx, out.failed.message) ?? mistake } : out.failed;
       const want = greedyPath(g.idx, params64(i), i.cfg, g.maxNew).tokens;
       if (same(out.rows, want)) return pass(`${g.maxNew} tokens per row, argmax each step`);
       const firstPosition = greedyPath(g.idx, params64(i), i.cfg, g.maxNew, { position: 'first' }).tokens;
+      const firstTokens = greedyPath(g.idx, params64(i), i.cfg, g.maxNew, { crop: 'first' }).tokens;
       // A tiny positive temperature samples the argmax too: if that works, only temperature 0 itself is mishandled.
       const nearZero = await generateRows(ctx, { ...g, temperature: 1e-4 });
       const named = same(out.rows, firstPosition)
         ? 'gpt/generate-wrong-position'
-        : 'rows' in nearZero && same(nearZero.rows, want)
+        : same(out.rows, firstTokens)
+          ? 'gpt/generate-crop-wrong-end'
+          : 'rows' in nearZero && same(nearZero.rows, want)
           ? 'gpt/generate-zero-temperature'
           : mistake;
       return fail(`got ${JSON.stringify(out.rows)}, expected ${JSON.stringify(want)}\n${genDescribe(g)}`, named);
     },
   };
+}
+
+/**
+ * Past blockSize, a generate that works within it can die in two places: in gpt, fed the uncropped sequence
+ * (no crop: gpt's embedding of positions fails, a 2-D slice or gather of wpe), or in generate itself, indexing the
+ * cropped [B, blockSize, V] logits at the uncropped length. That shows in the error's line when the stack reaches
+ * the learner's file, or else in tfjs's message: a 3-D slice past axis 1, or a tensor with a negative axis (the
+ * shape slice() gives when only its start is passed and the start lies beyond the end).
+ */
+const UNCROPPED_INDEX = /slice3D: begin\[1\] \+ size\[1\]|shape \(\d+,-\d+,\d+\)/;
+function crashedIn(ctx: CheckContext, message: string): string | null {
+  const at = /\(at [^()]*:(\d+):\d+\)/.exec(message);
+  const inGenerate = at ? functionAt(ctx.source, Number(at[1])) === 'generate' : UNCROPPED_INDEX.test(message);
+  return inGenerate ? 'gpt/generate-position-uncropped' : null;
 }
 
 const greedyWithin = greedyCheck('generate: temperature 0 follows the argmax path', (bs) => bs - 1, null, [{ position: 'first' }]);
@@ -174,6 +201,7 @@ export function candidates(i: GPTInputs, prompt: number[], temperature: number):
     ['gpt/generate-temperature', soft(last.map((l) => l * temperature))],
     ['gpt/generate-temperature', soft(last)],
     ['gpt/generate-softmax-twice', soft(soft(last.map((l) => l / temperature)))],
+    ['gpt/generate-temperature-twice', soft(last.map((l) => l / temperature / temperature))],
     ['gpt/generate-wrong-position', soft(at(0).map((l) => l / temperature))],
   ];
 }
@@ -223,9 +251,75 @@ const sampling: Check = {
       const ll = temps.reduce((sum, _, k) => sum + logLikelihood(counts[k]!, cands[k]![w]![1]), 0);
       if (ll > bestLl) [best, bestLl] = [id, ll];
     });
-    const constant = counts.every((c) => c.filter((n) => n > 0).length === 1) && best !== 'gpt/generate-greedy';
-    const seedHint = constant ? ' Every call returned the same token: is a fixed seed passed to the sampler?' : '';
-    return fail(`${lines.join('\n')}\nthe samples do not follow the model's distribution.${seedHint}\n${genDescribe({ i, idx: [prompt], maxNew: 1, temperature: temps[fits.findIndex((f) => f.p < P_FAIL)]! })}`, best);
+    // Every call drawing the same token at each temperature is a fixed seed when a seed is passed to
+    // tf.multinomial, or when no catalogued distribution explains it (the argmax at both would be greedy sampling).
+    const constant = counts.every((c) => c.filter((n) => n > 0).length === 1);
+    const seeded = seededMultinomials(ctx.source).length > 0;
+    const fixedSeed = constant && (seeded || best === null);
+    const seedHint = fixedSeed ? ' Every call returned the same token: is a fixed seed passed to the sampler?' : '';
+    const named = fixedSeed ? 'gpt/generate-fixed-seed' : best;
+    return fail(`${lines.join('\n')}\nthe samples do not follow the model's distribution.${seedHint}\n${genDescribe({ i, idx: [prompt], maxNew: 1, temperature: temps[fits.findIndex((f) => f.p < P_FAIL)]! })}`, named);
+  },
+};
+
+/** Plausible wrong defaults for generate's temperature, each of which the default-temperature check must catch. */
+export const WRONG_DEFAULTS = [0, 0.1, 10, -1] as const;
+/** Every wrong default's G statistic must lie this many sds above the critical value (a normal tail of ~1e-9). */
+const MIN_MARGIN = 6;
+/** Each token's expected count is at least 400·0.02 = 8, so the χ² approximation holds under a right default. */
+const MIN_PROB = 0.02;
+
+/** The distribution a generate whose default is `t` samples from at the last position (0 = argmax). */
+function atTemperature(last: number[], t: number): number[] {
+  if (t === 0) return last.map((l) => (l === Math.max(...last) ? 1 : 0));
+  return [...softmax(nd([last.length], last.map((l) => l / t))).data];
+}
+
+/**
+ * The model and prompt for the default-temperature check: softmax(logits) keeps every token at MIN_PROB or more,
+ * and every wrong default's G statistic lies MIN_MARGIN sds above the test's critical value.
+ */
+export function defaultTemperatureCase(seed: number): { i: GPTInputs; prompt: number[]; right: number[]; margins: number[]; critical: number } {
+  const prompt = [1, 3, 0];
+  const base = { V: 4, h: 2, d: 2, L: 1, blockSize: 4, B: 1, tFrac: 1, activation: 'gelu' as const };
+  const critical = chiSquareCritical(P_FAIL, base.V - 1);
+  let found: ReturnType<typeof defaultTemperatureCase> | null = null;
+  findCase(base, seed, (c) => {
+    const logits = gptForward([prompt], params64(c), c.cfg)!;
+    const last = Array.from(logits.data.subarray((prompt.length - 1) * base.V, prompt.length * base.V));
+    const right = atTemperature(last, 1);
+    if (Math.min(...right) < MIN_PROB) return false;
+    const margins = WRONG_DEFAULTS.map((t) => gTestMargin(atTemperature(last, t), right, SAMPLES, critical));
+    if (margins.some((m) => m < MIN_MARGIN)) return false;
+    found = { i: c, prompt, right, margins, critical };
+    return true;
+  });
+  return found!;
+}
+
+/**
+ * The contract's default: generate called without a temperature samples at T = 1. One G-test over SAMPLES separate
+ * calls, failing below p = P_FAIL, so a right default fails less than once in 1e6 gradings; the model is chosen
+ * so that a default of 0, 0.1, 10 or −1 passes less than about once in 1e9 (see defaultTemperatureCase).
+ */
+const defaultTemperature: Check = {
+  name: 'generate: with the temperature left out, samples at T = 1',
+  needs: [sampling.name],
+  async run(ctx) {
+    const { i, prompt, right } = defaultTemperatureCase(ctx.seed + 60);
+    const g: GenArgs = { i, idx: [prompt], maxNew: 1, temperature: undefined };
+    const res = await ctx.sandbox.request({ op: 'repeat', fn: 'generate', args: genWire(g), times: SAMPLES }, ctx.callTimeoutMs * 2);
+    if (!res.ok) return fail(`generate threw ${res.error.name}: ${res.error.message}\n${genDescribe(g)}`, 'gpt/generate-default-temperature');
+    const counts = new Array<number>(i.cfg.vocabSize).fill(0);
+    for (const v of res.values ?? []) {
+      const tok = isWireTensor(v) && v.data.length === prompt.length + 1 ? v.data[prompt.length]! : -1;
+      if (!(tok >= 0 && tok < i.cfg.vocabSize)) return fail(`generate without a temperature returned ${isWireTensor(v) ? `[${v.shape}] ending in ${tok}` : typeof v}, expected int32 [1, ${prompt.length + 1}]`, 'gpt/generate-default-temperature');
+      counts[tok]!++;
+    }
+    const fit = gTest(counts, right);
+    const line = `counts [${counts.join(', ')}] over ${SAMPLES} separate calls, expected ≈ [${right.map((q) => fmtNum(q * SAMPLES)).join(', ')}] (G-test p = ${fmtNum(fit.p)})`;
+    if (fit.p >= P_FAIL) return pass(line);
+    return fail(`${line}\nwithout a temperature, generate must sample from softmax(logits), T = 1\n${genDescribe(g)}`, 'gpt/generate-default-temperature');
   },
 };
 
@@ -258,6 +352,7 @@ export const gptSuite: KataSuite = {
     greedyBeyond,
     leaks,
     sampling,
+    defaultTemperature,
   ],
   probes(seed): Probe[] {
     const cases: GPTCase[] = [

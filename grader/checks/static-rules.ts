@@ -62,3 +62,62 @@ export function memberUses(source: string, name: string): Found[] {
       (ts.isBindingElement(n) && ((n.propertyName && ts.isIdentifier(n.propertyName) ? n.propertyName.text : ts.isIdentifier(n.name) ? n.name.text : '') === name)),
   );
 }
+
+/** tfjs ops that return a new tensor and never change their input, so a call whose result is unused does nothing. */
+const PURE_OPS = new Set(['where', 'add', 'sub', 'mul', 'div', 'addStrict', 'maskedFill', 'fill', 'neg', 'clipByValue', 'maximum', 'minimum', 'softmax', 'maskFuture']);
+
+function calledName(n: ts.Node): string | null {
+  if (!ts.isCallExpression(n)) return null;
+  const callee = n.expression;
+  if (ts.isIdentifier(callee)) return callee.text;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  return null;
+}
+
+/**
+ * Calls of a pure tensor op whose result is thrown away: a bare statement such as `tf.where(keep, scores, -1e9);`
+ * or `scores.add(bias);` (written as if it changed scores in place, as PyTorch's masked_fill_ does), or a const
+ * holding such a call that is never read again.
+ */
+export function discardedResults(source: string): Found[] {
+  const sf = parse(source);
+  const uses = new Map<string, number>();
+  const count = (n: ts.Node) => {
+    if (ts.isIdentifier(n)) uses.set(n.text, (uses.get(n.text) ?? 0) + 1);
+    ts.forEachChild(n, count);
+  };
+  count(sf);
+  return findNodes(source, (n) => {
+    if (ts.isExpressionStatement(n)) return PURE_OPS.has(calledName(n.expression) ?? '');
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
+      return PURE_OPS.has(calledName(n.initializer) ?? '') && uses.get(n.name.text) === 1;
+    }
+    return false;
+  });
+}
+
+/** Calls of tf.multinomial that pass a seed (a third argument other than undefined), so every call draws alike. */
+export function seededMultinomials(source: string): Found[] {
+  return findNodes(source, (n) => {
+    if (calledName(n) !== 'multinomial') return false;
+    const seed = (n as ts.CallExpression).arguments[2];
+    return seed !== undefined && !(ts.isIdentifier(seed) && seed.text === 'undefined') && seed.kind !== ts.SyntaxKind.NullKeyword;
+  });
+}
+
+/** The name of the top-level function (declaration or const arrow) whose body holds the 1-based `line`, if any. */
+export function functionAt(source: string, line: number): string | null {
+  const sf = parse(source);
+  const spans = (n: ts.Node) => {
+    const first = sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
+    const last = sf.getLineAndCharacterOfPosition(n.getEnd()).line + 1;
+    return line >= first && line <= last;
+  };
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name && spans(st)) return st.name.text;
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name) && d.initializer && spans(d)) return d.name.text;
+    }
+  }
+  return null;
+}

@@ -70,3 +70,30 @@ export function logLikelihood(counts: number[], probs: number[]): number {
 export function kl(p: number[], q: number[]): number {
   return p.reduce((s, pi, i) => (pi === 0 ? s : s + pi * Math.log(pi / Math.max(q[i]!, 1e-300))), 0);
 }
+
+/** The x with P(χ²_df ≥ x) = p (bisection on the survival function). */
+export function chiSquareCritical(p: number, df: number): number {
+  let lo = 0;
+  let hi = 1;
+  while (chiSquareSurvival(hi, df) > p) hi *= 2;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (chiSquareSurvival(mid, df) > p) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * How many standard deviations the G statistic of n draws from `q`, tested against `p`, lies above `critical`:
+ * G ≈ 2n·KL(q || p), with variance 4n·Var_q[ln(q/p)] (the delta method). The chance a G-test at that critical
+ * value misses a sampler that draws from q is about the normal tail beyond this many sds; Infinity if q is one
+ * outcome (G is then exact) and G exceeds the critical value.
+ */
+export function gTestMargin(q: number[], p: number[], n: number, critical: number): number {
+  const d = kl(q, p);
+  const v = q.reduce((s, qi, i) => (qi === 0 ? s : s + qi * (Math.log(qi / p[i]!) - d) ** 2), 0);
+  const excess = 2 * n * d - critical;
+  return v < 1e-300 ? (excess > 0 ? Infinity : -Infinity) : excess / Math.sqrt(4 * n * v);
+}
+

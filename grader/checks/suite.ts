@@ -151,7 +151,9 @@ export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mis
     return compared > 0;
   };
   const wrongFns = [...new Set(probes.map((p) => p.fn))].filter((fn) => !matchesOn(fn, {}));
-  return mistakes.filter((m) => m.variants?.some((v) => wrongFns.some((fn) => matchesOn(fn, v)))).map((m) => m.id);
+  return mistakes
+    .filter((m) => (m.sourceSign?.(ctx.source) ?? true) && m.variants?.some((v) => wrongFns.some((fn) => matchesOn(fn, v))))
+    .map((m) => m.id);
 }
 
 /** One generated case: the call's args, the oracle's answer, and how to print the inputs. */

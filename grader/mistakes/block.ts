@@ -19,4 +19,14 @@ export const blockMistakes: Mistake<BlockKnobs>[] = [
   { id: 'block/layernorm-affine', explanation: 'LayerNorm normalises but never applies gamma and beta.', hintTier: 2, variants: [{ layerNorm: { affine: false } }] },
   { id: 'block/layernorm-axis', explanation: 'LayerNorm’s mean and variance are taken over time; take them over the last axis, the channels.', hintTier: 2, variants: [{ layerNorm: { axis: 'time' } }] },
   { id: 'block/residual-from-norm', explanation: 'The residual stream carries the normalised x (x = ln(x); x = x + f(x)); add f(ln(x)) to the raw x.', hintTier: 1, variants: [{ residualFrom: 'normed' }] },
+  {
+    id: 'block/residual-inside',
+    explanation: 'The residual is added inside the sublayer, attn(ln1(x) + x), instead of around it: x + attn(ln1(x)) (and h + mlp(ln2(h))).',
+    hintTier: 1,
+    variants: [{ residualInside: 'both' }, { residualInside: 'attn' }, { residualInside: 'mlp' }],
+  },
+  { id: 'block/layernorm-reused', explanation: 'One LayerNorm is used before both sublayers; ln1 belongs to attention and ln2 to the MLP, each with its own gamma and beta.', hintTier: 1, variants: [{ lnReused: 'ln1' }, { lnReused: 'ln2' }] },
+  { id: 'block/layernorm-time-channels', explanation: 'LayerNorm’s mean and variance are taken over time and channels together; each position is normalised on its own, over the last axis only.', hintTier: 2, variants: [{ layerNorm: { axis: 'time-channels' } }] },
+  { id: 'block/activation-after-projection', explanation: 'The MLP’s activation is applied after the second projection; it goes between them: act(x @ w1 + b1) @ w2 + b2.', hintTier: 3, variants: [{ mlpActivation: 'after-second' }] },
+  { id: 'block/no-activation', explanation: 'The MLP has no activation, so its two projections collapse into one linear map: act(x @ w1 + b1) @ w2 + b2.', hintTier: 3, variants: [{ mlpActivation: 'none' }] },
 ];

@@ -12,4 +12,9 @@ export interface Mistake<Knobs = unknown> {
   variants?: Knobs[];
   /** An error message that only this mistake produces (e.g. tfjs refusing a softmax over a non-last axis). */
   errorPattern?: RegExp;
+  /**
+   * A sign in the learner's source that must also be present, for a mistake whose outputs are those of another one
+   * (a mask computed and thrown away looks, from outside, like a mask never applied). Catalogued before that one.
+   */
+  sourceSign?: (source: string) => boolean;
 }

@@ -8,9 +8,12 @@ export interface AttentionKnobs {
   softmaxAxis?: 'keys' | 'queries';
   /**
    * How the mask is applied: -inf before softmax (right), zeroing after softmax, 0 instead of -inf, 0 and 1 swapped,
-   * not at all, or as scores + (1 - mask)·(-inf), which is 0·∞ = NaN wherever the mask is 1.
+   * not at all, or as scores + (1 - mask)·(-inf), which is 0·∞ = NaN wherever the mask is 1; the 0/1 mask added to
+   * the scores as it is; masked scores set to +∞ (a doubled minus sign: NaN in every row with a masked key) or to a
+   * large positive number (+1e9, which float32 makes equal for every masked key: uniform weight on the masked keys);
+   * 'inverted-large' is the inverted mask with −1e9 for −∞, which differs only in a row the mask keeps whole.
    */
-  mask?: 'before-softmax' | 'after-softmax' | 'fill-zero' | 'inverted' | 'ignored' | 'inf-times-zero';
+  mask?: 'before-softmax' | 'after-softmax' | 'fill-zero' | 'inverted' | 'inverted-large' | 'ignored' | 'inf-times-zero' | 'added' | 'fill-plus-inf' | 'fill-plus-large';
 }
 
 /** softmax(q·kᵀ/√dk with masked entries -∞)·v; q [..., Tq, dk], k [..., Tk, dk], v [..., Tk, dv]. */
@@ -29,7 +32,11 @@ export function attention(q: NDArray, k: NDArray, v: NDArray, mask?: NDArray, kn
     if (mode === 'before-softmax') scores = zip(scores, m, (s, keep) => (keep !== 0 ? s : -Infinity));
     if (mode === 'fill-zero') scores = zip(scores, m, (s, keep) => (keep !== 0 ? s : 0));
     if (mode === 'inverted') scores = zip(scores, m, (s, keep) => (keep !== 0 ? -Infinity : s));
+    if (mode === 'inverted-large') scores = zip(scores, m, (s, keep) => (keep !== 0 ? -1e9 : s));
     if (mode === 'inf-times-zero') scores = zip(scores, m, (s, keep) => s + (1 - keep) * -Infinity);
+    if (mode === 'added') scores = zip(scores, m, (s, keep) => s + keep);
+    if (mode === 'fill-plus-inf') scores = zip(scores, m, (s, keep) => (keep !== 0 ? s : Infinity));
+    if (mode === 'fill-plus-large') scores = zip(scores, m, (s, keep) => (keep !== 0 ? s : 1e9));
     let weights = weigh(scores, axis);
     if (mode === 'after-softmax') weights = zip(weights, m, (w, keep) => (keep !== 0 ? w : 0));
     return matmul(weights, v);

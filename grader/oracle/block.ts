@@ -1,5 +1,5 @@
 // Oracle for kata 4: LayerNorm, GELU and the pre-norm causal transformer block in float64, with mistake knobs.
-import { type NDArray, add, alongAxis, erf, map, matmul } from './ndarray.ts';
+import { type NDArray, add, alongAxis, erf, map, matmul, reshape } from './ndarray.ts';
 import { causalMask } from './causal-mask.ts';
 import { type AttentionParams64, multiHeadAttention } from './multi-head.ts';
 
@@ -30,8 +30,8 @@ export interface LayerNormKnobs {
   variance?: 'biased' | 'unbiased';
   /** gamma and beta applied (right) or forgotten. */
   affine?: boolean;
-  /** Statistics over the last axis, channels (right), or over axis 1, time. */
-  axis?: 'channels' | 'time';
+  /** Statistics over the last axis, channels (right), over axis 1, time, or over time and channels together. */
+  axis?: 'channels' | 'time' | 'time-channels';
 }
 
 export interface BlockKnobs {
@@ -41,6 +41,12 @@ export interface BlockKnobs {
   causal?: boolean;
   /** ln1's parameters used where ln2's belong and vice versa. */
   lnSwapped?: boolean;
+  /** One LayerNorm's parameters used before both sublayers. */
+  lnReused?: 'ln1' | 'ln2';
+  /** The residual added inside a sublayer, f(ln(x) + x), instead of around it, x + f(ln(x)). */
+  residualInside?: 'attn' | 'mlp' | 'both';
+  /** The MLP's activation between the projections (right), after the second one, or missing. */
+  mlpActivation?: 'between' | 'after-second' | 'none';
   /** The activation actually applied: the one asked for (right), always one kind, or a GELU approximation. */
   activation?: 'as-asked' | 'always-relu' | 'always-gelu' | 'default-gelu' | 'gelu-tanh' | 'gelu-sigmoid';
   /** The residual stream carries x (right) or the normalised x: x = ln(x); x = x + f(x). */
@@ -50,6 +56,11 @@ export interface BlockKnobs {
 
 export function layerNorm(x: NDArray, p: LayerNormParams64, knobs: LayerNormKnobs = {}): NDArray {
   const eps = knobs.eps ?? 1e-5;
+  if (knobs.axis === 'time-channels') {
+    const [B, T, C] = x.shape as [number, number, number];
+    const flat = layerNorm(reshape(x, [B, T * C]), p, { ...knobs, axis: 'channels', affine: false }); // (B, T*C)
+    return knobs.affine === false ? reshape(flat, [B, T, C]) : add(mulLast(reshape(flat, [B, T, C]), p.gamma), p.beta);
+  }
   const normed = alongAxis(x, knobs.axis === 'time' ? 1 : -1, (row) => {
     const n = row.length;
     const mean = row.reduce((a, b) => a + b, 0) / n;
@@ -80,8 +91,11 @@ function activate(x: NDArray, askedOrDefault: Activation | undefined, knob: Bloc
   return map(x, approx === 'gelu-tanh' ? geluTanh : approx === 'gelu-sigmoid' ? geluSigmoid : geluExact);
 }
 
-export function mlp(x: NDArray, p: MLPParams64, activation: Activation | undefined, knob?: BlockKnobs['activation']): NDArray {
-  return add(matmul(activate(add(matmul(x, p.w1), p.b1), activation, knob), p.w2), p.b2);
+export function mlp(x: NDArray, p: MLPParams64, activation: Activation | undefined, knob?: BlockKnobs['activation'], where: BlockKnobs['mlpActivation'] = 'between'): NDArray {
+  const hidden = add(matmul(x, p.w1), p.b1); // (B, T, 4C)
+  if (where === 'none') return add(matmul(hidden, p.w2), p.b2);
+  if (where === 'after-second') return activate(add(matmul(hidden, p.w2), p.b2), activation, knob);
+  return add(matmul(activate(hidden, activation, knob), p.w2), p.b2);
 }
 
 /** x [B,T,C] -> [B,T,C]: x + attn(ln1(x)), then x + mlp(ln2(x)), causal. */
@@ -94,10 +108,15 @@ export function transformerBlock(
 ): NDArray {
   const T = x.shape[1]!;
   const mask = knobs.causal === false ? undefined : causalMask(T);
-  const [ln1, ln2] = knobs.lnSwapped ? [p.ln2, p.ln1] : [p.ln1, p.ln2];
+  const [ln1, ln2] = knobs.lnSwapped ? [p.ln2, p.ln1] : knobs.lnReused ? [p[knobs.lnReused], p[knobs.lnReused]] : [p.ln1, p.ln2];
   const ln = (t: NDArray, q: LayerNormParams64) => layerNorm(t, q, knobs.layerNorm);
   const attn = (t: NDArray) => multiHeadAttention(t, p.attn, nHead, mask)!;
-  const ff = (t: NDArray) => mlp(t, p.mlp, activation, knobs.activation);
+  const ff = (t: NDArray) => mlp(t, p.mlp, activation, knobs.activation, knobs.mlpActivation);
+  if (knobs.residualInside) {
+    const inside = (which: 'attn' | 'mlp') => knobs.residualInside === which || knobs.residualInside === 'both';
+    const h = inside('attn') ? attn(add(ln(x, ln1), x)) : add(x, attn(ln(x, ln1)));
+    return inside('mlp') ? ff(add(ln(h, ln2), h)) : add(h, ff(ln(h, ln2)));
+  }
   const resA = knobs.residualAttn ?? true;
   const resM = knobs.residualMlp ?? true;
   if (knobs.norm === 'post') {

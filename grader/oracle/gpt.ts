@@ -24,8 +24,8 @@ export interface GPTKnobs {
   /** Position rows added: wpe[0..T-1] (right), none, wpe[1..T], or the last T rows of wpe. */
   position?: 'normal' | 'none' | 'offset-one' | 'last-rows';
   finalLayerNorm?: boolean;
-  /** What is returned: logits (right) or softmax probabilities. */
-  output?: 'logits' | 'probabilities';
+  /** What is returned: logits [B, T, V] (right), softmax probabilities, or the logits flattened to [B*T, V]. */
+  output?: 'logits' | 'probabilities' | 'flat';
   /** The head: head.w and head.b (right), or tied to the token embedding, x @ wteᵀ. */
   head?: 'own' | 'tied';
 }
@@ -46,6 +46,7 @@ export function gptForward(idx: number[][], p: GPTParams64, cfg: GPTConfig64, kn
   for (const block of p.blocks) x = transformerBlock(x, block, cfg.nHead, cfg.activation);
   if (knobs.finalLayerNorm !== false) x = layerNorm(x, p.lnF);
   const logits = knobs.head === 'tied' ? matmul(x, transposeLast2(p.wte)) : add(matmul(x, p.head.w), p.head.b); // (B, T, V)
+  if (knobs.output === 'flat') return { shape: [B * T, cfg.vocabSize], data: logits.data }; // (B*T, V)
   return knobs.output === 'probabilities' ? softmax(logits, -1) : logits;
 }
 

@@ -11,11 +11,15 @@ export interface AttentionParams64 {
 export interface MultiHeadKnobs {
   /**
    * How heads are cut from each C-wide block: contiguous columns moved to [B,h,T,d] (right);
-   * [B,T,h,d] attended without the transpose; a straight reshape of [B,T,C] to [B,h,T,d]; or interleaved columns.
+   * [B,T,h,d] attended without the transpose; a straight reshape of [B,T,C] to [B,h,T,d]; interleaved columns;
+   * or batch and time swapped, [T,h,B,d], so that attention runs across the batch items at each time step.
    */
-  layout?: 'standard' | 'no-transpose' | 'reshape-direct' | 'interleaved' | 'qkv-inner';
-  /** Heads merged back by transposing [B,h,T,d] to [B,T,h,d] (right) or by a straight reshape. */
-  merge?: 'transpose' | 'reshape-only';
+  layout?: 'standard' | 'no-transpose' | 'reshape-direct' | 'interleaved' | 'qkv-inner' | 'batch-time-swapped';
+  /**
+   * Heads merged back by undoing the split (right for the standard layout), by a straight reshape, or by the
+   * standard merge (transpose [B,h,T,d] to [B,T,h,d], then reshape) whatever the split was.
+   */
+  merge?: 'inverse' | 'reshape-only' | 'transpose';
   /** The mask applied (right) or ignored. */
   mask?: 'applied' | 'ignored';
   /** Scores scaled by 1/√d (right) or by 1/√C. */
@@ -39,11 +43,14 @@ function toHeads(t: NDArray, B: number, T: number, h: number, d: number, layout:
       return permute(reshape(t, [B, T, d, h]), [0, 3, 1, 2]); // (B, h, T, d), head i = columns i, i+h, ...
     case 'qkv-inner':
       throw new Error('qkv-inner is cut from the whole qkv, not per third');
+    case 'batch-time-swapped':
+      return permute(reshape(t, [B, T, h, d]), [1, 2, 0, 3]); // (T, h, B, d): attention across the batch
   }
 }
 
 function fromHeads(y: NDArray, B: number, T: number, C: number, layout: MultiHeadKnobs['layout'], merge: MultiHeadKnobs['merge']): NDArray {
   if (merge === 'reshape-only') return reshape(y, [B, T, C]);
+  if (merge === 'transpose') return reshape(permute(y, [0, 2, 1, 3]), [B, T, C]);
   switch (layout ?? 'standard') {
     case 'standard':
     case 'qkv-inner':
@@ -53,6 +60,8 @@ function fromHeads(y: NDArray, B: number, T: number, C: number, layout: MultiHea
       return reshape(y, [B, T, C]);
     case 'interleaved':
       return reshape(permute(y, [0, 2, 3, 1]), [B, T, C]); // back to (B, T, d, h)
+    case 'batch-time-swapped':
+      return reshape(permute(y, [2, 0, 1, 3]), [B, T, C]); // (T, h, B, d) -> (B, T, h, d) -> (B, T, C)
   }
 }
 

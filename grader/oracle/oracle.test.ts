@@ -41,7 +41,7 @@ describe('float64 oracle', () => {
   it('causal mask is tril(ones) and maskFuture fills only j > i', () => {
     close(causalMask(3).data, [1, 0, 0, 1, 1, 0, 1, 1, 1]);
     close(causalMask(3, { keep: 'strict-lower' }).data, [0, 0, 0, 1, 0, 0, 1, 1, 0]);
-    const m = maskFuture(nd([2, 2], [5, 6, 7, 8]));
+    const m = maskFuture(nd([2, 2], [5, 6, 7, 8]))!;
     expect([...m.data]).toEqual([5, -Infinity, 7, 8]);
   });
 
