@@ -66,7 +66,7 @@ export function memberUses(source: string, name: string): Found[] {
 /** tfjs ops that return a new tensor and never change their input, so a call whose result is unused does nothing. */
 const PURE_OPS = new Set(['where', 'add', 'sub', 'mul', 'div', 'addStrict', 'maskedFill', 'fill', 'neg', 'clipByValue', 'maximum', 'minimum', 'softmax', 'maskFuture']);
 
-function calledName(n: ts.Node): string | null {
+function calledName(n: TS.Node): string | null {
   if (!ts.isCallExpression(n)) return null;
   const callee = n.expression;
   if (ts.isIdentifier(callee)) return callee.text;
@@ -82,7 +82,7 @@ function calledName(n: ts.Node): string | null {
 export function discardedResults(source: string): Found[] {
   const sf = parse(source);
   const uses = new Map<string, number>();
-  const count = (n: ts.Node) => {
+  const count = (n: TS.Node) => {
     if (ts.isIdentifier(n)) uses.set(n.text, (uses.get(n.text) ?? 0) + 1);
     ts.forEachChild(n, count);
   };
@@ -100,7 +100,7 @@ export function discardedResults(source: string): Found[] {
 export function seededMultinomials(source: string): Found[] {
   return findNodes(source, (n) => {
     if (calledName(n) !== 'multinomial') return false;
-    const seed = (n as ts.CallExpression).arguments[2];
+    const seed = (n as TS.CallExpression).arguments[2];
     return seed !== undefined && !(ts.isIdentifier(seed) && seed.text === 'undefined') && seed.kind !== ts.SyntaxKind.NullKeyword;
   });
 }
@@ -108,7 +108,7 @@ export function seededMultinomials(source: string): Found[] {
 /** The name of the top-level function (declaration or const arrow) whose body holds the 1-based `line`, if any. */
 export function functionAt(source: string, line: number): string | null {
   const sf = parse(source);
-  const spans = (n: ts.Node) => {
+  const spans = (n: TS.Node) => {
     const first = sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1;
     const last = sf.getLineAndCharacterOfPosition(n.getEnd()).line + 1;
     return line >= first && line <= last;
