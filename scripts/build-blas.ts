@@ -29,19 +29,28 @@ function gist(r: SpawnSyncReturns<string>): string {
   return (errors.length ? errors.slice(0, 2) : lines.slice(-2)).join(' / ').slice(0, 300) || `exit status ${r.status}`;
 }
 
-/** Why it cannot be built here, or null when the tools are all present. */
-function missingTools(cxx: string): string | null {
-  if (process.platform !== 'linux' && !mac) return `no native BLAS build for ${process.platform}`;
-  if (run(cxx, ['--version']).status !== 0) return mac ? 'no C++ compiler (xcode-select --install)' : `no C++ compiler (${cxx}; apt-get install g++)`;
-  if (run('make', ['--version']).status !== 0) return 'no make (apt-get install make)';
+/** Why it was not built, and what to install (or do) about it. */
+interface NotBuilt {
+  why: string;
+  fix: string;
+}
+
+const XCODE = 'xcode-select --install';
+const OPENBLAS = 'apt-get install libopenblas-dev';
+
+/** What is missing to build it here, or null when the tools are all present. */
+function missingTools(cxx: string): NotBuilt | null {
+  if (process.platform !== 'linux' && !mac) return { why: `no native BLAS build for ${process.platform}`, fix: 'use Linux or macOS' };
+  if (run(cxx, ['--version']).status !== 0) return { why: `no C++ compiler (${cxx})`, fix: mac ? XCODE : 'apt-get install g++ make' };
+  if (run('make', ['--version']).status !== 0) return { why: 'no make', fix: mac ? XCODE : 'apt-get install make' };
   const header = mac ? '#include <Accelerate/Accelerate.h>\n' : '#include <cblas.h>\n';
-  if (run(cxx, ['-E', '-x', 'c++', '-'], { input: header }).status !== 0) return mac ? 'no Accelerate headers' : 'no cblas.h';
+  if (run(cxx, ['-E', '-x', 'c++', '-'], { input: header }).status !== 0) return mac ? { why: 'no Accelerate headers', fix: XCODE } : { why: 'no cblas.h', fix: OPENBLAS };
   if (!mac) {
     const dir = mkdtempSync(join(tmpdir(), 'gpt-kata-blas-'));
     try {
       const probe = `${header}int main() { return openblas_get_num_threads() > 0 ? 0 : 1; }\n`;
       const r = run(cxx, ['-x', 'c++', '-', '-o', join(dir, 'probe'), '-lopenblas'], { input: probe });
-      if (r.status !== 0) return `cblas.h is there but OpenBLAS is not (${gist(r)})`;
+      if (r.status !== 0) return { why: `cblas.h is there but OpenBLAS is not (${gist(r)})`, fix: OPENBLAS };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -65,36 +74,36 @@ function nodedirArgs(): string[] {
   return existsSync(join(prefix, 'include/node/node_api.h')) && existsSync(join(prefix, 'include/node/common.gypi')) ? [`--nodedir=${prefix}`] : [];
 }
 
-function build(): string | null {
+function build(): NotBuilt | null {
   const cxx = process.env.CXX ?? (mac ? 'clang++' : 'c++');
   const missing = missingTools(cxx);
   if (missing) return missing;
   const gyp = nodeGyp();
-  if (!gyp) return 'node-gyp not found (it comes with npm)';
+  if (!gyp) return { why: 'node-gyp not found (it comes with npm)', fix: 'reinstall npm' };
   // Without local Node headers node-gyp downloads them; offline that fails, and the timeout keeps it short.
   const r = run(process.execPath, [gyp, 'rebuild', ...nodedirArgs()], { cwd: BLAS_DIR, timeoutS: 300 });
   if (verbose) process.stderr.write(`${r.stdout}${r.stderr}`);
-  if (r.status !== 0) return `node-gyp failed: ${gist(r)}`;
+  if (r.status !== 0) return { why: `node-gyp failed: ${gist(r)}`, fix: 'GPT_KATA_BLAS_VERBOSE=1 npm run build:blas shows its log' };
   // Load it in a child: a binary that builds but cannot load (a missing shared library) counts as not built.
   const check = run(process.execPath, ['-e', `const m = require(${JSON.stringify(BLAS_BINARY)}); console.log(JSON.stringify(m.info()))`]);
   if (check.status !== 0) {
-    rmSync(BLAS_BINARY, { force: true });
-    return `it built but does not load: ${gist(check)}`;
+    return { why: `it built but does not load: ${gist(check)}`, fix: mac ? XCODE : 'apt-get install libopenblas0-pthread' };
   }
   return null;
 }
 
-let why: string | null;
+let failed: NotBuilt | null;
 try {
-  why = build();
+  failed = build();
 } catch (err) {
-  why = `the build script failed: ${(err as Error).message}`;
+  failed = { why: `the build script failed: ${(err as Error).message}`, fix: 'GPT_KATA_BLAS_VERBOSE=1 npm run build:blas shows more' };
 }
-if (why) {
+if (failed) {
+  rmSync(BLAS_BINARY, { force: true }); // an older build must not outlive a failed one: doctor would contradict this
   mkdirSync(dirname(NOT_BUILT_FILE), { recursive: true });
-  writeFileSync(NOT_BUILT_FILE, `${why}\n`);
-  const fix = mac ? 'xcode-select --install' : 'apt-get install libopenblas-dev';
-  console.log(`gpt-kata: native BLAS matmul not built (${why}); training uses the wasm kernels. To build it: ${fix}, then npm run build:blas`);
+  const line = `${failed.why}; ${failed.fix}, then npm run build:blas`;
+  writeFileSync(NOT_BUILT_FILE, `${line}\n`);
+  console.log(`gpt-kata: native BLAS matmul not built (training uses the wasm kernels): ${line}`);
 } else {
   rmSync(NOT_BUILT_FILE, { force: true });
   console.log('gpt-kata: native BLAS matmul built (harness/kernels/blas); npm run doctor shows it');

@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { gpt } from '../../grader/reference/gpt.ts';
 import { loadTinyShakespeare } from '../../datasets/tiny-shakespeare.ts';
 import type { GPT } from '../../katas/contracts.ts';
-import { registerWasmKernels } from '../kernels/index.ts';
+import { registerWasmKernels, wasmMatmulPath } from '../kernels/index.ts';
 import { poolStats } from '../kernels/matmul-pool.ts';
-import { median, timeSteps, type StepTiming } from '../kernels/step-timer.ts';
-import { DEFAULT_ANCHOR, findTorchPython, runTorchAnchor } from '../kernels/torch-anchor.ts';
+import { median, timeSteps, type StepTiming } from '../bench/step-timer.ts';
+import { DEFAULT_ANCHOR, findTorchPython, runTorchAnchor } from '../bench/torch-anchor.ts';
 import { BACKEND_CHOICES, describeBackend, useBackend, type BackendChoice } from '../train/backend.ts';
 import { parseOptions, usageLine, type OptionSpec } from '../train/cli-options.ts';
 import { loadLearnerGpt } from '../train/learner-gpt.ts';
@@ -128,7 +128,9 @@ runCli(async () => {
   }
   const cpuMs = median(ours.map((t) => t.cpuMsPerStep));
   const pool = poolStats();
-  if (backend.name === 'wasm') {
+  const blas = backend.name === 'wasm' && !wasmMatmulPath().startsWith('wasm');
+  if (blas) say(`matmul: ${wasmMatmulPath()}`);
+  else if (backend.name === 'wasm') {
     say(
       pool.threads > 1
         ? `matmul threads: 2 where it paid off (${Math.round((100 * pool.pooledCalls) / Math.max(1, pool.eligibleCalls))}% of ` +
@@ -140,7 +142,7 @@ runCli(async () => {
   const result: Record<string, unknown> = {
     backend: backend.name, preset, ms_per_step: Number(fmt(msPerStep)), tokens_per_s: Math.round(tokensPerS), steps,
     cpu_ms_per_step: Number(fmt(cpuMs)),
-    ...(backend.name === 'wasm' ? { matmul_threads: pool.threads } : {}),
+    ...(backend.name === 'wasm' ? { matmul: wasmMatmulPath(), ...(blas ? {} : { matmul_threads: pool.threads }) } : {}),
   };
   if (torch) {
     const torchMs = median(theirs.map((t) => t.ms));

@@ -30,7 +30,7 @@ export type BlasStatus = { ok: true; addon: BlasAddon; info: BlasInfo } | { ok: 
 
 const HOW_TO_BUILD = process.platform === 'darwin'
   ? 'xcode-select --install, then npm run build:blas'
-  : 'apt-get install libopenblas-dev, then npm run build:blas';
+  : 'apt-get install libopenblas-dev, then npm run build:blas'; // where the build never ran or its library went
 
 /** BLAS threads: GPT_KATA_THREADS, else every core. */
 export function blasThreads(): number {
@@ -45,8 +45,9 @@ export function loadBlas(): BlasStatus {
   if (status) return status;
   if (process.env.GPT_KATA_BLAS === '0') return (status = { ok: false, reason: 'native addon turned off: GPT_KATA_BLAS=0' });
   if (!existsSync(BLAS_BINARY)) {
-    const why = existsSync(NOT_BUILT_FILE) ? readFileSync(NOT_BUILT_FILE, 'utf8').trim() : 'npm install did not build it';
-    return (status = { ok: false, reason: `native addon not built: ${why}; ${HOW_TO_BUILD}` });
+    // scripts/build-blas.ts wrote why and what to do; without that file its build never ran (npm install --ignore-scripts)
+    const why = existsSync(NOT_BUILT_FILE) ? readFileSync(NOT_BUILT_FILE, 'utf8').trim() : `npm install did not build it; ${HOW_TO_BUILD}`;
+    return (status = { ok: false, reason: `native addon not built: ${why}` });
   }
   try {
     const addon = createRequire(import.meta.url)(BLAS_BINARY) as BlasAddon;
