@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { gpt } from '../../grader/reference/gpt.ts';
 import { loadTinyShakespeare } from '../../datasets/tiny-shakespeare.ts';
 import type { GPT } from '../../katas/contracts.ts';
+import { blasThreadChoice } from '../kernels/blas-matmul.ts';
 import { registerWasmKernels, wasmMatmulPath } from '../kernels/index.ts';
 import { poolStats } from '../kernels/matmul-pool.ts';
 import { median, timeSteps, type StepTiming } from '../bench/step-timer.ts';
@@ -129,7 +130,10 @@ runCli(async () => {
   const cpuMs = median(ours.map((t) => t.cpuMsPerStep));
   const pool = poolStats();
   const blas = backend.name === 'wasm' && !wasmMatmulPath().startsWith('wasm');
-  if (blas) say(`matmul: ${wasmMatmulPath()}`);
+  if (blas) {
+    const c = blasThreadChoice;
+    say(`matmul: ${wasmMatmulPath()}; all threads on ${Math.round((100 * c.pooledCalls) / Math.max(1, c.eligibleCalls))}% of ${c.eligibleCalls} big matmuls, where they were faster`);
+  }
   else if (backend.name === 'wasm') {
     say(
       pool.threads > 1

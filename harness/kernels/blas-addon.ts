@@ -60,9 +60,10 @@ export function loadBlas(): BlasStatus {
   }
 }
 
-/** "OpenBLAS 0.3.21 (pthreads, 2 threads, core Haswell)" */
+/** "OpenBLAS 0.3.21 (pthreads, up to 2 threads, core Haswell)": up to, because each shape runs on as many as pay off. */
 export function describeBlas(info: BlasInfo): string {
   const version = /OpenBLAS (\S+)/.exec(info.config)?.[1];
-  const parts = [info.parallel, ...(info.threads ? [`${info.threads} thread${info.threads === 1 ? '' : 's'}`] : []), ...(info.core ? [`core ${info.core}`] : [])];
+  const threads = info.threads === null ? [] : [info.threads === 1 ? '1 thread' : `up to ${info.threads} threads`];
+  const parts = [info.parallel, ...threads, ...(info.core ? [`core ${info.core}`] : [])];
   return `${info.library}${version ? ` ${version}` : ''} (${parts.join(', ')})`;
 }
