@@ -28,6 +28,7 @@ function setThreads(addon: BlasAddon, n: number): void {
 
 /** The BLAS kernel; `fallback` handles what BLAS cannot (non-float32 operands). */
 export function blasBatchMatMul(addon: BlasAddon, fallback: WasmKernelFunc): WasmKernelFunc {
+  const most = blasThreads();
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
@@ -60,7 +61,6 @@ export function blasBatchMatMul(addon: BlasAddon, fallback: WasmKernelFunc): Was
     const heap = memory.buffer; // after makeOutput, which may have grown the heap and so replaced the buffer
     if ((batchA === batch || batchA === 1) && (batchB === batch || batchB === 1)) {
       // one side whole or both the same size: a strided batch (stride 0 repeats the one matrix)
-      const most = blasThreads();
       const gemm = () => addon.gemm(heap, transposeA, transposeB, M, N, K, aOff, bOff, cOff, batch, batchA === 1 ? 0 : M * K, batchB === 1 ? 0 : K * N);
       if (most === 1 || 2 * batch * M * N * K < THREADS_MIN_FLOPS) {
         setThreads(addon, 1);
@@ -75,8 +75,8 @@ export function blasBatchMatMul(addon: BlasAddon, fallback: WasmKernelFunc): Was
       blasThreadChoice.record(shape, all, performance.now() - t0);
       return out;
     }
-    setThreads(addon, 1); // small products, one per output matrix
-    // batch axes that broadcast both ways, e.g. [2,1,M,K] @ [1,3,K,N]: one product per output matrix
+    // batch axes that broadcast both ways, e.g. [2,1,M,K] @ [1,3,K,N] (rare): one product per output matrix
+    setThreads(addon, 1);
     const offsets = batchOffsets(outer, outerA, outerB, M * K, K * N);
     for (let i = 0; i < batch; i++) {
       addon.gemm(heap, transposeA, transposeB, M, N, K, aOff + 4 * offsets.a[i]!, bOff + 4 * offsets.b[i]!, cOff + 4 * i * M * N, 1, 0, 0);
