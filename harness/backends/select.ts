@@ -1,7 +1,7 @@
 // Picks, loads and sets the tfjs backend for training and benches, and says why: --backend auto|tensorflow|webgpu|wasm|cpu.
 import * as tf from '@tensorflow/tfjs';
 import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
-import { registerWasmKernels } from '../kernels/index.ts';
+import { registerWasmKernels, wasmMatmulPath } from '../kernels/index.ts';
 import { BackendUnavailableError } from './backend-error.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './backend-choices.ts';
 import { importTensorflow, probeTensorflow } from './tensorflow.ts';
@@ -77,7 +77,8 @@ async function useWasm(): Promise<SelectedBackend> {
   await setOrThrow('wasm');
   registerWasmKernels(); // UnsortedSegmentSum (gather's gradient) and the fast transposed matmul
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return { name: 'wasm', reason: 'WebAssembly with our kernels', device: `CPU (WebAssembly${simd ? ' SIMD' : ''}, 1 thread)` };
+  // the matmul path (system BLAS, or our wasm SIMD kernels and why) is part of what it runs on
+  return { name: 'wasm', reason: 'WebAssembly with our kernels', device: `CPU (WebAssembly${simd ? ' SIMD' : ''}; matmul: ${wasmMatmulPath()})` };
 }
 
 async function useCpu(): Promise<SelectedBackend> {

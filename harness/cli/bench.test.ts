@@ -14,6 +14,7 @@ describe('npm run bench', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(last).toMatchObject({ backend: 'wasm', preset: 'tiny', steps: 3 });
+    expect(last.matmul).toMatch(/^(OpenBLAS \d|Accelerate|wasm SIMD \(native addon .+\))/); // the matmul path, as doctor says it
     expect(last.ms_per_step).toBeGreaterThan(0);
     // tiny: 16 × 32 tokens a step, so tokens/s and ms/step must agree
     expect(Math.abs((last.tokens_per_s as number) - (512 * 1000) / (last.ms_per_step as number))).toBeLessThan(0.02 * (last.tokens_per_s as number) + 1);

@@ -2,8 +2,8 @@
 import { resolve } from 'node:path';
 import type { GPT } from '../../katas/contracts.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
-import type { StepTiming } from '../kernels/step-timer.ts';
-import { DEFAULT_ANCHOR } from '../kernels/torch-anchor.ts';
+import type { StepTiming } from '../bench/step-timer.ts';
+import { DEFAULT_ANCHOR } from '../bench/torch-anchor.ts';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
 import { TrainError } from '../train/train-error.ts';
 import type { OptionSpec } from './command-line.ts';
@@ -42,16 +42,17 @@ const fmt = (ms: number) => ms.toFixed(1);
 
 runCli(COMMAND, async ({ options: o }) => {
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels }, { poolStats }, { median, timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend, useBackend }, { loadLearnerGpt }] =
+  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { poolStats }, { median, timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend, useBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
     await Promise.all([
       import('../../grader/reference/gpt.ts'),
       import('../../datasets/tiny-shakespeare.ts'),
       import('../kernels/index.ts'),
       import('../kernels/matmul-pool.ts'),
-      import('../kernels/step-timer.ts'),
-      import('../kernels/torch-anchor.ts'),
+      import('../bench/step-timer.ts'),
+      import('../bench/torch-anchor.ts'),
       import('../train/backend.ts'),
       import('../train/learner-gpt.ts'),
+      import('../kernels/blas-matmul.ts'),
     ]);
   const preset = (o.preset as PresetName | undefined) ?? 'baby';
   const config = PRESETS[preset];
@@ -126,7 +127,11 @@ runCli(COMMAND, async ({ options: o }) => {
   }
   const cpuMs = median(ours.map((t) => t.cpuMsPerStep));
   const pool = poolStats();
-  if (backend.name === 'wasm') {
+  const blas = backend.name === 'wasm' && !wasmMatmulPath().startsWith('wasm');
+  if (blas) {
+    const c = blasThreadChoice;
+    say(`matmul: ${wasmMatmulPath()}; all threads on ${Math.round((100 * c.pooledCalls) / Math.max(1, c.eligibleCalls))}% of ${c.eligibleCalls} big matmuls, where they were faster`);
+  } else if (backend.name === 'wasm') {
     say(
       pool.threads > 1
         ? `matmul threads: 2 where it paid off (${Math.round((100 * pool.pooledCalls) / Math.max(1, pool.eligibleCalls))}% of ` +
@@ -138,7 +143,7 @@ runCli(COMMAND, async ({ options: o }) => {
   const result: Record<string, unknown> = {
     backend: backend.name, preset, ms_per_step: Number(fmt(msPerStep)), tokens_per_s: Math.round(tokensPerS), steps,
     cpu_ms_per_step: Number(fmt(cpuMs)),
-    ...(backend.name === 'wasm' ? { matmul_threads: pool.threads } : {}),
+    ...(backend.name === 'wasm' ? { matmul: wasmMatmulPath(), ...(blas ? {} : { matmul_threads: pool.threads }) } : {}),
   };
   if (torch) {
     const torchMs = median(theirs.map((t) => t.ms));

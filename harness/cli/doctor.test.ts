@@ -24,6 +24,7 @@ describe('npm run doctor', () => {
     for (const name of ['cpu', 'wasm', 'webgpu', 'tensorflow']) expect(line(out, new RegExp(`^  ${name}\\s+(loads|no) `)), name).toBeDefined();
     expect(line(out, /^  cpu\s/)).toMatch(/loads/);
     expect(line(out, /^  wasm\s/)).toMatch(/loads/);
+    expect(line(out, /^  wasm\s/)).toMatch(/matmul: (OpenBLAS \d|Accelerate|wasm SIMD \(native addon .+\))/); // which matmul, or why not BLAS
     for (const lib of CUDA_LIBS) expect(line(out, new RegExp(`^  ${lib.soname.replace(/\./g, '\\.')}\\s+(found|missing)`)), lib.soname).toBeDefined();
     if (!resolveTensorflow()) expect(line(out, /^  tensorflow\s/)).toMatch(/no\s+@tensorflow\/tfjs-node-gpu not installed/);
     expect(line(out, /^  adapter: /)).toBeDefined(); // vendor/architecture/device, or none and why

@@ -5,13 +5,13 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
 import { checkMatMulAgainstCpu, maxAbsDiff, runOn, seeded } from './cpu-oracle.ts';
-import { registerWasmKernels } from './index.ts';
+import { registerWasmKernels, wasmMatmulPath } from './index.ts';
 import { simdModule } from './simd-module.ts';
 import type { WasmBackend } from './wasm-backend.ts';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
-  registerWasmKernels();
+  registerWasmKernels({ blas: false }); // these tests are about our wasm SIMD matmul, not the BLAS addon
   registerWasmKernels(); // idempotent: a second call changes nothing
   registerBroadcastMatMulGradient();
 });
@@ -49,6 +49,10 @@ describe('UnsortedSegmentSum on wasm (gather gradient)', () => {
 });
 
 describe('BatchMatMul on wasm', () => {
+  it('runs our SIMD kernel when the BLAS addon is not to be used, and says so', () => {
+    expect(wasmMatmulPath()).toBe('wasm SIMD (native addon not used: registerWasmKernels({ blas: false }))');
+  });
+
   it('uses the FMA build where this Node allows it (Node 20: relaxed SIMD behind a flag we set)', async () => {
     await tf.setBackend('wasm');
     expect(simdModule(tf.backend() as unknown as WasmBackend).fma).toBe(true);

@@ -1,5 +1,7 @@
 // Performance kernels for the wasm backend; registerWasmKernels() installs them all (call after setBackend('wasm')).
 import * as tf from '@tensorflow/tfjs';
+import { describeBlas, loadBlas } from './blas-addon.ts';
+import { blasBatchMatMul } from './blas-matmul.ts';
 import { fusedAdamWConfig } from './fused-adamw.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
@@ -17,6 +19,18 @@ const MARK = Symbol.for('gpt-kata.kernels'); // tags the kernels we registered, 
 export interface WasmKernelOptions {
   /** Everything beyond the two must-haves (default true); false is the bench's --baseline, the "before". */
   simd?: boolean;
+  /** BatchMatMul on the system BLAS where the native addon loads (default true); false keeps our wasm SIMD matmul. */
+  blas?: boolean;
+}
+
+let matmulPath = 'wasm (the backend\'s own kernels: registerWasmKernels() has not run)';
+
+/**
+ * Which BatchMatMul the wasm backend runs, for doctor, bench and the trainer's first line:
+ * "OpenBLAS 0.3.21 (pthreads, 2 threads, core Haswell)", or "wasm SIMD (native addon not built: …; …)".
+ */
+export function wasmMatmulPath(): string {
+  return matmulPath;
 }
 
 /** Replaces (or adds) the wasm kernel `name`; `wrap` receives the kernel function it replaces. */
@@ -43,8 +57,9 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  * Registers our wasm kernels. Idempotent (the first call's options win). Always:
  *  - UnsortedSegmentSum (missing on wasm; gather's gradient, so embeddings train);
  *  - BatchMatMul never takes wasm's slow transposed path.
- * With simd (the default), also: BatchMatMul through our SIMD kernel (batched and transposed operands at 2-D speed,
- * big ones shared with a worker thread: matmul-pool.ts), Transpose, copy-free Identity/Cast, Sum over leading
+ * With simd (the default), also: BatchMatMul through the system BLAS where the native addon is built (blas-matmul.ts),
+ * else through our SIMD kernel (batched and transposed operands at 2-D speed, big ones shared with a worker thread:
+ * matmul-pool.ts); Transpose, copy-free Identity/Cast, Sum over leading
  * axes, broadcast Tile, row-copy Unpack/SplitV/GatherV2, the fused AdamW kernel behind adamwUpdate(), and
  * (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is untouched,
  * so harness/tfjs/broadcast-matmul-grad.ts keeps working.
@@ -54,7 +69,14 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.UnsortedSegmentSum, () => unsortedSegmentSumConfig.kernelFunc as unknown as WasmKernelFunc);
   override(tf.BatchMatMul, (previous) => {
     const rerouted = rerouteTransposes(required(tf.BatchMatMul, previous));
-    return simd ? simdBatchMatMul(rerouted) : rerouted;
+    if (!simd) {
+      matmulPath = 'wasm (baseline: the backend\'s own kernel, transposes rerouted)';
+      return rerouted;
+    }
+    const wasmSimd = simdBatchMatMul(rerouted);
+    const blas = options.blas === false ? { ok: false as const, reason: 'native addon not used: registerWasmKernels({ blas: false })' } : loadBlas();
+    matmulPath = blas.ok ? describeBlas(blas.info) : `wasm SIMD (${blas.reason})`;
+    return blas.ok ? blasBatchMatMul(blas.addon, wasmSimd) : wasmSimd;
   });
   if (!simd) return;
   override(tf.Transpose, (previous) => simdTranspose(required(tf.Transpose, previous)));

@@ -15,7 +15,7 @@ let sleepy: MatMulPool;
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
-  registerWasmKernels();
+  registerWasmKernels({ blas: false }); // these tests are about our wasm SIMD matmul, not the BLAS addon
   workerOnly = new MatMulPool({ share: 'worker' });
   halves = new MatMulPool({ share: 'halves' }); // the worker computes exactly the back half, from half-copied operands
   stealing = new MatMulPool();

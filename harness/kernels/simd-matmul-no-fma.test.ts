@@ -11,7 +11,7 @@ import type { WasmBackend } from './wasm-backend.ts';
 beforeAll(async () => {
   process.env.GPT_KATA_NO_FMA = '1'; // read when the kernels first compile, which happens below
   await tf.setBackend('wasm');
-  registerWasmKernels();
+  registerWasmKernels({ blas: false }); // these tests are about our wasm SIMD matmul, not the BLAS addon
   registerBroadcastMatMulGradient();
 });
 

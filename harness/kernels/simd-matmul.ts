@@ -1,10 +1,11 @@
 // BatchMatMul on wasm through our SIMD kernel: batched ([B·h,T,d]) and transposed operands at 2-D speed, in place.
 import * as tf from '@tensorflow/tfjs';
+import { batchOffsets } from './batch-broadcast.ts';
 import { matMulPool, POOL_MIN_FLOPS, threadChoice } from './matmul-pool.ts';
 import { matmulScratchFloats, simdModule } from './simd-module.ts';
 import type { WasmBackend, WasmKernelFunc } from './wasm-backend.ts';
 
-/** Wraps `fallback` (used only for batch axes that broadcast in both directions, e.g. [2,1] vs [1,3]). */
+/** Wraps `fallback` (used only for operands that are not float32). */
 export function simdBatchMatMul(fallback: WasmKernelFunc): WasmKernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
@@ -27,14 +28,25 @@ export function simdBatchMatMul(fallback: WasmKernelFunc): WasmKernelFunc {
     const batch = tf.util.sizeFromShape(outer);
     const batchA = tf.util.sizeFromShape(outerA);
     const batchB = tf.util.sizeFromShape(outerB);
-    if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return fallback(args);
-    const out = backend.makeOutput([...outer, M, N], 'float32');
+    const out = backend.makeOutput([...outer, M, N], 'float32'); // (...outer, M, N)
     if (batch * M * N === 0) return out;
     const simd = simdModule(backend);
     const off = (t: tf.TensorInfo) => (backend as WasmBackend).dataIdMap.get(t.dataId)!.memoryOffset;
+    const ars = transposeA ? 1 : K;
+    const acs = transposeA ? M : 1;
+    if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) {
+      // batch axes that broadcast both ways, e.g. [2,1,M,K] @ [1,3,K,N] (wasm's own kernel throws): one product each
+      const offsets = batchOffsets(outer, outerA, outerB, M * K, K * N);
+      const need = matmulScratchFloats(M, N, K);
+      const scratch = simd.scratch(4 * (need.packedB + need.rest));
+      for (let i = 0; i < batch; i++) {
+        simd.exports.bmm(1, M, N, K, off(a) + 4 * offsets.a[i]!, 0, ars, acs, off(b) + 4 * offsets.b[i]!, 0, transposeB ? 1 : 0, off(out) + 4 * i * M * N, scratch);
+      }
+      return out;
+    }
     const call = {
       batch, M, N, K,
-      a: off(a), abs: batchA === 1 ? 0 : M * K, ars: transposeA ? 1 : K, acs: transposeA ? M : 1, batchA,
+      a: off(a), abs: batchA === 1 ? 0 : M * K, ars, acs, batchA,
       b: off(b), bbs: batchB === 1 ? 0 : K * N, transB: transposeB ? 1 : 0, batchB,
       c: off(out),
     };

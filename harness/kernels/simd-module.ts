@@ -1,7 +1,7 @@
 // Loads wasm/kernels*.wasm into tfjs-backend-wasm's own memory, so our SIMD kernels read and write tensors in place.
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import type { WasmBackend } from './wasm-backend.ts';
+import { heapMemory, type WasmBackend, type WasmMemory } from './wasm-backend.ts';
 
 /** The exported C functions of wasm/kernels.c; pointers are byte offsets into tfjs's heap. */
 export interface SimdExports {
@@ -36,13 +36,9 @@ export interface SimdModule {
 }
 
 /** The slice of the WebAssembly JS API we use (this project's TypeScript libs do not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: abstract new (...args: never[]) => WasmMemory;
   validate(bytes: Uint8Array): boolean;
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -74,9 +70,7 @@ let compiled: { module: object; fma: boolean } | undefined;
 export function simdModule(backend: WasmBackend): SimdModule {
   const existing = modules.get(backend);
   if (existing) return existing;
-  const asm = (backend.wasm as unknown as { asm: Record<string, unknown> }).asm;
-  const memory = Object.values(asm).find((v): v is WasmMemory => v instanceof WA.Memory);
-  if (!memory) throw new Error('tfjs-backend-wasm exports no WebAssembly.Memory; is @tensorflow/tfjs-backend-wasm 4.22 installed?');
+  const memory = heapMemory(backend);
   compiled ??= compileKernels(false);
   const instance = new WA.Instance(compiled.module, { env: { memory } });
   const malloc = (backend.wasm as unknown as { _malloc(n: number): number; _free(p: number): void });

@@ -17,3 +17,19 @@ export type WasmKernelFunc = (args: {
   backend: WasmBackend;
   attrs?: Record<string, unknown>;
 }) => tf.TensorInfo | tf.TensorInfo[];
+
+/** A WebAssembly.Memory (this project's TypeScript libs do not declare the WebAssembly API). */
+export interface WasmMemory {
+  /** Replaced by a new ArrayBuffer whenever the memory grows: take it afresh for every use. */
+  readonly buffer: ArrayBuffer;
+}
+
+const WasmMemoryClass = (globalThis as unknown as { WebAssembly: { Memory: abstract new (...args: never[]) => WasmMemory } }).WebAssembly.Memory;
+
+/** The WebAssembly.Memory that holds this wasm backend's heap (its tensors). */
+export function heapMemory(backend: WasmBackend): WasmMemory {
+  const asm = (backend.wasm as unknown as { asm: Record<string, unknown> }).asm;
+  const memory = Object.values(asm).find((v): v is WasmMemory => v instanceof WasmMemoryClass);
+  if (!memory) throw new Error('tfjs-backend-wasm exports no WebAssembly.Memory; is @tensorflow/tfjs-backend-wasm 4.22 installed?');
+  return memory;
+}

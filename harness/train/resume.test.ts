@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpt, generate } from '../../grader/reference/gpt.ts';
+import { wasmMatmulPath } from '../kernels/index.ts';
 import { useBackend } from './backend.ts';
 import { loadCheckpoint } from './checkpoint.ts';
 import { readMetrics } from './metrics.ts';
@@ -46,6 +47,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'gpt-kata-resume-'));
 
 beforeAll(async () => {
   await useBackend('wasm');
+  console.log(`[resume] wasm backend, matmul: ${wasmMatmulPath()}`); // the system BLAS where its addon is built
 });
 
 describe('checkpoint and --resume', () => {

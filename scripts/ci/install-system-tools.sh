@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Best-effort install of the system tools some tests drive for real: tmux (a real terminal for the kata UI),
-# chromium (the HTML report), Mesa 25 lavapipe (a software GPU for the WebGPU backend). Root only. Never fatal:
+# chromium (the HTML report), libopenblas-dev (the native BLAS matmul: harness/kernels/blas), Mesa 25 lavapipe
+# (a software GPU for the WebGPU backend). Root only. Never fatal:
 # CI may have no Debian mirror, and each test that needs a missing tool says it is skipped and why.
 set -uo pipefail
 if [ "$(id -u)" != 0 ]; then
@@ -11,6 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 missing=()
 command -v tmux >/dev/null || missing+=(tmux)
 command -v chromium >/dev/null || missing+=(chromium)
+dpkg-query -W -f='${Status}' libopenblas-dev 2>/dev/null | grep -q 'ok installed' || missing+=(libopenblas-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   if timeout 180 apt-get update -qq >/dev/null 2>&1 && timeout 600 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
     echo "install-system-tools: installed ${missing[*]}"

@@ -1,0 +1,69 @@
+// Loads the optional native BLAS addon (harness/kernels/blas/) and says what it is, or why it is not there.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/** Where node-gyp builds it, and where scripts/build-blas.ts writes why it could not. */
+export const BLAS_DIR = fileURLToPath(new URL('./blas/', import.meta.url));
+export const BLAS_BINARY = `${BLAS_DIR}build/Release/blas_matmul.node`;
+export const NOT_BUILT_FILE = `${BLAS_DIR}build/not-built.txt`;
+
+/** What blas-matmul.cc reports about the library it was linked with. */
+export interface BlasInfo {
+  library: 'OpenBLAS' | 'Accelerate' | 'CBLAS';
+  config: string; // openblas_get_config(), e.g. "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"
+  core: string; // openblas_get_corename(): the kernel set OpenBLAS chose for this CPU (OPENBLAS_CORETYPE overrides it)
+  parallel: string; // pthreads | OpenMP | sequential
+  threads: number | null;
+}
+
+/** The addon's functions (see blas-matmul.cc for the exact contract of gemm). */
+export interface BlasAddon {
+  gemm(heap: ArrayBuffer, transA: boolean, transB: boolean, M: number, N: number, K: number,
+    a: number, b: number, c: number, batch: number, strideA: number, strideB: number): void;
+  setThreads(n: number): void;
+  info(): BlasInfo;
+}
+
+export type BlasStatus = { ok: true; addon: BlasAddon; info: BlasInfo } | { ok: false; reason: string };
+
+const HOW_TO_BUILD = process.platform === 'darwin'
+  ? 'xcode-select --install, then npm run build:blas'
+  : 'apt-get install libopenblas-dev, then npm run build:blas'; // where the build never ran or its library went
+
+/** BLAS threads: GPT_KATA_THREADS, else every core. */
+export function blasThreads(): number {
+  const n = Number(process.env.GPT_KATA_THREADS ?? availableParallelism());
+  return Number.isInteger(n) && n >= 1 ? n : availableParallelism();
+}
+
+let status: BlasStatus | undefined;
+
+/** Loads the addon once per process. GPT_KATA_BLAS=0 turns it off (the wasm kernels run, as without it). */
+export function loadBlas(): BlasStatus {
+  if (status) return status;
+  if (process.env.GPT_KATA_BLAS === '0') return (status = { ok: false, reason: 'native addon turned off: GPT_KATA_BLAS=0' });
+  if (!existsSync(BLAS_BINARY)) {
+    // scripts/build-blas.ts wrote why and what to do; without that file its build never ran (npm install --ignore-scripts)
+    const why = existsSync(NOT_BUILT_FILE) ? readFileSync(NOT_BUILT_FILE, 'utf8').trim() : `npm install did not build it; ${HOW_TO_BUILD}`;
+    return (status = { ok: false, reason: `native addon not built: ${why}` });
+  }
+  try {
+    const addon = createRequire(import.meta.url)(BLAS_BINARY) as BlasAddon;
+    addon.setThreads(blasThreads());
+    return (status = { ok: true, addon, info: addon.info() });
+  } catch (err) {
+    // e.g. "libopenblas.so.0: cannot open shared object file": the library was removed after the build
+    const first = String((err as Error).message).split('\n')[0]!.replace(`${BLAS_BINARY}: `, '');
+    return (status = { ok: false, reason: `native addon failed to load (${first}); ${HOW_TO_BUILD}` });
+  }
+}
+
+/** "OpenBLAS 0.3.21 (pthreads, up to 2 threads, core Haswell)": up to, because each shape runs on as many as pay off. */
+export function describeBlas(info: BlasInfo): string {
+  const version = /OpenBLAS (\S+)/.exec(info.config)?.[1];
+  const threads = info.threads === null ? [] : [info.threads === 1 ? '1 thread' : `up to ${info.threads} threads`];
+  const parts = [info.parallel, ...threads, ...(info.core ? [`core ${info.core}`] : [])];
+  return `${info.library}${version ? ` ${version}` : ''} (${parts.join(', ')})`;
+}

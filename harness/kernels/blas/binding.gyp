@@ -1,0 +1,26 @@
+# node-gyp build of the native BLAS matmul (blas-matmul.cc): OpenBLAS on Linux, Accelerate on macOS.
+# Built by scripts/build-blas.ts (npm install runs it; npm run build:blas reruns it); optional everywhere.
+{
+  "targets": [
+    {
+      "target_name": "blas_matmul",
+      "sources": ["blas-matmul.cc"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+      "cflags_cc": ["-O2"],
+      "conditions": [
+        ["OS=='mac'", {
+          "defines": ["GPT_KATA_ACCELERATE"],
+          "libraries": ["-framework Accelerate"],
+          "xcode_settings": {
+            "MACOSX_DEPLOYMENT_TARGET": "11.0",
+            "OTHER_CPLUSPLUSFLAGS": ["-O2", "-Wno-deprecated-declarations"]
+          }
+        }],
+        ["OS!='mac'", {
+          "libraries": ["-lopenblas"]
+        }]
+      ]
+    }
+  ]
+}

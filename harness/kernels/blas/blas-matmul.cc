@@ -1,0 +1,146 @@
+// Native BatchMatMul for the wasm backend: cblas_sgemm in place on tfjs's WebAssembly heap (OpenBLAS or Accelerate).
+//
+// JavaScript passes the heap's ArrayBuffer afresh on every call (the heap can grow, which replaces the buffer), byte
+// offsets of the operands in it and per-batch strides; nothing is copied. Every offset is checked against the
+// buffer's length first, so a wrong call throws instead of writing outside the heap.
+#include <napi.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#ifdef GPT_KATA_ACCELERATE
+#include <Accelerate/Accelerate.h>
+#else
+#include <cblas.h>
+#endif
+
+namespace {
+
+// True when [offset, offset + floats*4) lies inside a buffer of `length` bytes and offset is float-aligned.
+bool fits(uint64_t offset, uint64_t floats, uint64_t length) {
+  return offset % 4 == 0 && offset <= length && floats <= (length - offset) / 4;
+}
+
+// The int argument i, or -1 (and a pending TypeError) when it is not a non-negative integer.
+int64_t count(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (!info[i].IsNumber()) {
+    Napi::TypeError::New(info.Env(), std::string("gemm: ") + name + " must be a number").ThrowAsJavaScriptException();
+    return -1;
+  }
+  double v = info[i].As<Napi::Number>().DoubleValue();
+  if (!(v >= 0) || v > 9007199254740991.0 || v != static_cast<double>(static_cast<int64_t>(v))) {
+    Napi::RangeError::New(info.Env(), std::string("gemm: ") + name + " must be a non-negative integer, got " +
+                                          std::to_string(v)).ThrowAsJavaScriptException();
+    return -1;
+  }
+  return static_cast<int64_t>(v);
+}
+
+// gemm(heap, transA, transB, M, N, K, a, b, c, batch, strideA, strideB)
+// For i < batch: C_i = op(A_i) @ op(B_i), row-major; A_i at byte a + 4*i*strideA (strideA 0: one A for every i),
+// B_i likewise, C_i at byte c + 4*i*M*N. op(A_i) is M×K (stored K×M when transA), op(B_i) is K×N (N×K when transB).
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 12 || !info[0].IsArrayBuffer() || !info[1].IsBoolean() || !info[2].IsBoolean()) {
+    Napi::TypeError::New(env, "gemm(heap: ArrayBuffer, transA, transB, M, N, K, a, b, c, batch, strideA, strideB)")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::ArrayBuffer heap = info[0].As<Napi::ArrayBuffer>();
+  const bool transA = info[1].As<Napi::Boolean>().Value();
+  const bool transB = info[2].As<Napi::Boolean>().Value();
+  static const char* names[] = {"M", "N", "K", "a", "b", "c", "batch", "strideA", "strideB"};
+  int64_t v[9];
+  for (size_t i = 0; i < 9; i++) {
+    v[i] = count(info, i + 3, names[i]);
+    if (v[i] < 0) return env.Undefined();
+  }
+  const int64_t M = v[0], N = v[1], K = v[2], a = v[3], b = v[4], c = v[5], batch = v[6], sa = v[7], sb = v[8];
+  if (M > INT32_MAX || N > INT32_MAX || K > INT32_MAX || M * batch > INT32_MAX) {
+    Napi::RangeError::New(env, "gemm: a matrix dimension exceeds BLAS's 32-bit int").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const uint64_t length = heap.ByteLength();
+  const uint64_t last = batch ? static_cast<uint64_t>(batch - 1) : 0;
+  if (batch == 0 || M == 0 || N == 0) return env.Undefined();
+  if (!fits(a, last * sa + M * K, length) || !fits(b, last * sb + K * N, length) || !fits(c, batch * M * N, length)) {
+    Napi::RangeError::New(env, "gemm: an operand lies outside the heap (" + std::to_string(length) +
+                                   " bytes); was the buffer taken before the heap grew?").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  uint8_t* base = static_cast<uint8_t*>(heap.Data());
+  const float* A = reinterpret_cast<const float*>(base + a);
+  const float* B = reinterpret_cast<const float*>(base + b);
+  float* C = reinterpret_cast<float*>(base + c);
+  if (K == 0) {  // an empty sum; BLAS rejects lda = 0
+    std::memset(C, 0, static_cast<size_t>(batch * M * N) * 4);
+    return env.Undefined();
+  }
+  const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
+  const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
+  const int lda = static_cast<int>(transA ? M : K);
+  const int ldb = static_cast<int>(transB ? K : N);
+  if (!transA && sa == M * K && sb == 0) {
+    // one B for a contiguous stack of A's (x[B,T,C] @ w[C,N]): a single (batch·M)×K @ K×N product
+    cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(batch * M), static_cast<int>(N), static_cast<int>(K), 1.0f,
+                A, lda, B, ldb, 0.0f, C, static_cast<int>(N));
+    return env.Undefined();
+  }
+  for (int64_t i = 0; i < batch; i++) {
+    cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), 1.0f,
+                A + i * sa, lda, B + i * sb, ldb, 0.0f, C + i * M * N, static_cast<int>(N));
+  }
+  return env.Undefined();
+}
+
+// setThreads(n): how many threads BLAS may use (OpenBLAS; Accelerate decides for itself).
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(env, "setThreads(n: number)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+#ifdef OPENBLAS_VERSION
+  openblas_set_num_threads(info[0].As<Napi::Number>().Int32Value());
+#endif
+  return env.Undefined();
+}
+
+// info(): which BLAS this is, for the messages: { library, config, core, parallel, threads }.
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+#if defined(GPT_KATA_ACCELERATE)
+  o.Set("library", "Accelerate");
+  o.Set("config", "Apple Accelerate (vecLib)");
+  o.Set("core", "");
+  o.Set("parallel", "threads managed by macOS");
+  o.Set("threads", env.Null());
+#elif defined(OPENBLAS_VERSION)
+  o.Set("library", "OpenBLAS");
+  o.Set("config", openblas_get_config());
+  o.Set("core", openblas_get_corename());
+  const int parallel = openblas_get_parallel();
+  o.Set("parallel", parallel == 1 ? "pthreads" : parallel == 2 ? "OpenMP" : "sequential");
+  o.Set("threads", openblas_get_num_threads());
+#else
+  o.Set("library", "CBLAS");
+  o.Set("config", "a CBLAS other than OpenBLAS");
+  o.Set("core", "");
+  o.Set("parallel", "unknown");
+  o.Set("threads", env.Null());
+#endif
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  exports.Set("info", Napi::Function::New(env, Info, "info"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(blas_matmul, Init)
