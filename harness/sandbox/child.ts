@@ -161,6 +161,8 @@ async function main(): Promise<void> {
   await tf.setBackend('cpu');
   quietCpuBanner();
   registerBroadcastMatMulGradient();
+  // From here on, errors in the learner's bundle point into their own file (its inline source map), line and column.
+  process.setSourceMapsEnabled(true);
   let loading = false;
   onMessage('message', (msg: LoadRequest) => {
     if (loading || msg?.type !== 'load') return; // exactly one bundle per child
