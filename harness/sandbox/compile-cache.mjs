@@ -3,6 +3,7 @@
 // TypeScript loader. Plain JavaScript, because the launcher that uses it must run before anything can compile.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -77,7 +78,7 @@ function cached(entry) {
 export async function compiledScript(entry) {
   const hit = cached(entry);
   if (hit) return hit;
-  const esbuild = await import('esbuild');
+  const esbuild = createRequire(join(PROJECT_ROOT, 'package.json'))('esbuild'); // CommonJS; required, not imported, when this file is bundled too
   const name = entry.replace(/[^a-z0-9]+/gi, '-');
   const result = await esbuild.build({
     entryPoints: { [name]: join(PROJECT_ROOT, entry) },

@@ -47,4 +47,15 @@ describe('compiledScript', () => {
     expect(await compiledScript(join(rel, 'main.ts'))).not.toBe(a);
     expect(await run(join(rel, 'main.ts'))).toBe('two');
   });
+
+  it('compiles from inside a compiled command too (a CLI that starts the sandbox child compiles child.ts)', async () => {
+    writeFileSync(join(dir, 'inner.ts'), `// inner entry\nconsole.log('inner ran ${process.pid}');\n`);
+    writeFileSync(
+      join(dir, 'outer.ts'),
+      `// outer entry\nimport { execFileSync } from 'node:child_process';\nimport { compiledScript } from '../../harness/sandbox/compile-cache.mjs';\n` +
+        `console.log(execFileSync(process.execPath, [await compiledScript(${JSON.stringify(join(rel, 'inner.ts'))})], { encoding: 'utf8' }).trim());\n`,
+    );
+    expect(await run(join(rel, 'outer.ts'))).toBe(`inner ran ${process.pid}`);
+  });
 });
+
