@@ -41,11 +41,13 @@ export type StartResult =
   | { ok: false; kind: 'load-error'; error: ErrorInfo }
   | { ok: false; kind: 'gone'; gone: SandboxGone };
 
-/** Errors that V8 and tfjs raise when an allocation is refused (by the kernel's limit or by V8's own heap cap). */
-const ALLOCATION_REFUSED = /Array buffer allocation failed|Cannot allocate memory|Invalid typed array length|Invalid array buffer length|Out of memory|heap out of memory|Reached heap limit|Fatal process out of memory|Allocation failed/i;
+/** What V8 prints when its heap cannot grow, whether its own cap or the kernel's limit refused it. */
+const V8_OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Fatal process out of memory|Allocation failed/i;
+/** RangeErrors that V8 and tfjs raise when an allocation is refused. */
+const ALLOCATION_REFUSED = /Array buffer allocation failed|Cannot allocate memory|Invalid typed array length|Invalid array buffer length|Out of memory/i;
 
 export function isAllocationRefused(e: ErrorInfo): boolean {
-  return e.name === 'RangeError' ? ALLOCATION_REFUSED.test(e.message) : /out of memory|Cannot allocate memory/i.test(e.message);
+  return e.name === 'RangeError' ? ALLOCATION_REFUSED.test(e.message) || V8_OUT_OF_MEMORY.test(e.message) : /out of memory|Cannot allocate memory/i.test(e.message);
 }
 
 export class Sandbox {
@@ -261,8 +263,7 @@ export class Sandbox {
   }
 
   private exitGone(code: number | null, signal: NodeJS.Signals | null): SandboxGone {
-    // V8 aborts when its heap cannot grow, whether its own cap or the kernel's refused it.
-    if (/heap out of memory|Reached heap limit|Fatal process out of memory|Allocation failed/i.test(this.output)) return this.memoryGone();
+    if (V8_OUT_OF_MEMORY.test(this.output)) return this.memoryGone(); // V8 aborted: its heap could not grow
     if (signal === 'SIGXCPU') return new SandboxGone('timeout', `your code used more than ${CPU_SECONDS} s of CPU time and was stopped by the kernel`);
     if (code === LIMITS_REFUSED_STATUS && !this.loaded) {
       return new SandboxGone('harness', 'the grading process could not set its memory and CPU limits (ulimit refused); run npm run doctor');
