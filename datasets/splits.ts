@@ -1,6 +1,6 @@
 // Train/val splits and random batches of blockSize windows, as in the lecture: x = d[i:i+T], y = d[i+1:i+T+1].
 import * as tf from '@tensorflow/tfjs';
-import { mixSeed, mulberry32 } from './seeded-random.ts';
+import { mixSeed, mulberry32 } from '../grader/seeded-random.ts';
 
 /** 90% train, 10% val, split at floor(0.9·N) like `n = int(0.9 * len(data))`. */
 export const TRAIN_FRACTION = 0.9;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradeDir, gradeKata } from './engine.ts';
-import { PROJECT_ROOT } from '../harness/sandbox/paths.ts';
+import { PROJECT_ROOT } from './sandbox/paths.ts';
 import { FIXTURES, type Graded, declaredHostile, explain, fixtureFiles, gradeFixtures } from './test-support/fixture-corpus.ts';
 
 const HOSTILE = join(FIXTURES, 'hostile');
@@ -64,14 +64,14 @@ describe('files that allocate past the memory cap (graded as the attention kata)
 describe('notes that never fail a kata', () => {
   it('a block that never applies the dropout callback passes, with a warning', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpt-kata-dropout-'));
-    const source = readFileSync(join(FIXTURES, 'block', 'correct', 'moments-broadcast.ts'), 'utf8');
+    const source = readFileSync(join(PROJECT_ROOT, 'grader', 'katas', 'block', 'fixtures', 'correct', 'moments-broadcast.ts'), 'utf8');
     const ignoring = source.replace('opts.dropout ?? ((t: tf.Tensor) => t)', '((t: tf.Tensor) => t)');
     expect(ignoring).not.toBe(source);
     writeFileSync(join(dir, 'block.ts'), ignoring);
     const report = await gradeKata('block', join(dir, 'block.ts'));
     expect(report.passed).toBe(true);
     expect(report.warnings.join('\n')).toContain('dropout callback is never applied');
-    const original = await gradeKata('block', join(FIXTURES, 'block', 'correct', 'moments-broadcast.ts'));
+    const original = await gradeKata('block', join(PROJECT_ROOT, 'grader', 'katas', 'block', 'fixtures', 'correct', 'moments-broadcast.ts'));
     expect(original.warnings).toEqual([]);
   }, 120_000);
 });
@@ -101,7 +101,7 @@ describe('npm run grade', () => {
   }, 120_000);
 
   it('exits 0 when every graded kata passes, and reads well in 80 columns', async () => {
-    const r = await grade(['attention', '--dir', join(PROJECT_ROOT, 'grader', 'reference')]);
+    const r = await grade(['attention', '--dir', join(PROJECT_ROOT, 'grader', 'fixtures', 'multi-file')]);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain('✓ PASS  1. Scaled dot-product attention');
     for (const line of r.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);

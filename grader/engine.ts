@@ -2,15 +2,14 @@
 // The verdict is assembled here, in the parent, from raw values; nothing the learner's code writes can set it.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { bundleSolution } from '../harness/sandbox/bundle.ts';
-import { DEFAULT_LIMITS, SandboxGone } from '../harness/sandbox/sandbox.ts';
-import { prewarm, takeSandbox } from '../harness/sandbox/warm-pool.ts';
-import { KATAS, kataById } from './katas.ts';
-import { getMistake } from './mistakes/index.ts';
+import { bundleSolution } from './sandbox/bundle.ts';
+import { DEFAULT_LIMITS, SandboxGone } from './sandbox/sandbox.ts';
+import { prewarm, takeSandbox } from './sandbox/warm-pool.ts';
+import { KATAS, kataById } from './registry.ts';
+import { getMistake } from './mistake-catalogue.ts';
 import type { CheckResult, GradeReport, KataId, KataReport } from './report.ts';
-import { SUITES } from './checks/index.ts';
-import { type CheckContext, type CheckOutcome, diagnoseWithProbes } from './checks/suite.ts';
-import { typeCheckFiles, typeCheckWarnings } from './checks/type-check.ts';
+import { type CheckContext, type CheckOutcome, diagnoseWithProbes } from './suite.ts';
+import { typeCheckFiles, typeCheckWarnings } from './type-check.ts';
 
 export interface GradeOptions {
   /** Wall-clock budget for the whole kata, load included. */
@@ -61,7 +60,7 @@ function report(kata: KataId, file: string, checks: CheckResult[], warnings: str
 export async function gradeKata(kata: KataId, file: string, opts: GradeOptions = {}): Promise<KataReport> {
   const t0 = Date.now();
   const abs = resolve(file);
-  const suite = SUITES[kata];
+  const suite = kataById(kata)?.suite;
   if (!suite) throw new Error(`no check suite for kata ${kata}`);
   const one = (name: string, o: CheckOutcome) => report(kata, abs, [{ name, ...withDiagnosis(o) }], [], t0);
   if (!existsSync(abs)) return one('file exists', { status: 'fail', message: `no file at ${abs}; write your solution there`, mistake: 'load-error' });

@@ -1,6 +1,6 @@
 // The human report: ✓/✗ per check, the diagnosis sentence, error figures and counterexample, wrapped to the terminal.
 import type { CheckResult, GradeReport, KataReport } from './report.ts';
-import { kataById } from './katas.ts';
+import { kataById } from './registry.ts';
 
 const MARK: Record<CheckResult['status'], string> = { pass: '✓', fail: '✗', error: '✗', skipped: '·' };
 

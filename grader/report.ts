@@ -1,18 +1,10 @@
 // The grader's verdict types: what `npm run grade --json` prints and what the kata UI and train:mine read.
 
-export type KataId = 'attention' | 'multi-head' | 'causal-mask' | 'block' | 'gpt';
+import type { CheckResult } from './check-result.ts';
+import type { KataId } from './registry.ts';
 
-export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
-
-export interface CheckResult {
-  /** Short check name, e.g. "reference equivalence (fast-check)". */
-  name: string;
-  status: CheckStatus;
-  /** One or more lines for a human: the diagnosis sentence, error figures, shrunk counterexample. */
-  message: string;
-  /** Catalogue id such as "attention/no-scale", or a generic id ("shape", "timeout", ...), or null. */
-  mistake: string | null;
-}
+export type { CheckResult, CheckStatus } from './check-result.ts';
+export type { KataId } from './registry.ts';
 
 export interface KataReport {
   kata: KataId;
@@ -35,7 +27,7 @@ export interface GradeReport {
   katas: KataReport[];
 }
 
-/** The exact JSON shape the issue specifies for `npm run grade -- --json`. */
+/** What `npm run grade -- --json` prints: the verdict, without timings. */
 export function toJson(report: GradeReport): unknown {
   return {
     passed: report.passed,

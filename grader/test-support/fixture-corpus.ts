@@ -1,12 +1,12 @@
-// Grades the learner-style fixture files under grader/fixtures (each copied alone into a temp dir, as a learner's
+// Grades learner-style fixture files (grader/katas/<kata>/fixtures, grader/fixtures; each copied alone into a temp dir, as a learner's
 // DIR would hold it) and reads what each one expects from its first line.
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type GradeOptions, gradeKata } from '../engine.ts';
-import { kataById } from '../katas.ts';
+import { kataById } from '../registry.ts';
 import type { KataId, KataReport } from '../report.ts';
-import { PROJECT_ROOT } from '../../harness/sandbox/paths.ts';
+import { PROJECT_ROOT } from '../sandbox/paths.ts';
 
 export const FIXTURES = join(PROJECT_ROOT, 'grader', 'fixtures');
 

@@ -3,11 +3,11 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradeKata } from '../engine.ts';
-import { kataById } from '../katas.ts';
-import { MISTAKES_BY_KATA, getMistake } from '../mistakes/index.ts';
+import { mistakesOf } from '../registry.ts';
+import { getMistake } from '../mistake-catalogue.ts';
 import type { KataId } from '../report.ts';
-import { PROJECT_ROOT } from '../../harness/sandbox/paths.ts';
-import { FIXTURES, type Graded, declaredMistake, explain, fixtureFiles, gradeFixtures } from './fixture-corpus.ts';
+import { PROJECT_ROOT } from '../sandbox/paths.ts';
+import { type Graded, declaredMistake, explain, fixtureFiles, gradeFixtures } from './fixture-corpus.ts';
 
 /**
  * Faulty fixtures whose mistake the grader reports generically, and why: these throw on every batched input,
@@ -28,10 +28,10 @@ const CORPUS_BUDGETS = { loadTimeoutMs: 120_000, callTimeoutMs: 60_000, timeoutM
 
 export function kataCorpusTests(kata: KataId): void {
   describe(`${kata}: the solution corpus`, () => {
-    const dir = join(FIXTURES, kata);
+    const dir = join(PROJECT_ROOT, 'grader', 'katas', kata, 'fixtures');
     const correct = fixtureFiles(join(dir, 'correct')).map((f) => join(dir, 'correct', f));
     const faulty = fixtureFiles(join(dir, 'faulty')).map((f) => join(dir, 'faulty', f));
-    const reference = join(PROJECT_ROOT, 'grader', 'reference', kataById(kata)!.file);
+    const reference = join(PROJECT_ROOT, 'grader', 'katas', kata, 'reference.ts');
     let graded: Map<string, Graded>;
 
     let referenceReport: Awaited<ReturnType<typeof gradeKata>>;
@@ -78,5 +78,5 @@ export function kataCorpusTests(kata: KataId): void {
 }
 
 function getMistakeIdsOf(kata: KataId): string[] {
-  return MISTAKES_BY_KATA[kata].map((m) => m.id);
+  return mistakesOf(kata).map((m) => m.id);
 }

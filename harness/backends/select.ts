@@ -1,13 +1,13 @@
 // Picks, loads and sets the tfjs backend for training and benches, and says why: --backend auto|tensorflow|webgpu|wasm|cpu.
 import * as tf from '@tensorflow/tfjs';
-import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
+import { registerBroadcastMatMulGradient } from '../../grader/tfjs/broadcast-matmul-grad.ts';
 import { registerWasmKernels, wasmMatmulPath } from '../kernels/index.ts';
 import { BackendUnavailableError } from './backend-error.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './backend-choices.ts';
 import { importTensorflow, probeTensorflow } from './tensorflow.ts';
 import { registerWebGPU } from './webgpu.ts';
 import { describeAdapter, probeWebGPU } from './webgpu-probe.ts';
-import { quietCpuBanner } from '../tfjs/quiet-cpu-banner.ts';
+import { quietCpuBanner } from '../../grader/tfjs/quiet-cpu-banner.ts';
 
 export { BACKEND_CHOICES, type BackendChoice };
 

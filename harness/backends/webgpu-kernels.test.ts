@@ -1,7 +1,7 @@
 // Every kernel a GPT training step uses, forward and gradient, on WebGPU against the cpu backend (tiny shapes: lavapipe is slow).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gelu, layerNorm } from '../../grader/reference/block.ts';
+import { gelu, layerNorm } from '../../grader/katas/block/reference.ts';
 import { selectBackend } from './select.ts';
 import { webgpuAvailable } from './webgpu-test-gate.ts';
 
@@ -43,7 +43,7 @@ const CASES: Case[] = [
   { name: 'matMul transposeA+B', inputs: [{ shape: [7, 5] }, { shape: [3, 7] }], f: (a, b) => tf.matMul(a!, b!, true, true), grad: true },
   // attention scores q·kᵀ over (B, h, T, d)
   { name: 'batched matMul q@kT [2,2,6,4]', inputs: [{ shape: [2, 2, 6, 4] }, { shape: [2, 2, 6, 4] }], f: (q, k) => tf.matMul(q!, k!, false, true), grad: true },
-  // x[B,T,C] @ w[C,4C]: the broadcast case whose gradient tfjs gets wrong (harness/tfjs fix)
+  // x[B,T,C] @ w[C,4C]: the broadcast case whose gradient tfjs gets wrong (grader/tfjs fix)
   { name: 'broadcast matMul [2,3,8]@[8,32]', inputs: [{ shape: [2, 3, C] }, { shape: [C, 4 * C] }], f: (x, w) => tf.matMul(x!, w!), grad: true },
   { name: 'softmax last axis', inputs: [{ shape: [2, 3, 5] }], f: (x) => tf.softmax(x!.mul(3)), grad: true },
   {

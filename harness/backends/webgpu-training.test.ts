@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
 import { batchIds, batchTensors, splitTokens, type Batch } from '../../datasets/splits.ts';
-import { gpt } from '../../grader/reference/gpt.ts';
+import { gpt } from '../../grader/katas/gpt/reference.ts';
 import type { GPTConfig } from '../../katas/contracts.ts';
 import { AdamW } from '../train/adamw.ts';
 import { crossEntropy } from '../train/cross-entropy.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { PROJECT_ROOT } from '../sandbox/paths.ts';
+import { PROJECT_ROOT } from '../../grader/sandbox/paths.ts';
 import { readCommandLine } from './command-line.ts';
 
 const { options: values } = readCommandLine({
@@ -107,7 +107,7 @@ say(`load average ${loadavg()[0]!.toFixed(2)} at the end`);
 const profiles: { kata: string; ms: number; phases: { name: string; ms: number }[] }[] = [];
 if (values.profile) {
   const { gradeKata } = await import('../../grader/engine.ts');
-  const { KATAS } = await import('../../grader/katas.ts');
+  const { KATAS } = await import('../../grader/registry.ts');
   for (const k of KATAS) {
     const report = await gradeKata(k.id, join(DIR, k.file));
     profiles.push({ kata: k.id, ms: report.durationMs, phases: report.phases ?? [] });

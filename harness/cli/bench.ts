@@ -44,7 +44,7 @@ runCli(COMMAND, async ({ options: o }) => {
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
   const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { poolStats }, { median, timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend, useBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
     await Promise.all([
-      import('../../grader/reference/gpt.ts'),
+      import('../../grader/katas/gpt/reference.ts'),
       import('../../datasets/tiny-shakespeare.ts'),
       import('../kernels/index.ts'),
       import('../kernels/matmul-pool.ts'),

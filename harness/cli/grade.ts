@@ -1,10 +1,10 @@
 // `npm run grade -- [kata ...] [--dir DIR] [--json]`: grades solutions; exit 0 all pass, 1 any fail, 2 usage/harness error.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { KATAS } from '../../grader/katas.ts';
+import { KATAS } from '../../grader/registry.ts';
 import type { KataId } from '../../grader/report.ts';
-import { PROJECT_ROOT } from '../sandbox/paths.ts';
-import { prewarm } from '../sandbox/warm-pool.ts';
+import { PROJECT_ROOT } from '../../grader/sandbox/paths.ts';
+import { prewarm } from '../../grader/sandbox/warm-pool.ts';
 import { exitWithUsageError, readCommandLine, type CommandSpec } from './command-line.ts';
 
 const COMMAND: CommandSpec = {

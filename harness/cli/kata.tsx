@@ -1,8 +1,8 @@
 // `npm run kata`: the 60-minute self-test as a terminal app; grades each save through the sandboxed grader engine.
 import { isAbsolute, join, resolve } from 'node:path';
-import { KATAS } from '../../grader/katas.ts';
+import { KATAS } from '../../grader/registry.ts';
 import type { KataId } from '../../grader/report.ts';
-import { PROJECT_ROOT } from '../sandbox/paths.ts';
+import { PROJECT_ROOT } from '../../grader/sandbox/paths.ts';
 import { readCommandLine } from './command-line.ts';
 
 /** 60: the curriculum's self-test is one hour. */

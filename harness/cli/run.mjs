@@ -1,7 +1,7 @@
 // Starts one of the project's commands with plain node (`node harness/cli/run.mjs grade …`): the command's TypeScript
 // is compiled once into .cache/ and reused while its sources are unchanged, so no TypeScript loader runs at start-up.
 import { pathToFileURL } from 'node:url';
-import { compiledScript } from '../sandbox/compile-cache.mjs';
+import { compiledScript } from '../../grader/sandbox/compile-cache.mjs';
 
 const COMMANDS = {
   grade: 'harness/cli/grade.ts',

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gpt, generate } from '../../grader/reference/gpt.ts';
+import { gpt, generate } from '../../grader/katas/gpt/reference.ts';
 import { useBackend } from '../train/backend.ts';
 import { PRESETS } from '../train/presets.ts';
 import { runTraining } from '../train/trainer.ts';

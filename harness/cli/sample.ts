@@ -24,7 +24,7 @@ runCli(COMMAND, async ({ options: o }) => {
   if (o.run === undefined) throw new TrainError('npm run sample needs --run OUT, the --out folder of a training run (e.g. runs/reference-baby)', 2);
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
   const [{ generate: referenceGenerate }, { describeBackend, useBackend }, { hasCheckpoint, readCheckpointMeta }, { loadLearnerGpt }, { sampleRun }] = await Promise.all([
-    import('../../grader/reference/gpt.ts'),
+    import('../../grader/katas/gpt/reference.ts'),
     import('../train/backend.ts'),
     import('../train/checkpoint.ts'),
     import('../train/learner-gpt.ts'),

@@ -52,7 +52,7 @@ describe('npm run train', () => {
 // A correct learner gpt.ts (one of the grader's correct fixtures) behind wrappers that count the calls into it.
 function learnerDir(): string {
   const dir = tmp('mine');
-  copyFileSync('grader/fixtures/gpt/correct/gather-tidy.ts', join(dir, 'gpt-impl.ts'));
+  copyFileSync('grader/katas/gpt/fixtures/correct/gather-tidy.ts', join(dir, 'gpt-impl.ts'));
   writeFileSync(
     join(dir, 'gpt.ts'),
     `// learner's gpt, counting its calls so the test can tell it really ran
@@ -108,7 +108,7 @@ describe('npm run train:mine', () => {
 
   it('refuses a faulty gpt.ts with the failing checks and the named mistake, exit 1', async () => {
     const dir = tmp('mine-faulty');
-    copyFileSync('grader/fixtures/gpt/faulty/no-position.ts', join(dir, 'gpt.ts'));
+    copyFileSync('grader/katas/gpt/fixtures/faulty/no-position.ts', join(dir, 'gpt.ts'));
     const out = tmp('mine-faulty-out');
     const r = await train(['--mine', '--dir', dir, '--preset', 'tiny', '--data', DATA, '--out', out]);
     expect(r.exitCode).toBe(1);
@@ -120,7 +120,7 @@ describe('npm run train:mine', () => {
 
   it('--anyway trains a failing gpt.ts, marks every output, and the flat-loss detector explains what it does', async () => {
     const dir = tmp('mine-anyway');
-    copyFileSync('grader/fixtures/gpt/faulty/returns-probabilities.ts', join(dir, 'gpt.ts'));
+    copyFileSync('grader/katas/gpt/fixtures/faulty/returns-probabilities.ts', join(dir, 'gpt.ts'));
     const out = tmp('mine-anyway-out');
     const r = await train(['--mine', '--anyway', '--dir', dir, '--preset', 'tiny', '--iters', '100', '--data', DATA, '--out', out]);
     expect(r.exitCode, r.all).toBe(0);

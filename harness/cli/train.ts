@@ -33,7 +33,7 @@ runCli(COMMAND, async ({ options: o }) => {
   if (o.anyway === true && !mine) throw new TrainError('--anyway is for npm run train:mine (it trains your gpt.ts even though it fails the grader)', 2);
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
   const [{ gpt, generate }, { loadTinyShakespeare }, { describeBackend, runsOnGpu, useBackend }, { loadLearnerGpt }, { runTraining }] = await Promise.all([
-    import('../../grader/reference/gpt.ts'),
+    import('../../grader/katas/gpt/reference.ts'),
     import('../../datasets/tiny-shakespeare.ts'),
     import('../train/backend.ts'),
     import('../train/learner-gpt.ts'),

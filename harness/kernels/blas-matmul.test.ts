@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
-import { quietCpuBanner } from '../tfjs/quiet-cpu-banner.ts';
+import { registerBroadcastMatMulGradient } from '../../grader/tfjs/broadcast-matmul-grad.ts';
+import { quietCpuBanner } from '../../grader/tfjs/quiet-cpu-banner.ts';
 import type { BlasAddon } from './blas-addon.ts';
 import { blasAvailable } from './blas-test-gate.ts';
 import { checkMatMulAgainstCpu } from './cpu-oracle.ts';

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
+import { registerBroadcastMatMulGradient } from '../../grader/tfjs/broadcast-matmul-grad.ts';
 import { checkMatMulAgainstCpu, maxAbsDiff, runOn, seeded } from './cpu-oracle.ts';
 import { registerWasmKernels, wasmMatmulPath } from './index.ts';
 import { simdModule } from './simd-module.ts';

@@ -62,7 +62,7 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  * matmul-pool.ts); Transpose, copy-free Identity/Cast, Sum over leading
  * axes, broadcast Tile, row-copy Unpack/SplitV/GatherV2, the fused AdamW kernel behind adamwUpdate(), and
  * (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is untouched,
- * so harness/tfjs/broadcast-matmul-grad.ts keeps working.
+ * so grader/tfjs/broadcast-matmul-grad.ts keeps working.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const simd = options.simd ?? true;

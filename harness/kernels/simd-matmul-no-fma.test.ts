@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
+import { registerBroadcastMatMulGradient } from '../../grader/tfjs/broadcast-matmul-grad.ts';
 import { checkMatMulAgainstCpu } from './cpu-oracle.ts';
 import { registerWasmKernels } from './index.ts';
 import { simdModule } from './simd-module.ts';

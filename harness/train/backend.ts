@@ -1,7 +1,7 @@
 // Picks the tfjs backend for a training process (harness/backends/select.ts) and makes sure the gradient fix is installed.
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice, type SelectedBackend } from '../backends/select.ts';
-import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
+import { registerBroadcastMatMulGradient } from '../../grader/tfjs/broadcast-matmul-grad.ts';
 
 export { BACKEND_CHOICES, type BackendChoice };
 export type ChosenBackend = SelectedBackend;

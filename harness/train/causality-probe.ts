@@ -1,6 +1,6 @@
 // The causality probe: change the future tokens of a window and check that the logits of the earlier positions stay put.
 import * as tf from '@tensorflow/tfjs';
-import { mixSeed, mulberry32 } from '../../datasets/seeded-random.ts';
+import { mixSeed, mulberry32 } from '../../grader/seeded-random.ts';
 import { identity } from './dropout.ts';
 import type { Forward } from './train-step.ts';
 

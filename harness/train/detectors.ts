@@ -22,7 +22,7 @@ export const FLAT_WINDOW = 10; // one batch of 512 tokens is noisy (±0.05 nat);
 export const FLAT_AT_FRACTION = 0.2;
 
 /**
- * Calibrated on the correct model (grader/reference/gpt.ts, wasm, seed 1337, full Tiny Shakespeare, eval train loss):
+ * Calibrated on the correct model (grader/katas/gpt/reference.ts, wasm, seed 1337, full Tiny Shakespeare, eval train loss):
  *   step 10: tiny 3.898, tiny n_embd×2 3.671, baby 3.819    (ln 65 = 4.174; band edge 4.124)
  * so an honest model leaves the band within 10 steps, long before either warm-up (20 or 100 steps) ends.
  */

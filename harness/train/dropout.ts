@@ -1,7 +1,7 @@
 // The contract's Dropout callback: real, seeded dropout while training, the identity everywhere else.
 import * as tf from '@tensorflow/tfjs';
 import type { Dropout } from '../../katas/contracts.ts';
-import { mixSeed } from '../../datasets/seeded-random.ts';
+import { mixSeed } from '../../grader/seeded-random.ts';
 
 export const identity: Dropout = (t) => t;
 

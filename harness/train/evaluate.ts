@@ -1,7 +1,7 @@
 // Loss estimates: the mean cross-entropy over a fixed set of seeded batches of one split, dropout off.
 import * as tf from '@tensorflow/tfjs';
 import { batchIds, batchTensors } from '../../datasets/splits.ts';
-import { mixSeed } from '../../datasets/seeded-random.ts';
+import { mixSeed } from '../../grader/seeded-random.ts';
 import { crossEntropy } from './cross-entropy.ts';
 import { identity } from './dropout.ts';
 import type { Forward } from './train-step.ts';

@@ -80,7 +80,7 @@ type Calls = Record<string, { gpt: number; generate: number }>;
 /** A correct learner gpt.ts (a grader fixture) behind wrappers that count its calls per model configuration. */
 function countingLearner(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gpt-kata-mine-'));
-  copyFileSync('grader/fixtures/gpt/correct/gather-tidy.ts', join(dir, 'gpt-impl.ts'));
+  copyFileSync('grader/katas/gpt/fixtures/correct/gather-tidy.ts', join(dir, 'gpt-impl.ts'));
   writeFileSync(
     join(dir, 'gpt.ts'),
     `// learner's gpt, counting its calls per configuration so the test can tell each one really ran
@@ -118,7 +118,7 @@ describe('experiments --mine', () => {
 
   it('refuses a faulty gpt.ts with the named mistake, before training anything', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpt-kata-mine-faulty-'));
-    copyFileSync('grader/fixtures/gpt/faulty/tied-head.ts', join(dir, 'gpt.ts'));
+    copyFileSync('grader/katas/gpt/fixtures/faulty/tied-head.ts', join(dir, 'gpt.ts'));
     const o = mkdtempSync(join(tmpdir(), 'gpt-kata-experiments-refused-'));
     const r = await execa('npx', ['tsx', 'harness/cli/experiments.ts', '--mine', '--dir', dir, '--preset', 'tiny', '--data', '../shared/datasets/tinyshakespeare.txt', '--out', o], {
       reject: false,

@@ -1,7 +1,7 @@
 // The week's experiments: baseline, n_embd×2, n_layer×2, GELU and a bigram, same seed and steps; one val plot, one table, the samples.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gpt, generate } from '../../grader/reference/gpt.ts';
+import { gpt, generate } from '../../grader/katas/gpt/reference.ts';
 import { PALETTE, renderPng, renderSvg, type ChartSpec } from './chart/line-chart.ts';
 import type { Alert } from './detectors.ts';
 import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
@@ -165,7 +165,7 @@ ${rows
     .join('\n');
   const body = `<h1>Experiments: ${escapeHtml(whose)}, ${escapeHtml(o.preset)} preset, ${o.base.iters} steps</h1>
 ${keyValueTable([
-  ['model', o.learner ? `your gpt (${o.learner.file}), graded before training; the bigram is the harness's` : 'reference gpt (grader/reference/gpt.ts)'],
+  ['model', o.learner ? `your gpt (${o.learner.file}), graded before training; the bigram is the harness's` : 'reference gpt (grader/katas/gpt/reference.ts)'],
   ['backend', o.backend.replace(/^backend: /, '')],
   ['seed', o.seed],
   ['data', o.text.path],

@@ -1,7 +1,7 @@
 // GPT parameter initialisation: weights N(0, 0.02), biases 0, LayerNorm gamma 1 and beta 0, all trainable tf.Variables.
 import * as tf from '@tensorflow/tfjs';
 import type { BlockParams, GPTConfig, GPTParams, LayerNormParams } from '../../katas/contracts.ts';
-import { mixSeed } from '../../datasets/seeded-random.ts';
+import { mixSeed } from '../../grader/seeded-random.ts';
 
 /** GPT-2's init: small enough that the untrained model predicts ~uniformly (loss ≈ ln V). */
 export const INIT_STD = 0.02;

@@ -4,7 +4,7 @@ import { relative, resolve } from 'node:path';
 import type { Generate, GPT } from '../../katas/contracts.ts';
 import type { KataReport } from '../../grader/report.ts';
 import { gradeKata } from '../../grader/engine.ts';
-import { importSolution } from '../sandbox/load-solution.ts';
+import { importSolution } from '../../grader/sandbox/load-solution.ts';
 import { failsGraderMark } from './grader-mark.ts';
 import { TrainError } from './train-error.ts';
 

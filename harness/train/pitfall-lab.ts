@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Generate, GPTConfig, GPTParams } from '../../katas/contracts.ts';
-import { generate, gpt } from '../../grader/reference/gpt.ts';
+import { generate, gpt } from '../../grader/katas/gpt/reference.ts';
 import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
 import { splitTokens } from '../../datasets/splits.ts';
 import { assignWeights, loadCheckpoint } from './checkpoint.ts';

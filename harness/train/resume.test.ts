@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gpt, generate } from '../../grader/reference/gpt.ts';
+import { gpt, generate } from '../../grader/katas/gpt/reference.ts';
 import { wasmMatmulPath } from '../kernels/index.ts';
 import { useBackend } from './backend.ts';
 import { loadCheckpoint } from './checkpoint.ts';

@@ -20,7 +20,7 @@ const metrics: MetricsLine[] = [0, 100, 200, 300].map((step, i) => ({
 
 const summary: RunSummary = {
   title: 'reference GPT, tiny preset',
-  model: 'reference gpt (grader/reference/gpt.ts)',
+  model: 'reference gpt (grader/katas/gpt/reference.ts)',
   backend: 'backend: wasm on CPU (auto chose wasm)',
   preset: 'tiny',
   config: PRESETS.tiny,

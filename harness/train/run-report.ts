@@ -11,7 +11,7 @@ import type { TrainConfig } from './presets.ts';
 export interface RunSummary {
   /** e.g. "reference GPT, baby preset" */
   title: string;
-  /** Whose model: "reference gpt (grader/reference/gpt.ts)" or the learner's file. */
+  /** Whose model: "reference gpt (grader/katas/gpt/reference.ts)" or the learner's file. */
   model: string;
   /** describeBackend()'s line. */
   backend: string;

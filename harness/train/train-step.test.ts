@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dropout, GPTConfig, GPTParams } from '../../katas/contracts.ts';
-import { gpt } from '../../grader/reference/gpt.ts';
+import { gpt } from '../../grader/katas/gpt/reference.ts';
 import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
 import { batchIds, batchTensors, splitTokens } from '../../datasets/splits.ts';
 import { AdamW } from './adamw.ts';

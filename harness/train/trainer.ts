@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Generate, GPT, GPTConfig } from '../../katas/contracts.ts';
 import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
-import { mixSeed } from '../../datasets/seeded-random.ts';
+import { mixSeed } from '../../grader/seeded-random.ts';
 import { batchIds, batchTensors, splitTokens } from '../../datasets/splits.ts';
 import { AdamW } from './adamw.ts';
 import { bigramForward, bigramGenerate, initBigramParams } from './bigram.ts';
@@ -280,7 +280,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
         o.model.kind === 'gpt'
           ? o.model.source === 'mine'
             ? `your gpt (${o.model.file})`
-            : 'reference gpt (grader/reference/gpt.ts)'
+            : 'reference gpt (grader/katas/gpt/reference.ts)'
           : 'bigram table (the lecture\'s first model)',
       backend: o.backend,
       preset: o.preset,

@@ -1,7 +1,7 @@
 // The kata app's state machine: one event union (key, tick, resize, file change, grade result, ...) reduced purely;
 // side effects (history appends, new files, gradings, exit) are queued in the outbox for the container to run.
 import { basename } from 'node:path';
-import { kataById } from '../../grader/katas.ts';
+import { kataById } from '../../grader/registry.ts';
 import type { KataId, KataReport } from '../../grader/report.ts';
 import type { HintTier } from './kata-docs.ts';
 import type { HistoryRecord } from './history.ts';

@@ -1,5 +1,5 @@
 // The line printed after the app quits, so the terminal says where the learner stands once the screen is restored.
-import { BAR_MINUTES } from '../../grader/katas.ts';
+import { BAR_MINUTES } from '../../grader/registry.ts';
 import { formatClock, formatRemaining } from './format-time.ts';
 import type { HistoryRecord } from './history.ts';
 import { barTimeMs, deriveProgress, sessionDeadline } from './progress.ts';

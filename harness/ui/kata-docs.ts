@@ -75,5 +75,5 @@ export function loadKataDoc(kata: KataId, root: string = PROJECT_ROOT): Loaded<K
 }
 
 export function loadReference(kata: KataId, root: string = PROJECT_ROOT): Loaded<string> {
-  return readText(join(root, 'grader', 'reference', `${kata}.ts`), 'Reference solution');
+  return readText(join(root, 'grader', 'katas', kata, 'reference.ts'), 'Reference solution');
 }

@@ -52,7 +52,7 @@ describe.skipIf(!hasTmux && !required)('npm run kata in a terminal', () => {
     tmux('send-keys', '-t', 'first', 'Enter');
     await screenShows('first', (s) => s.includes('attention.ts in your editor'), 'the first kata with its file');
     // A learner's correct answer: the reference body, written into the fresh file.
-    const reference = readFileSync(join(PROJECT_ROOT, 'grader', 'reference', 'attention.ts'), 'utf8');
+    const reference = readFileSync(join(PROJECT_ROOT, 'grader', 'katas', 'attention', 'reference.ts'), 'utf8');
     writeFileSync(join(dir, 'attention.ts'), reference.replace(/^\/\/.*\n/, '// my attention\n'));
     const passed = await screenShows('first', (s) => s.includes('✓ PASSED'), 'the pass');
     expect(passed).toContain('attention passed');

@@ -1,7 +1,7 @@
 // The kata app's main: checks for a terminal, renders <App> on the alternate screen, restores it on exit.
 import { render } from 'ink';
-import { KATAS } from '../../grader/katas.ts';
-import { getMistake } from '../../grader/mistakes/index.ts';
+import { KATAS } from '../../grader/registry.ts';
+import { getMistake } from '../../grader/mistake-catalogue.ts';
 import type { KataId, KataReport } from '../../grader/report.ts';
 import type { MistakeNote } from './app-state.ts';
 import { App } from './App.tsx';
@@ -17,13 +17,13 @@ const LEAVE_ALT_SCREEN = '\x1b[?1049l';
  * after the first frame is on screen; the import starts at once and the first grading waits for it if needed.
  */
 let engine: Promise<typeof import('../../grader/engine.ts')> | undefined;
-let pool: Promise<typeof import('../sandbox/warm-pool.ts')> | undefined;
+let pool: Promise<typeof import('../../grader/sandbox/warm-pool.ts')> | undefined;
 function loadEngine(): Promise<typeof import('../../grader/engine.ts')> {
   return (engine ??= import('../../grader/engine.ts'));
 }
 /** Keeps one sandbox child started, with tfjs loaded, for the next save: the learner's wait is then the checks alone. */
 function keepSpareReady(): void {
-  void (pool ??= import('../sandbox/warm-pool.ts')).then((p) => p.prewarm());
+  void (pool ??= import('../../grader/sandbox/warm-pool.ts')).then((p) => p.prewarm());
 }
 async function grade(kata: KataId, file: string): Promise<KataReport> {
   const { gradeKata } = await loadEngine();

@@ -1,5 +1,5 @@
 // Progress derived from the history file: sessions with their splits, per-kata status and personal bests.
-import { BAR_KATAS, BAR_MINUTES } from '../../grader/katas.ts';
+import { BAR_KATAS, BAR_MINUTES } from '../../grader/registry.ts';
 import type { KataId } from '../../grader/report.ts';
 import type { EndReason, HistoryRecord } from './history.ts';
 

@@ -1,6 +1,6 @@
 // From app state to what each screen displays: rows, wrapped lines, clock text and the keys that apply.
 import { isAbsolute, relative } from 'node:path';
-import { BAR_KATAS, BAR_MINUTES, kataById } from '../../grader/katas.ts';
+import { BAR_KATAS, BAR_MINUTES, kataById } from '../../grader/registry.ts';
 import type { CheckResult, KataId } from '../../grader/report.ts';
 import {
   hintOrder,
@@ -236,7 +236,7 @@ function paneContent(s: State, kata: KataId, texts: Texts, width: number): { tit
     case 'reference': {
       const ref = texts.references[kata];
       if (!ref || !ref.ok) return { title: 'Reference solution', body: wrapped(ref && !ref.ok ? ref.problem : 'Not loaded.', width, { color: 'yellow' }) };
-      return { title: `Reference solution: grader/reference/${kata}.ts`, body: ref.value.replace(/\s+$/, '').split('\n').flatMap((l) => wrapped(l, width, { color: 'cyan' })) };
+      return { title: `Reference solution: grader/katas/${kata}/reference.ts`, body: ref.value.replace(/\s+$/, '').split('\n').flatMap((l) => wrapped(l, width, { color: 'cyan' })) };
     }
   }
 }

@@ -1,7 +1,7 @@
 // The learner's files in DIR: fresh blank kata files, and archiving of any earlier attempt before it is replaced.
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { kataById } from '../../grader/katas.ts';
+import { kataById } from '../../grader/registry.ts';
 import type { KataId } from '../../grader/report.ts';
 
 /** Earlier attempts move here, named <kata>-<local time>.ts, so `npm run grade` never picks them up. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
 import { batchIds, batchTensors, splitTokens } from '../../datasets/splits.ts';
-import { gpt } from '../../grader/reference/gpt.ts';
+import { gpt } from '../../grader/katas/gpt/reference.ts';
 import type { GPTConfig } from '../../katas/contracts.ts';
 import { parseBackendChoice, selectBackend } from '../../harness/backends/select.ts';
 import { AdamW } from '../../harness/train/adamw.ts';

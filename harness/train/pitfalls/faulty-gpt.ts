@@ -1,9 +1,9 @@
 // The pitfall lab's faulty GPTs: the reference model with one catalogued mistake switched on, named by the grader's mistake id.
 import * as tf from '@tensorflow/tfjs';
 import type { Activation, BlockParams, Dropout, GPT, GPTConfig, GPTParams } from '../../../katas/contracts.ts';
-import { gelu, layerNorm } from '../../../grader/reference/block.ts';
+import { gelu, layerNorm } from '../../../grader/katas/block/reference.ts';
 
-/** The grader's mistake ids (grader/mistakes/) that the lab can switch on in the forward pass. */
+/** The grader's mistake ids (grader/katas/<kata>/mistakes.ts) that the lab can switch on in the forward pass. */
 export type ForwardFault =
   | 'causal-mask/diagonal' // the mask keeps j ≤ i + 1: every position also sees the next token
   | 'attention/no-scale' // scores q·kᵀ, never divided
@@ -59,7 +59,7 @@ function forward(fault: ForwardFault | null, idx: tf.Tensor2D, p: GPTParams, cfg
   return out.reshape([B, T, cfg.vocabSize]) as tf.Tensor3D;
 }
 
-/** A contract GPT with `fault` switched on; faultyGpt(null) computes what grader/reference/gpt.ts computes. */
+/** A contract GPT with `fault` switched on; faultyGpt(null) computes what grader/katas/gpt/reference.ts computes. */
 export function faultyGpt(fault: ForwardFault | null): GPT {
   return (idx, p, cfg, dropout = (t) => t) => tf.tidy(() => forward(fault, idx, p, cfg, dropout));
 }

@@ -1,13 +1,13 @@
 // The pitfall lab's catalogue: each classic Session B mistake, named by the grader's mistake id, with what it teaches.
 // Adding a pitfall: add its fault to faulty-gpt.ts (or a generate beside leaky-generate.ts), then one entry here.
 import type { Generate } from '../../../katas/contracts.ts';
-import { generate, gpt } from '../../../grader/reference/gpt.ts';
+import { generate, gpt } from '../../../grader/katas/gpt/reference.ts';
 import type { ForwardFault } from './faulty-gpt.ts';
 import { untidyGpt } from './faulty-gpt.ts';
 import { leakyGenerate } from './leaky-generate.ts';
 
 export interface TrainingPitfall {
-  /** The grader's mistake id (grader/mistakes/), which is also the fault switched on in faulty-gpt.ts. */
+  /** The grader's mistake id (grader/katas/<kata>/mistakes.ts), which is also the fault switched on in faulty-gpt.ts. */
   mistake: ForwardFault;
   /** Which part of report.html shows it: the cheating mask, or the scale and softmax family. */
   section: 'cheats' | 'scale';

@@ -2,8 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GPTConfig, GPTParams } from '../../../katas/contracts.ts';
-import { generate, gpt } from '../../../grader/reference/gpt.ts';
-import { getMistake } from '../../../grader/mistakes/index.ts';
+import { generate, gpt } from '../../../grader/katas/gpt/reference.ts';
+import { getMistake } from '../../../grader/mistake-catalogue.ts';
 import { useBackend } from '../backend.ts';
 import { causalityProbe } from '../causality-probe.ts';
 import { initGPTParams } from '../init-params.ts';

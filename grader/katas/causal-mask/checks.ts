@@ -1,0 +1,80 @@
+// Checks for kata 3, the causal mask: bandPart rule, the exact tril pattern, and maskFuture on any rank.
+import fc from 'fast-check';
+import { type CausalMaskKnobs, causalMask, maskFuture } from './oracle.ts';
+import { causalMaskMistakes } from './mistakes.ts';
+import type { Mistake } from '../../mistake.ts';
+import { checkShape, type Tolerance } from '../../compare.ts';
+import { exportsCheck } from '../../common-checks.ts';
+import { fmtInputs } from '../../format.ts';
+import { randn, rng } from '../../random-cases.ts';
+import { memberUses } from '../../static-rules.ts';
+import { type CaseIO, type Check, type KataSuite, type Probe, callFn, equivalenceCheck, fail, nameMistake, pass } from '../../suite.ts';
+
+/** Kept entries must come back bit-for-bit; masked ones may be any stand-in at or below -1e4. */
+const EXACT: Tolerance = { atol: 0, rtol: 0, negInfBelow: -1e4 };
+
+const maskIO = (T: number): CaseIO => ({ args: [T], expected: () => causalMask(T), describe: () => `  T = ${T}` });
+
+interface ScoresCase {
+  lead: number[];
+  T: number;
+  seed: number;
+}
+const scoresArb: fc.Arbitrary<ScoresCase> = fc.record({
+  lead: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 3 }),
+  T: fc.integer({ min: 1, max: 6 }),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+const scoresIO = (c: ScoresCase): CaseIO => {
+  const s = randn(rng(c.seed), [...c.lead, c.T, c.T], 3);
+  return { args: [s.wire], expected: () => maskFuture(s.nd)!, describe: () => fmtInputs({ scores: s.nd }) };
+};
+
+const usesBandPart: Check = {
+  name: 'rule: uses tf.linalg.bandPart',
+  async run(ctx) {
+    const uses = memberUses(ctx.source, 'bandPart');
+    return uses.length ? pass(`line ${uses[0]!.line}`) : fail('tf.linalg.bandPart (tfjs’s tril) appears nowhere in the code', 'causal-mask/no-tril');
+  },
+};
+
+function shapeCheck(name: string, fn: string, args: CaseIO['args'], want: number[], what: string): Check {
+  return {
+    name,
+    async run(ctx) {
+      const r = await callFn(ctx, { op: 'call', fn, args });
+      if (!r.ok) return fail(r.verdict.message, await nameMistake(ctx, r.verdict));
+      const v = checkShape(r.value, want, 'float32');
+      return v.ok ? pass(what) : fail(`${what}: ${v.message}`, 'shape');
+    },
+  };
+}
+
+const maskShape = shapeCheck('causalMask: shape and dtype', 'causalMask', [4], [4, 4], 'causalMask(4) -> float32 [4, 4]');
+const futureShape = shapeCheck('maskFuture: shape and dtype', 'maskFuture', [randn(rng(1), [2, 3, 3]).wire], [2, 3, 3], 'maskFuture([2, 3, 3]) -> float32 [2, 3, 3]');
+
+export const causalMaskSuite: KataSuite = {
+  mistakes: causalMaskMistakes as Mistake[],
+  checks: [
+    exportsCheck(['causalMask', 'maskFuture']),
+    usesBandPart,
+    maskShape,
+    {
+      ...equivalenceCheck({ fn: 'causalMask', needs: [maskShape.name], arb: fc.integer({ min: 1, max: 9 }), numRuns: 9, io: maskIO, tol: EXACT }),
+      name: 'causalMask(T) is tril(ones(T, T)) for T = 1..9',
+    },
+    futureShape,
+    {
+      ...equivalenceCheck({ fn: 'maskFuture', needs: [futureShape.name], arb: scoresArb, numRuns: 40, io: scoresIO, tol: EXACT }),
+      name: 'maskFuture: future entries ≤ −1e4, all others unchanged (fast-check)',
+    },
+  ],
+  probes(seed): Probe[] {
+    const masks = [1, 2, 3, 5].map((T) => ({ fn: 'causalMask', args: [T], oracle: (k: unknown) => causalMask(T, k as CausalMaskKnobs), tol: EXACT }));
+    const scores = [[2, 4, 4], [3, 3], [1, 2, 5, 5]].map((shape, i) => {
+      const s = randn(rng(seed + i), shape, 3);
+      return { fn: 'maskFuture', args: [s.wire], oracle: (k: unknown) => maskFuture(s.nd, k as CausalMaskKnobs), tol: EXACT };
+    });
+    return [...masks, ...scores];
+  },
+};

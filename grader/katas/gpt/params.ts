@@ -1,0 +1,72 @@
+// Random GPT configurations and parameters for the gpt kata's checks, as float32 pairs (wire and oracle sides).
+import fc from 'fast-check';
+import type { GPTConfig64, GPTParams64 } from './oracle.ts';
+import type { Wire } from '../../sandbox/protocol.ts';
+import { ndOf, randBlockParams, wireOf } from '../block/checks.ts';
+import { type Pair, type Rng, pair, randInt, randn, rng } from '../../random-cases.ts';
+
+export interface GPTCase {
+  V: number;
+  h: number;
+  d: number;
+  L: number;
+  blockSize: number;
+  B: number;
+  /** Sequence length as a fraction of blockSize, so that T <= blockSize always holds. */
+  tFrac: number;
+  activation: 'relu' | 'gelu';
+  /** Pass the grading dropout (identity) as the fourth argument, or leave it out: both are the contract. */
+  dropout?: boolean;
+  seed: number;
+}
+
+export const gptCaseArb: fc.Arbitrary<GPTCase> = fc.record({
+  V: fc.integer({ min: 2, max: 7 }),
+  h: fc.integer({ min: 1, max: 3 }),
+  d: fc.integer({ min: 1, max: 3 }),
+  L: fc.integer({ min: 1, max: 2 }),
+  blockSize: fc.integer({ min: 1, max: 6 }),
+  B: fc.integer({ min: 1, max: 3 }),
+  tFrac: fc.double({ min: 0, max: 1, noNaN: true }),
+  activation: fc.constantFrom('relu' as const, 'gelu' as const),
+  dropout: fc.boolean(),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+
+export function configOf(c: GPTCase): GPTConfig64 {
+  return { vocabSize: c.V, blockSize: c.blockSize, nEmbd: c.h * c.d, nHead: c.h, nLayer: c.L, activation: c.activation };
+}
+
+export const seqLen = (c: GPTCase): number => Math.max(1, Math.ceil(c.tFrac * c.blockSize));
+
+/** GPT parameters with every tensor non-trivial: positions and biases matter, so their mistakes show. */
+export function randGPTParams(r: Rng, cfg: GPTConfig64) {
+  const C = cfg.nEmbd;
+  return {
+    wte: randn(r, [cfg.vocabSize, C], 1),
+    wpe: randn(r, [cfg.blockSize, C], 1),
+    blocks: Array.from({ length: cfg.nLayer }, () => randBlockParams(r, C)),
+    lnF: { gamma: pair([C], randn(r, [C], 0.3).nd.data.map((v) => 1 + v)), beta: randn(r, [C], 0.3) },
+    head: { w: randn(r, [C, cfg.vocabSize], 1.5 / Math.sqrt(C)), b: randn(r, [cfg.vocabSize], 0.3) },
+  };
+}
+
+export interface GPTInputs {
+  dropout: boolean;
+  cfg: GPTConfig64;
+  params: ReturnType<typeof randGPTParams>;
+  idx: number[][];
+  idxPair: Pair;
+}
+
+export function makeGPTInputs(c: GPTCase, T = seqLen(c)): GPTInputs {
+  const r = rng(c.seed);
+  const cfg = configOf(c);
+  const params = randGPTParams(r, cfg);
+  const idx = Array.from({ length: c.B }, () => Array.from({ length: T }, () => randInt(r, 0, c.V - 1)));
+  return { dropout: c.dropout ?? false, cfg, params, idx, idxPair: pair([c.B, T], idx.flat(), 'int32') };
+}
+
+export const paramsWire = (i: GPTInputs): Wire => wireOf(i.params);
+export const params64 = (i: GPTInputs): GPTParams64 => ndOf<GPTParams64>(i.params);
+export const cfgWire = (cfg: GPTConfig64): Wire => ({ ...cfg });

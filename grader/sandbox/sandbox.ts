@@ -1,0 +1,274 @@
+// The parent's handle on one sandboxed child: spawns it under kernel limits (warm, with tfjs loaded, before any
+// learner code exists), loads one bundle into it, sends requests, and turns every way the child can die (hang, exit,
+// out of memory, signal, a flood of output) into a SandboxGone value with a plain message.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { CPU_SECONDS, LIMITS_REFUSED_STATUS, limitedNodeCommand } from './hard-limits.ts';
+import { ownScript } from './own-script.ts';
+import { PROJECT_ROOT } from './paths.ts';
+import type { ChildHello, ErrorInfo, LoadRequest, Request, RequestBody, Response } from './protocol.ts';
+import { POLL_MS, residentMb } from './resident-memory.ts';
+
+export interface SandboxLimits {
+  /** Wall-clock budget for loading the module. */
+  loadTimeoutMs: number;
+  /** Memory the child may map (the kernel's limit where there is one) and keep resident (the poll's), in MB. */
+  memoryMb: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = { loadTimeoutMs: 15_000, memoryMb: 2048 };
+
+/** What the learner's code may print before the child is stopped: enough for any debugging, far short of a flood. */
+export const OUTPUT_LIMIT_BYTES = 1_000_000;
+
+/** How long a fresh child may take to start node and load tfjs before we call the machine broken. */
+const WARM_TIMEOUT_MS = 60_000;
+
+export class SandboxGone extends Error {
+  override readonly name = 'SandboxGone';
+  constructor(
+    readonly reason: 'timeout' | 'exit' | 'memory' | 'signal' | 'output' | 'harness',
+    message: string,
+  ) {
+    super(message);
+  }
+  static is(e: unknown): e is SandboxGone {
+    return e instanceof SandboxGone;
+  }
+}
+
+export type StartResult =
+  | { ok: true; sandbox: Sandbox; exports: Record<string, string> }
+  | { ok: false; kind: 'load-error'; error: ErrorInfo }
+  | { ok: false; kind: 'gone'; gone: SandboxGone };
+
+/** What V8 prints when its heap cannot grow, whether its own cap or the kernel's limit refused it. */
+const V8_OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Fatal process out of memory|Allocation failed/i;
+/** RangeErrors that V8 and tfjs raise when an allocation is refused. */
+const ALLOCATION_REFUSED = /Array buffer allocation failed|Cannot allocate memory|Invalid typed array length|Invalid array buffer length|Out of memory/i;
+
+export function isAllocationRefused(e: ErrorInfo): boolean {
+  return e.name === 'RangeError' ? ALLOCATION_REFUSED.test(e.message) || V8_OUT_OF_MEMORY.test(e.message) : /out of memory|Cannot allocate memory/i.test(e.message);
+}
+
+export class Sandbox {
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (r: Response) => void; reject: (e: SandboxGone) => void }>();
+  private gone: SandboxGone | null = null;
+  private goneListeners: ((g: SandboxGone) => void)[] = [];
+  private output = '';
+  private outputBytes = 0;
+  private lastResidentMb = 0;
+  private memoryTimer: NodeJS.Timeout;
+  private loaded = false;
+  /** Settles when the child has loaded tfjs and waits for a bundle; rejects if it dies first. */
+  readonly warm: Promise<void>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly limits: SandboxLimits,
+  ) {
+    this.memoryTimer = setInterval(() => {
+      const pid = this.child.pid;
+      if (!pid || this.gone) return;
+      void residentMb(pid).then((mb) => {
+        if (mb === null) return;
+        this.lastResidentMb = mb;
+        if (mb > this.limits.memoryMb) this.kill(this.memoryGone());
+      });
+    }, POLL_MS);
+    this.memoryTimer.unref();
+    this.warm = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => this.kill(new SandboxGone('harness', `the grading process did not start within ${WARM_TIMEOUT_MS / 1000} s`)), WARM_TIMEOUT_MS);
+      timer.unref();
+      this.child.once('message', (m: unknown) => {
+        clearTimeout(timer);
+        if ((m as ChildHello | null)?.type === 'warm') resolve();
+      });
+      this.onGone((g) => {
+        clearTimeout(timer);
+        reject(g);
+      });
+    });
+    this.warm.catch(() => {}); // a child that dies unused is not an error of anyone's
+    this.wire();
+  }
+
+  /**
+   * Starts a child now, before there is anything to load: node starts and loads tfjs while the caller bundles.
+   * The child holds no reference on the event loop, so an unused one never keeps a command from exiting; it exits
+   * itself when this process does.
+   */
+  static async spawn(limits: SandboxLimits = DEFAULT_LIMITS): Promise<Sandbox> {
+    const script = await ownScript('grader/sandbox/child.ts');
+    // No --enable-source-maps: with it, node reads and parses tfjs's multi-megabyte .map files as tfjs loads (+0.37 s
+    // per child); the child turns source maps on itself once tfjs is loaded, before the learner's bundle.
+    const nodeArgs = [`--max-old-space-size=${Math.max(256, limits.memoryMb - 256)}`, '--no-warnings', script];
+    const cmd = limitedNodeCommand(nodeArgs, limits.memoryMb);
+    const child = spawn(cmd.file, cmd.args, {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+    });
+    const sandbox = new Sandbox(child, limits);
+    sandbox.setReferenced(false);
+    return sandbox;
+  }
+
+  /** Spawns a child and loads `bundle` (built from `learnerFile`) into it. */
+  static async start(bundle: string, learnerFile: string, limits: SandboxLimits = DEFAULT_LIMITS): Promise<StartResult> {
+    return (await Sandbox.spawn(limits)).load(bundle, learnerFile);
+  }
+
+  /** Loads the learner's bundle into this (warm or warming) child and waits until the module has loaded. */
+  async load(bundle: string, learnerFile: string): Promise<StartResult> {
+    if (this.loaded) throw new Error('a sandbox child loads one file only');
+    this.loaded = true;
+    this.setReferenced(true);
+    try {
+      await this.warm; // our own start-up (node, tfjs) is not the learner's load time
+    } catch (g) {
+      return { ok: false, kind: 'gone', gone: g as SandboxGone };
+    }
+    const loadTimer = setTimeout(
+      () => this.kill(new SandboxGone('timeout', `loading your file took longer than ${this.limits.loadTimeoutMs / 1000} s (a loop at the top level?)`)),
+      this.limits.loadTimeoutMs,
+    );
+    return new Promise<StartResult>((resolve) => {
+      let settled = false;
+      const settle = (r: StartResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(loadTimer);
+        this.child.off('message', onHello);
+        resolve(r);
+      };
+      const onHello = (m: unknown) => {
+        const h = m as ChildHello;
+        if (h?.type === 'ready') settle({ ok: true, sandbox: this, exports: h.exports });
+        else if (h?.type === 'load-error') {
+          if (isAllocationRefused(h.error)) {
+            this.kill(this.memoryGone());
+            return;
+          }
+          settle({ ok: false, kind: 'load-error', error: h.error });
+          this.dispose();
+        }
+      };
+      this.onGone((gone) => settle({ ok: false, kind: 'gone', gone }));
+      this.child.on('message', onHello);
+      this.child.send({ type: 'load', bundle, learnerFile } satisfies LoadRequest);
+    });
+  }
+
+  /** Sends one request; rejects with SandboxGone if the child dies, runs out of memory or exceeds `timeoutMs`. */
+  request(req: RequestBody, timeoutMs: number): Promise<Response> {
+    if (this.gone) return Promise.reject(this.gone);
+    const id = this.nextId++;
+    return new Promise<Response>((resolve, reject) => {
+      const timer = setTimeout(() => this.kill(this.timeoutGone(timeoutMs)), timeoutMs);
+      this.pending.set(id, {
+        resolve: (r) => {
+          clearTimeout(timer);
+          // An allocation the kernel refused surfaces as a thrown RangeError; the child is stopped, and so is the kata.
+          if (!r.ok && isAllocationRefused(r.error)) {
+            const g = this.memoryGone();
+            this.kill(g);
+            reject(this.gone ?? g);
+          } else resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      this.child.send({ ...req, id } as Request);
+    });
+  }
+
+  /** True until the child is gone (died, was stopped or disposed). */
+  alive(): boolean {
+    return this.gone === null;
+  }
+
+  /** What the learner's code printed, for the report (the child silences tfjs's own banner). */
+  printed(): string {
+    return this.output.trim();
+  }
+
+  dispose(): void {
+    clearInterval(this.memoryTimer);
+    if (!this.gone) this.gone = new SandboxGone('exit', 'the sandbox was closed');
+    this.child.kill('SIGKILL');
+  }
+
+  /** Stops the child now; every pending and later request rejects with `g`. */
+  kill(g: SandboxGone): void {
+    if (this.gone) return;
+    this.fail(g);
+    this.child.kill('SIGKILL');
+  }
+
+  private onGone(f: (g: SandboxGone) => void): void {
+    if (this.gone) f(this.gone);
+    else this.goneListeners.push(f);
+  }
+
+  private memoryGone(): SandboxGone {
+    return new SandboxGone('memory', `your code tried to use more than ${this.limits.memoryMb} MB and was stopped`);
+  }
+
+  private timeoutGone(timeoutMs: number): SandboxGone {
+    const held = this.lastResidentMb > this.limits.memoryMb / 4 ? ` (it held ${Math.round(this.lastResidentMb)} MB of memory when stopped)` : '';
+    return new SandboxGone('timeout', `your function did not return within ${timeoutMs / 1000} s (an endless loop?)${held}`);
+  }
+
+  /** An idle warm child must not keep this process alive; a busy one is kept alive by its request timers anyway. */
+  private setReferenced(on: boolean): void {
+    const handles = [this.child, this.child.channel, this.child.stdout, this.child.stderr] as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
+    for (const h of handles) (on ? h?.ref : h?.unref)?.call(h);
+  }
+
+  private fail(g: SandboxGone): void {
+    if (this.gone) return;
+    this.gone = g;
+    clearInterval(this.memoryTimer);
+    for (const p of this.pending.values()) p.reject(g);
+    this.pending.clear();
+    for (const f of this.goneListeners.splice(0)) f(g);
+  }
+
+  /** Wires the child's events; called once, from the constructor. */
+  private wire(): void {
+    const collect = (chunk: Buffer) => {
+      this.outputBytes += chunk.length;
+      if (this.output.length < 20_000) this.output += chunk.toString();
+      if (this.outputBytes > OUTPUT_LIMIT_BYTES) {
+        this.kill(new SandboxGone('output', `your code printed more than ${OUTPUT_LIMIT_BYTES / 1e6} MB and was stopped (a print inside a loop?)`));
+      }
+    };
+    this.child.stdout?.on('data', collect);
+    this.child.stderr?.on('data', collect);
+    this.child.on('message', (msg: unknown) => {
+      const res = msg as Response;
+      if (typeof res !== 'object' || res === null || typeof res.id !== 'number') return;
+      const p = this.pending.get(res.id);
+      if (p) {
+        this.pending.delete(res.id);
+        p.resolve(res);
+      }
+    });
+    this.child.on('error', (err) => this.fail(new SandboxGone('harness', `could not start the grading process: ${err.message}`)));
+    this.child.on('exit', (code, signal) => this.fail(this.exitGone(code, signal)));
+  }
+
+  private exitGone(code: number | null, signal: NodeJS.Signals | null): SandboxGone {
+    if (V8_OUT_OF_MEMORY.test(this.output)) return this.memoryGone(); // V8 aborted: its heap could not grow
+    if (signal === 'SIGXCPU') return new SandboxGone('timeout', `your code used more than ${CPU_SECONDS} s of CPU time and was stopped by the kernel`);
+    if (code === LIMITS_REFUSED_STATUS && !this.loaded) {
+      return new SandboxGone('harness', 'the grading process could not set its memory and CPU limits (ulimit refused); run npm run doctor');
+    }
+    if (signal && signal !== 'SIGKILL') return new SandboxGone('signal', `the grading process was killed by ${signal} while running your code`);
+    return new SandboxGone('exit', `your code ended the grading process (exit status ${code ?? signal}); do not call process.exit`);
+  }
+}
