@@ -25,6 +25,10 @@ export default tseslint.config(
       'house/file-name-case': 'error',
       'house/layers': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A check's run() and other Promise-returning interface methods may have nothing to await in one implementation.
+      '@typescript-eslint/require-await': 'off',
+      // Shapes print as `[${shape}]` on purpose: "[2,3,4]" is how the messages show them.
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowArray: true }],
     },
   },
   { files: ['**/*.tsx', 'harness/ui/**'], ...reactHooks.configs.flat['recommended-latest'] },
@@ -35,6 +39,8 @@ export default tseslint.config(
       ...vitest.configs.recommended.rules,
       // expect(value, 'what it means') is Vitest's own message form
       'vitest/valid-expect': ['error', { maxArgs: 2 }],
+      // Shared assertion helpers (close, compare, check…AgainstCpu) count as assertions.
+      'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'close', 'compare', 'check*', 'assert*'] }],
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },

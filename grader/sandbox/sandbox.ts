@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { CPU_SECONDS, LIMITS_REFUSED_STATUS, limitedNodeCommand } from './hard-limits.ts';
 import { ownScript } from './own-script.ts';
 import { PROJECT_ROOT } from './paths.ts';
-import type { ChildHello, ErrorInfo, LoadRequest, Request, RequestBody, Response } from './protocol.ts';
+import type { ChildHello, ErrorInfo, LoadRequest, RequestBody, Response } from './protocol.ts';
 import { POLL_MS, residentMb } from './resident-memory.ts';
 
 export interface SandboxLimits {
@@ -182,7 +182,7 @@ export class Sandbox {
           reject(e);
         },
       });
-      this.child.send({ ...req, id } as Request);
+      this.child.send({ ...req, id });
     });
   }
 

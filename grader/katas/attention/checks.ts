@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { attention, type AttentionKnobs } from './oracle.ts';
 import { size } from '../../ndarray.ts';
 import { attentionMistakes } from './mistakes.ts';
-import type { Mistake } from '../../mistake.ts';
 import type { Wire } from '../../sandbox/protocol.ts';
 import { checkShape, type Tolerance, compareOutput } from '../../compare.ts';
 import { exportsCheck } from '../../common-checks.ts';
@@ -208,7 +207,7 @@ const largeScores: Check = {
 };
 
 export const attentionSuite: KataSuite = {
-  mistakes: attentionMistakes as Mistake[],
+  mistakes: attentionMistakes,
   checks: [
     exportsCheck([FN]),
     rule,

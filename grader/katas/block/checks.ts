@@ -3,7 +3,6 @@
 import fc from 'fast-check';
 import { type BlockKnobs, type BlockParams64, transformerBlock } from './oracle.ts';
 import { blockMistakes } from './mistakes.ts';
-import type { Mistake } from '../../mistake.ts';
 import { IDENTITY, type Wire } from '../../sandbox/protocol.ts';
 import { checkShape, type Tolerance } from '../../compare.ts';
 import { exportsCheck } from '../../common-checks.ts';
@@ -106,7 +105,7 @@ const sequenceCase = (c: BlockCase): SequenceCase => {
 };
 
 export const blockSuite: KataSuite = {
-  mistakes: blockMistakes as Mistake[],
+  mistakes: blockMistakes,
   checks: [
     exportsCheck([FN]),
     shape,
