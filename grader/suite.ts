@@ -57,7 +57,6 @@ export interface KataSuite {
 
 export const pass = (message = ''): CheckOutcome => ({ status: 'pass', message, mistake: null });
 export const fail = (message: string, mistake: string | null = null): CheckOutcome => ({ status: 'fail', message, mistake });
-export const skipped = (message: string): CheckOutcome => ({ status: 'skipped', message, mistake: null });
 
 export type CallResult = { ok: true; value: Wire; res: Extract<Response, { ok: true }> } | { ok: false; verdict: Verdict & { ok: false } };
 
@@ -70,7 +69,7 @@ export async function callFn(ctx: CheckContext, req: RequestBody): Promise<CallR
 }
 
 /** Calls fn(args) and compares with the oracle's output. */
-export async function callAndCompare(ctx: CheckContext, fn: string, args: Wire[], want: NDArray, tol: Tolerance, axes?: AxisNames): Promise<Verdict> {
+async function callAndCompare(ctx: CheckContext, fn: string, args: Wire[], want: NDArray, tol: Tolerance, axes?: AxisNames): Promise<Verdict> {
   const r = await callFn(ctx, { op: 'call', fn, args });
   return r.ok ? compareOutput(r.value, want, tol, axes) : r.verdict;
 }

@@ -46,7 +46,7 @@ const V8_OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Fatal process ou
 /** RangeErrors that V8 and tfjs raise when an allocation is refused. */
 const ALLOCATION_REFUSED = /Array buffer allocation failed|Cannot allocate memory|Invalid typed array length|Invalid array buffer length|Out of memory/i;
 
-export function isAllocationRefused(e: ErrorInfo): boolean {
+function isAllocationRefused(e: ErrorInfo): boolean {
   return e.name === 'RangeError' ? ALLOCATION_REFUSED.test(e.message) || V8_OUT_OF_MEMORY.test(e.message) : /out of memory|Cannot allocate memory/i.test(e.message);
 }
 

@@ -32,7 +32,7 @@ interface Case {
   mixedMask?: boolean;
 }
 
-export const caseArb: fc.Arbitrary<Case> = fc.record({
+const caseArb: fc.Arbitrary<Case> = fc.record({
   lead: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 3 }),
   tq: fc.integer({ min: 1, max: 5 }),
   tk: fc.integer({ min: 1, max: 5 }),
@@ -51,7 +51,7 @@ interface Inputs {
   mask?: Pair;
 }
 
-export function makeInputs(c: Case): Inputs {
+function makeInputs(c: Case): Inputs {
   const r = rng(c.seed);
   const q = randn(r, [...c.lead, c.tq, c.dk], c.qScale);
   const k = randn(r, [...c.lead, c.tk, c.dk], c.qScale);

@@ -27,7 +27,7 @@ export interface BlockCase {
   seed: number;
 }
 
-export const blockCaseArb: fc.Arbitrary<BlockCase> = fc.record({
+const blockCaseArb: fc.Arbitrary<BlockCase> = fc.record({
   B: fc.integer({ min: 1, max: 3 }),
   T: fc.integer({ min: 1, max: 5 }),
   h: fc.integer({ min: 1, max: 3 }),

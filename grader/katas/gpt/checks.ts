@@ -186,7 +186,7 @@ const SAMPLES = 400;
 const P_FAIL = 1e-6; // per temperature: the chance a correct generate fails is below this
 
 /** Candidate distributions a mistaken generate would sample from, by mistake id. */
-export function candidates(i: GPTInputs, prompt: number[], temperature: number): [string | null, number[]][] {
+function candidates(i: GPTInputs, prompt: number[], temperature: number): [string | null, number[]][] {
   const p = params64(i);
   const V = i.cfg.vocabSize;
   const logits = gptForward([prompt], p, i.cfg)!;
