@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gpt, generate } from '../../grader/katas/gpt/reference.ts';
-import { PALETTE, renderPng, renderSvg, type ChartSpec } from './chart/line-chart.ts';
+import { PALETTE, renderSvg, type ChartSpec } from './chart/line-chart.ts';
+import { svgToPng } from './chart/svg-to-png.ts';
 import type { Alert } from './detectors.ts';
 import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
 import type { LearnerGpt } from './learner-gpt.ts';
@@ -143,8 +144,9 @@ export async function runExperiments(o: ExperimentsOptions, only: readonly Exper
   const whose = o.learner ? `your gpt (${o.learner.file})` : 'reference gpt';
   const title = `validation loss: ${o.learner ? 'your gpt' : 'reference gpt'}, ${o.preset} preset, ${o.base.iters} steps`;
   const chart = valChart(title, curves);
-  writeFileSync(join(o.out, 'val_loss.svg'), renderSvg(chart));
-  writeFileSync(join(o.out, 'val_loss.png'), renderPng(chart));
+  const svg = renderSvg(chart);
+  writeFileSync(join(o.out, 'val_loss.svg'), svg);
+  writeFileSync(join(o.out, 'val_loss.png'), svgToPng(svg));
   writeFileSync(join(o.out, 'results.json'), `${JSON.stringify(rows, null, 2)}\n`);
   const md = resultsMarkdown(rows, o.preset, o.base.iters, o.seed, whose);
   writeFileSync(join(o.out, 'results.md'), md);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from './backend.ts';
 import { findChromium, renderInChromium } from './headless-chromium.ts';
-import { runPitfallLab, type PitfallLabResult } from './pitfall-lab.ts';
+import { runPitfallLab } from './pitfall-lab.ts';
+import type { PitfallLabResult } from './pitfall-results.ts';
 import { PRESETS } from './presets.ts';
 
 const text = { text: readFileSync('../shared/datasets/tinyshakespeare.txt', 'utf8').slice(0, 300_000), path: 'tinyshakespeare[0:300k]' };

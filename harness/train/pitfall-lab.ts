@@ -12,59 +12,11 @@ import { withCurvePoints } from './experiments.ts';
 import { initGPTParams } from './init-params.ts';
 import { disposeParams, flattenParams } from './param-tree.ts';
 import { writePitfallReport } from './pitfall-report.ts';
+import type { LeakCurve, LeakResult, PitfallLabOptions, PitfallLabResult, TrainedPitfall } from './pitfall-results.ts';
+import { loadFaultyModel } from './pitfalls/faulty-model.ts';
 import { LEAK_PITFALL, TRAINING_PITFALLS, type TrainingPitfall } from './pitfalls/index.ts';
-import { faultyGpt } from './pitfalls/faulty-gpt.ts';
-import { gptConfigOf, PRESETS, type TrainConfig } from './presets.ts';
-import type { OutputStream } from './progress.ts';
-import { runTraining, type TrainRunResult } from './trainer.ts';
-
-export interface PitfallLabOptions {
-  preset: string;
-  base: TrainConfig;
-  seed: number;
-  out: string;
-  text: { text: string; path: string };
-  backend: string;
-  stream?: OutputStream;
-  /** Tokens sampled one by one from the trained model for the leak curves (default 200). */
-  leakTokens?: number;
-  /** Tokens measured at the lecture size, from which the leak is extrapolated (default 3: each is a full 10.8M-parameter forward). */
-  lectureTokens?: number;
-}
-
-export interface TrainedPitfall {
-  pitfall: TrainingPitfall | null; // null: the correct model
-  dir: string;
-  run: TrainRunResult;
-}
-
-/** Memory after each token: index 0 is before the first. Tensors and bytes count from just before the prompt was made. */
-export interface LeakCurve {
-  label: string;
-  tokens: number[];
-  tensors: number[];
-  bytes: number[];
-  /** Least-squares slopes over the measured points, and how straight the bytes line is (R², 1 for a flat one). */
-  tensorsPerToken: number;
-  bytesPerToken: number;
-  r2: number;
-}
-
-export interface LeakResult {
-  /** The trained correct model, prompted with its full context (blockSize tokens), so every token costs the same. */
-  small: { config: GPTConfig; curves: LeakCurve[] };
-  /** The lecture's shapes (initialised, untrained: memory depends on shapes only), measured for a few tokens. */
-  lecture: { config: GPTConfig; curves: LeakCurve[] };
-  /** What the leak is extrapolated against. */
-  budgets: { label: string; bytes: number }[];
-}
-
-export interface PitfallLabResult {
-  correct: TrainedPitfall;
-  pitfalls: TrainedPitfall[];
-  leak: LeakResult;
-  config: TrainConfig;
-}
+import { gptConfigOf, PRESETS } from './presets.ts';
+import { runTraining } from './trainer.ts';
 
 const slug = (id: string) => id.replace(/\//g, '--');
 
@@ -142,6 +94,8 @@ export async function runPitfallLab(o: PitfallLabOptions): Promise<PitfallLabRes
     const name = pitfall ? slug(pitfall.mistake) : 'correct';
     say(`\n=== pitfall lab ${i + 1}/${TRAINING_PITFALLS.length + 1}: ${pitfall ? `${pitfall.title} [${pitfall.mistake}]` : 'the correct model (reference gpt)'} ===`);
     const dir = join(o.out, name);
+    const model = pitfall ? await loadFaultyModel(pitfall.fixture) : { gpt, generate };
+    if (pitfall) say(`model: ${pitfall.fixture}, the grader's fixture of ${pitfall.mistake}`);
     const run = await runTraining({
       title: pitfall ? `pitfall ${pitfall.mistake} (${pitfall.title}), ${o.preset} preset` : `pitfall lab: correct model, ${o.preset} preset`,
       preset: o.preset,
@@ -150,7 +104,7 @@ export async function runPitfallLab(o: PitfallLabOptions): Promise<PitfallLabRes
       seed: o.seed,
       resume: false,
       text: o.text,
-      model: { kind: 'gpt', source: 'reference', gpt: pitfall ? faultyGpt(pitfall.mistake) : gpt, generate },
+      model: { kind: 'gpt', source: 'reference', gpt: model.gpt, generate: model.generate },
       backend: o.backend,
       stream,
       finalProbe: true,
@@ -165,11 +119,12 @@ export async function runPitfallLab(o: PitfallLabOptions): Promise<PitfallLabRes
   const tok = CharTokenizer.fromText(o.text.text);
   const val = splitTokens(tok.encode(o.text.text)).val;
   const leakTokens = o.leakTokens ?? 200;
+  const samplers = await Promise.all(LEAK_PITFALL.variants.map(async (v) => ({ label: v.label, generate: v.fixture ? (await loadFaultyModel(v.fixture)).generate : generate })));
   const trained = loadTrainedGpt(correct.dir);
   let small: LeakCurve[];
   try {
     const prompt = val.slice(0, trained.cfg.blockSize);
-    small = LEAK_PITFALL.variants.map((v) => measureLeak(v.label, v.generate, trained.params, trained.cfg, prompt, leakTokens));
+    small = samplers.map((v) => measureLeak(v.label, v.generate, trained.params, trained.cfg, prompt, leakTokens));
   } finally {
     disposeParams(trained.params);
   }
@@ -179,7 +134,7 @@ export async function runPitfallLab(o: PitfallLabOptions): Promise<PitfallLabRes
   let lecture: LeakCurve[];
   try {
     const prompt = val.slice(0, lectureCfg.blockSize);
-    lecture = LEAK_PITFALL.variants.map((v) => measureLeak(v.label, v.generate, lectureParams, lectureCfg, prompt, o.lectureTokens ?? 3));
+    lecture = samplers.map((v) => measureLeak(v.label, v.generate, lectureParams, lectureCfg, prompt, o.lectureTokens ?? 3));
   } finally {
     disposeParams(lectureParams);
   }

@@ -5,7 +5,7 @@ import { PALETTE, renderSvg, type ChartSpec, type Series } from './chart/line-ch
 import { flatCheckStep, FLAT_BAND, tooGoodFloor } from './detectors.ts';
 import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
 import type { MetricsLine } from './metrics.ts';
-import type { LeakCurve, PitfallLabOptions, PitfallLabResult, TrainedPitfall } from './pitfall-lab.ts';
+import type { LeakCurve, PitfallLabOptions, PitfallLabResult, TrainedPitfall } from './pitfall-results.ts';
 import { LEAK_PITFALL } from './pitfalls/index.ts';
 import { formatDuration } from './progress.ts';
 
@@ -105,7 +105,7 @@ export function renderPitfallReport(input: PitfallReportInput): { html: string; 
     ];
     sections.push(`<section id="${name}">
 <h2>${escapeHtml(p.title)} <code>${escapeHtml(p.mistake)}</code></h2>
-<p>${escapeHtml(p.lesson)}</p>
+<p>${escapeHtml(p.lesson)} Trained from <code>${escapeHtml(p.fixture)}</code>, the grader's fixture of this mistake.</p>
 <div class="figure">${renderSvg(charts[name])}</div>
 ${keyValueTable(rows)}
 <div class="samples">
@@ -154,7 +154,7 @@ ${scale
 <h2>Wrong scale or softmax axis</h2>
 <p>The seed says: if the loss flatlines at ln(vocab_size), the scaling or the softmax is off. “Flat” here is the detector's rule: still within ${FLAT_BAND} nats of ln(${vocab}) after 20% of the steps${flatStep === null ? '' : ` (step ${flatStep} in this run)`}.
 At this size ${flatCount ? `${flatCount} of ${scale.length} variants flatlined` : `none of the ${scale.length} variants flatlined`}: the residual stream carries token embedding → final LayerNorm → head, a bigram model on its own, so the loss falls even when attention is broken, and the damage shows as a gap to the correct model instead.</p>
-<ul>${scale.map((t) => `<li><b>${escapeHtml(t.pitfall!.title)}</b> <code>${escapeHtml(t.pitfall!.mistake)}</code>: ${escapeHtml(t.pitfall!.lesson)}</li>`).join('')}</ul>
+<ul>${scale.map((t) => `<li><b>${escapeHtml(t.pitfall!.title)}</b> <code>${escapeHtml(t.pitfall!.mistake)}</code>: ${escapeHtml(t.pitfall!.lesson)} (<code>${escapeHtml(t.pitfall!.fixture)}</code>)</li>`).join('')}</ul>
 <div class="figure">${renderSvg(charts['scale'])}</div>
 ${table}
 </section>`);
@@ -226,7 +226,7 @@ ${keyValueTable([
   ['model', `${c.nLayer} layers, ${c.nHead} heads, n_embd ${c.nEmbd}, block ${c.blockSize}, batch ${c.batchSize}, lr ${c.lr}`],
   ['runs', `${r.pitfalls.length + 1}, on the same seed, batches and steps; total ${formatDuration([r.correct, ...r.pitfalls].reduce((a, t) => a + t.run.wallS, 0))}`],
 ])}
-<p class="note">Every number on this page was measured by this run. The faulty variants live in harness/train/pitfalls/, each named by the grader's mistake id.</p>
+<p class="note">Every number on this page was measured by this run. Each faulty model is the grader's own fixture of its mistake, loaded as train:mine loads a gpt.ts; harness/train/pitfalls/index.ts names them.</p>
 ${sections.join('\n')}`;
 
   const json = {
@@ -235,6 +235,7 @@ ${sections.join('\n')}`;
     config: c,
     runs: [r.correct, ...r.pitfalls].map((t) => ({
       mistake: t.pitfall?.mistake ?? null,
+      fixture: t.pitfall?.fixture ?? null,
       title: t.pitfall?.title ?? 'correct',
       final_train_loss: t.run.finalTrainLoss,
       final_val_loss: t.run.finalValLoss,

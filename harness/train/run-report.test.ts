@@ -1,8 +1,8 @@
-// report.html, loss.svg and loss.png as a person sees them: rendered by real headless Chromium.
+// report.html, loss.svg and loss.png as a person sees them: the PNG decoded, the page rendered by real headless Chromium.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { findChromium, renderInChromium } from './headless-chromium.ts';
 import type { MetricsLine } from './metrics.ts';
@@ -39,19 +39,6 @@ function writeRun(): string {
   return out;
 }
 
-/** Reads a PNG's size and the RGBA pixels of its rows (filter type 0, as our encoder writes). */
-function decodePng(buf: Buffer): { width: number; height: number; pixels: Buffer } {
-  expect([...buf.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const width = buf.readUInt32BE(16);
-  const height = buf.readUInt32BE(20);
-  const idat = buf.indexOf('IDAT');
-  const len = buf.readUInt32BE(idat - 4);
-  const raw = inflateSync(buf.subarray(idat + 4, idat + 4 + len));
-  const pixels = Buffer.alloc(width * height * 4);
-  for (let y = 0; y < height; y++) raw.copy(pixels, y * width * 4, y * (width * 4 + 1) + 1, (y + 1) * (width * 4 + 1));
-  return { width, height, pixels };
-}
-
 describe('run report files', () => {
   it('shows what the detectors said and checked, and marks a gpt.ts that fails the grader', () => {
     const quiet = renderRunReport({ ...summary, detectorChecks: ['flat loss: judged at step 60: not flat'] });
@@ -67,16 +54,19 @@ describe('run report files', () => {
     expect(loud).toContain('⚠ this gpt.ts FAILS the grader (mistakes: causal-mask/diagonal)</p>');
   });
 
-  it('loss.png has both curves in their colours', () => {
-    const png = decodePng(readFileSync(join(writeRun(), 'loss.png')));
-    expect([png.width, png.height]).toEqual([800, 480]);
-    const count = (rgb: number[]) => {
+  it('loss.png has both curves in their colours and the title in dark ink', () => {
+    const png = decode(readFileSync(join(writeRun(), 'loss.png')));
+    expect([png.width, png.height, png.channels, png.depth]).toEqual([800, 480, 4, 8]);
+    /** Pixels within `tol` of `rgb` on every channel, in rows [y0, y1). */
+    const count = (rgb: number[], tol: number, y0 = 0, y1 = png.height) => {
       let n = 0;
-      for (let i = 0; i < png.pixels.length; i += 4) if (png.pixels[i] === rgb[0] && png.pixels[i + 1] === rgb[1] && png.pixels[i + 2] === rgb[2]) n++;
+      for (let i = y0 * png.width * 4; i < y1 * png.width * 4; i += 4) if (rgb.every((c, k) => Math.abs(png.data[i + k]! - c) <= tol)) n++;
       return n;
     };
-    expect(count([0x00, 0x72, 0xb2])).toBeGreaterThan(300); // train, blue
-    expect(count([0xd5, 0x5e, 0x00])).toBeGreaterThan(150); // val, vermilion (dashed)
+    expect(count([0x00, 0x72, 0xb2], 24)).toBeGreaterThan(300); // train, blue
+    expect(count([0xd5, 0x5e, 0x00], 24)).toBeGreaterThan(150); // val, vermilion (dashed)
+    expect(count([0, 0, 0], 60, 0, 40)).toBeGreaterThan(100); // the title's letters, above the plot
+    expect(count([0xff, 0xff, 0xff], 0)).toBeGreaterThan(800 * 480 * 0.8); // on white, not transparent
   });
 
   it('loss.svg draws one path per curve through every eval point', () => {

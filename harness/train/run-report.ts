@@ -1,7 +1,8 @@
 // The outputs of a finished run that people look at: loss.svg, loss.png and the self-contained report.html.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PALETTE, renderPng, renderSvg, type ChartSpec } from './chart/line-chart.ts';
+import { PALETTE, renderSvg, type ChartSpec } from './chart/line-chart.ts';
+import { svgToPng } from './chart/svg-to-png.ts';
 import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
 import type { Alert } from './detectors.ts';
 import type { MetricsLine } from './metrics.ts';
@@ -113,7 +114,8 @@ ${rows}
 /** Writes loss.svg, loss.png and report.html into `out`. */
 export function writeRunReport(out: string, s: RunSummary): void {
   const chart = lossChart(s.title, s.metrics);
-  writeFileSync(join(out, 'loss.svg'), renderSvg(chart));
-  writeFileSync(join(out, 'loss.png'), renderPng(chart));
+  const svg = renderSvg(chart);
+  writeFileSync(join(out, 'loss.svg'), svg);
+  writeFileSync(join(out, 'loss.png'), svgToPng(svg));
   writeFileSync(join(out, 'report.html'), renderRunReport(s));
 }

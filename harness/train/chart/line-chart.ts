@@ -1,6 +1,4 @@
-// Line charts of loss curves, laid out once and drawn twice: as SVG (report.html, loss.svg) and as PNG (loss.png).
-import { encodePng } from './png-encode.ts';
-import { hexColor, Raster } from './raster.ts';
+// Line charts of loss curves as SVG (report.html, loss.svg; svg-to-png.ts turns the same SVG into loss.png).
 
 export interface Series {
   label: string;
@@ -105,65 +103,4 @@ export function renderSvg(spec: ChartSpec): string {
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
-}
-
-/** A polyline drawn 6 px on, 4 px off, the pattern running on across the corners (SVG's stroke-dasharray="6 4"). */
-function dashed(r: Raster, path: { x: number; y: number }[], color: ReturnType<typeof hexColor>): void {
-  const ON = 6;
-  const PERIOD = 10;
-  let phase = 0; // distance walked along the whole path
-  for (let j = 1; j < path.length; j++) {
-    const a = path[j - 1]!;
-    const b = path[j]!;
-    const len = Math.hypot(b.x - a.x, b.y - a.y);
-    let t = 0;
-    while (t < len) {
-      const inPeriod = phase % PERIOD;
-      const run = Math.min(len - t, inPeriod < ON ? ON - inPeriod : PERIOD - inPeriod);
-      if (inPeriod < ON) {
-        const u0 = t / len;
-        const u1 = (t + run) / len;
-        r.line(a.x + (b.x - a.x) * u0, a.y + (b.y - a.y) * u0, a.x + (b.x - a.x) * u1, a.y + (b.y - a.y) * u1, color, 2);
-      }
-      t += run;
-      phase += run;
-    }
-  }
-}
-
-export function renderPng(spec: ChartSpec): Buffer {
-  const L = layout(spec);
-  const { plot } = L;
-  const r = new Raster(L.width, L.height);
-  const ink = hexColor('#222222');
-  r.text((L.width - Raster.textWidth(spec.title, 2)) / 2, 12, spec.title, ink, 2);
-  for (const t of L.yTicks) {
-    r.line(plot.left, L.sy(t), plot.right, L.sy(t), hexColor('#e5e5e5'), 1);
-    const label = tickLabel(t);
-    r.text(plot.left - 8 - Raster.textWidth(label, 2), L.sy(t) - 7, label, ink, 2);
-  }
-  for (const t of L.xTicks) {
-    r.line(L.sx(t), plot.top, L.sx(t), plot.bottom, hexColor('#f0f0f0'), 1);
-    const label = tickLabel(t);
-    r.text(L.sx(t) - Raster.textWidth(label, 2) / 2, plot.bottom + 8, label, ink, 2);
-  }
-  const frame = hexColor('#444444');
-  r.line(plot.left, plot.top, plot.right, plot.top, frame, 1);
-  r.line(plot.left, plot.bottom, plot.right, plot.bottom, frame, 1);
-  r.line(plot.left, plot.top, plot.left, plot.bottom, frame, 1);
-  r.line(plot.right, plot.top, plot.right, plot.bottom, frame, 1);
-  r.text((plot.left + plot.right - Raster.textWidth(spec.xLabel, 2)) / 2, L.height - 28, spec.xLabel, ink, 2);
-  r.text(8, plot.top - 24, spec.yLabel, ink, 2);
-  const legendX = plot.right - 56 - Math.max(0, ...spec.series.map((s) => Raster.textWidth(s.label, 2)));
-  spec.series.forEach((s, i) => {
-    const color = hexColor(s.color);
-    const path = s.points.map((p) => ({ x: L.sx(p.x), y: L.sy(p.y) }));
-    if (s.dashed) dashed(r, path, color);
-    else for (let j = 1; j < path.length; j++) r.line(path[j - 1]!.x, path[j - 1]!.y, path[j]!.x, path[j]!.y, color, 2);
-    const ly = plot.top + 16 + i * 20;
-    if (s.dashed) dashed(r, [{ x: legendX, y: ly }, { x: legendX + 30, y: ly }], color);
-    else r.line(legendX, ly, legendX + 30, ly, color, 3);
-    r.text(legendX + 38, ly - 7, s.label, ink, 2);
-  });
-  return encodePng(L.width, L.height, r.pixels);
 }
