@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KataId, KataReport } from '../../grader/report.ts';
 import { App } from './App.tsx';
 import { historyPath, readHistory } from './history.ts';
-import { failingReport, NO_SCALE, passingReport, sampleDoc } from './test-reports.ts';
-import { inputsReady, waitFor, waitForText } from './test-frames.ts';
+import { failingReport, NO_SCALE, passingReport, sampleDoc } from './test-support/test-reports.ts';
+import { inputsReady, waitFor, waitForText } from './test-support/test-frames.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

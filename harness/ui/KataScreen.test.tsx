@@ -3,8 +3,8 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { reduce } from './app-state.ts';
 import { KataScreen } from './KataScreen.tsx';
-import { plain } from './test-frames.ts';
-import { failingState, MIN, T0, TEXTS } from './test-states.ts';
+import { plain } from './test-support/test-frames.ts';
+import { failingState, MIN, T0, TEXTS } from './test-support/test-states.ts';
 import { kataProps, maxScrollOf } from './view-model.ts';
 
 function frameOf(state: ReturnType<typeof failingState>): string[] {

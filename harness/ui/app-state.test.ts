@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { KataId } from '../../grader/report.ts';
 import { initState, reduce, referenceAllowed, type AppEvent, type KeyInfo, type Setup, type State } from './app-state.ts';
 import type { HistoryRecord } from './history.ts';
-import { failingReport, NO_SCALE, passingReport } from './test-reports.ts';
+import { failingReport, NO_SCALE, passingReport } from './test-support/test-reports.ts';
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;

@@ -11,7 +11,7 @@ import {
   sessionDeadline,
   type Progress,
   type SessionSummary,
-} from './progress.ts';
+} from './history-stats.ts';
 
 export interface Setup {
   /** Absolute path of the learner's DIR. */

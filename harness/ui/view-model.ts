@@ -19,7 +19,7 @@ import { bodyRoom, KATA_KEY_LINES, type KataScreenProps } from './KataScreen.tsx
 import type { KeyHelp } from './KeyBar.tsx';
 import { line, type Line, type LineColor } from './line.ts';
 import { markdownLines } from './markdown-lines.ts';
-import { barMet, barTimeMs, kataSpentMs, personalBests, sessionDeadline, sessionStatus } from './progress.ts';
+import { barMet, barTimeMs, kataSpentMs, personalBests, sessionDeadline, sessionStatus } from './history-stats.ts';
 import { kataFile } from './workspace.ts';
 import { wrapText } from './wrap-text.ts';
 

@@ -1,6 +1,6 @@
 // Hand-made grader verdicts and kata notes for the UI tests: display data shaped like grader/report.ts, nothing run.
-import type { KataId, KataReport } from '../../grader/report.ts';
-import type { KataDoc, Loaded } from './kata-docs.ts';
+import type { KataId, KataReport } from '../../../grader/report.ts';
+import type { KataDoc, Loaded } from '../kata-docs.ts';
 
 export function failingReport(kata: KataId, file: string): KataReport {
   return {

@@ -1,8 +1,8 @@
 // Ready-made app states for the screen tests: a session in progress with a failing report, and a finished session.
-import type { KataId } from '../../grader/report.ts';
-import { initState, reduce, type AppEvent, type Setup, type State } from './app-state.ts';
+import type { KataId } from '../../../grader/report.ts';
+import { initState, reduce, type AppEvent, type Setup, type State } from '../app-state.ts';
 import { failingReport, NO_SCALE, passingReport, sampleDoc } from './test-reports.ts';
-import type { Texts } from './view-model.ts';
+import type { Texts } from '../view-model.ts';
 
 export const T0 = 1_700_000_000_000;
 export const MIN = 60_000;
