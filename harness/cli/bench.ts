@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { GPT } from '../../katas/contracts.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
 import type { StepTiming } from '../bench/step-timer.ts';
+import { median } from '../bench/median.ts';
 import { DEFAULT_ANCHOR } from '../bench/torch-anchor.ts';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
 import { TrainError } from '../train/train-error.ts';
@@ -42,7 +43,7 @@ const fmt = (ms: number) => ms.toFixed(1);
 
 runCli(COMMAND, async ({ options: o }) => {
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { poolStats }, { median, timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend, useBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
+  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { poolStats }, { timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend, useBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
     await Promise.all([
       import('../../grader/katas/gpt/reference.ts'),
       import('../../datasets/tiny-shakespeare.ts'),

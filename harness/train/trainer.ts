@@ -6,6 +6,7 @@ import type { Generate, GPT, GPTConfig } from '../../katas/contracts.ts';
 import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
 import { mixSeed } from '../../grader/seeded-random.ts';
 import { batchIds, batchTensors, splitTokens } from '../../datasets/splits.ts';
+import { median } from '../bench/median.ts';
 import { AdamW } from './adamw.ts';
 import { bigramForward, bigramGenerate, initBigramParams } from './bigram.ts';
 import { causalityProbe, type ProbeResult } from './causality-probe.ts';
@@ -299,7 +300,6 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
     const last = metrics.at(-1)!;
     if (mark) say(`⚠ ${mark}`);
     say(`done in ${formatDuration(wallS)}: train loss ${last.train_loss.toFixed(4)}, val loss ${last.val_loss.toFixed(4)}; wrote ${o.out}/{metrics.jsonl,checkpoint/,sample.txt,loss.svg,loss.png,report.html}`);
-    const sorted = [...stepMs].sort((a, b) => a - b);
     return {
       metrics,
       finalTrainLoss: last.train_loss,
@@ -308,7 +308,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       wallS,
       params: nParams,
       sample,
-      msPerStep: sorted.length ? sorted[sorted.length >> 1]! : Number.NaN,
+      msPerStep: median(stepMs),
       alerts: detectors.alerts,
       detectorChecks: detectors.checks,
       ...(probe ? { probe } : {}),
