@@ -1,5 +1,4 @@
 // Prints small tensors and error figures compactly, so a counterexample fits an 80-column terminal.
-import type { NDArray } from './ndarray.ts';
 
 export function fmtNum(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
@@ -31,10 +30,6 @@ export function fmtTensor(shape: readonly number[], data: ArrayLike<number>, max
     return `[${parts.join(', ')}]`;
   };
   return rec(0, 0);
-}
-
-export function fmtNd(a: NDArray, maxItems = 24): string {
-  return fmtTensor(a.shape, a.data, maxItems);
 }
 
 export const fmtShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;

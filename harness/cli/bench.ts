@@ -43,7 +43,7 @@ const fmt = (ms: number) => ms.toFixed(1);
 
 runCli(COMMAND, async ({ options: o }) => {
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { poolStats }, { timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend, useBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
+  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { poolStats }, { timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend }, { selectBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
     await Promise.all([
       import('../../grader/katas/gpt/reference.ts'),
       import('../../datasets/tiny-shakespeare.ts'),
@@ -52,6 +52,7 @@ runCli(COMMAND, async ({ options: o }) => {
       import('../bench/step-timer.ts'),
       import('../bench/torch-anchor.ts'),
       import('../train/backend.ts'),
+      import('../backends/select.ts'),
       import('../train/learner-gpt.ts'),
       import('../kernels/blas-matmul.ts'),
     ]);
@@ -74,7 +75,7 @@ runCli(COMMAND, async ({ options: o }) => {
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmKernels({ simd: false }); // first registration wins, so the backend's own call below keeps these
   }
-  const backend = await useBackend(choice);
+  const backend = await selectBackend(choice);
   say(describeBackend(backend) + (o.baseline ? ' [baseline kernels]' : ''));
   const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data as string } : {}), log: say });
 

@@ -23,9 +23,10 @@ const COMMAND = {
 runCli(COMMAND, async ({ options: o }) => {
   if (o.run === undefined) throw new TrainError('npm run sample needs --run OUT, the --out folder of a training run (e.g. runs/reference-baby)', 2);
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ generate: referenceGenerate }, { describeBackend, useBackend }, { hasCheckpoint, readCheckpointMeta }, { loadLearnerGpt }, { sampleRun }] = await Promise.all([
+  const [{ generate: referenceGenerate }, { describeBackend }, { selectBackend }, { hasCheckpoint, readCheckpointMeta }, { loadLearnerGpt }, { sampleRun }] = await Promise.all([
     import('../../grader/katas/gpt/reference.ts'),
     import('../train/backend.ts'),
+    import('../backends/select.ts'),
     import('../train/checkpoint.ts'),
     import('../train/learner-gpt.ts'),
     import('../train/sampler.ts'),
@@ -33,7 +34,7 @@ runCli(COMMAND, async ({ options: o }) => {
   const out = resolve(o.run as string);
   if (!hasCheckpoint(out)) throw new TrainError(`no checkpoint in ${out}/checkpoint: train first (npm run train -- --out ${o.run})`);
   const note = (line: string) => process.stderr.write(`${line}\n`); // stdout carries only the text
-  note(describeBackend(await useBackend((o.backend as BackendChoice | undefined) ?? 'auto')));
+  note(describeBackend(await selectBackend((o.backend as BackendChoice | undefined) ?? 'auto')));
   const meta = readCheckpointMeta(out);
   let generate = referenceGenerate;
   if (meta.model.source === 'mine' && meta.model.file) {

@@ -32,10 +32,11 @@ runCli(COMMAND, async ({ options: o }) => {
   if (o.dir !== undefined && !mine) throw new TrainError('--dir is for npm run train:mine (it names the folder with your gpt.ts)', 2);
   if (o.anyway === true && !mine) throw new TrainError('--anyway is for npm run train:mine (it trains your gpt.ts even though it fails the grader)', 2);
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ gpt, generate }, { loadTinyShakespeare }, { describeBackend, runsOnGpu, useBackend }, { loadLearnerGpt }, { runTraining }] = await Promise.all([
+  const [{ gpt, generate }, { loadTinyShakespeare }, { describeBackend, runsOnGpu }, { selectBackend }, { loadLearnerGpt }, { runTraining }] = await Promise.all([
     import('../../grader/katas/gpt/reference.ts'),
     import('../../datasets/tiny-shakespeare.ts'),
     import('../train/backend.ts'),
+    import('../backends/select.ts'),
     import('../train/learner-gpt.ts'),
     import('../train/trainer.ts'),
   ]);
@@ -50,7 +51,7 @@ runCli(COMMAND, async ({ options: o }) => {
     model = { kind: 'gpt', source: 'reference', gpt, generate };
   }
 
-  const backend = await useBackend(((o.backend as BackendChoice | undefined) ?? 'auto'));
+  const backend = await selectBackend(((o.backend as BackendChoice | undefined) ?? 'auto'));
   const backendLine = describeBackend(backend);
   say(backendLine);
   // Default preset: the lecture's model on a GPU, nanoGPT's baby GPT on a CPU.

@@ -10,8 +10,8 @@ import {
   kataSpentMs,
   sessionDeadline,
   type Progress,
-  type SessionSummary,
 } from './history-stats.ts';
+import { formatClock } from './format-time.ts';
 
 export interface Setup {
   /** Absolute path of the learner's DIR. */
@@ -113,10 +113,6 @@ export interface State {
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
-
-export function activeSession(s: State): SessionSummary | null {
-  return s.progress.active;
-}
 
 /** The katas the home screen lists: the active session's, else this run's. */
 export function listedKatas(s: State): KataId[] {
@@ -306,15 +302,10 @@ function onGraded(s: State, e: Extract<AppEvent, { type: 'graded' }>): State {
     next.cursor = where;
     next.banner = {
       kind: 'passed',
-      text: `✓ ${e.kata} passed (${formatSplit(splitMs)} on the clock). n: next kata, ${upcoming} · s: reference`,
+      text: `✓ ${e.kata} passed (${formatClock(splitMs)} on the clock). n: next kata, ${upcoming} · s: reference`,
     };
   }
   return gradeNext(next);
-}
-
-function formatSplit(ms: number): string {
-  const sec = Math.floor(ms / 1000);
-  return `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`;
 }
 
 function showHint(s: State, kata: KataId, at: number): State {
