@@ -6,7 +6,7 @@ import type { StepTiming } from '../bench/step-timer.ts';
 import { median } from '../bench/median.ts';
 import { DEFAULT_ANCHOR } from '../bench/torch-anchor.ts';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
-import { TrainError } from '../train/train-error.ts';
+import { UserError } from '../../grader/user-error.ts';
 import type { OptionSpec } from './command-line.ts';
 import { runCli } from './run-cli.ts';
 
@@ -63,15 +63,15 @@ runCli(COMMAND, async ({ options: o }) => {
   const rounds = o['vs-torch'] ? ((o.rounds as number | undefined) ?? 3) : 1;
   const json = o.json === true;
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
-  if (o.rounds !== undefined && !o['vs-torch']) throw new TrainError('--rounds is for --vs-torch', 2);
+  if (o.rounds !== undefined && !o['vs-torch']) throw new UserError('--rounds is for --vs-torch', { kind: 'usage' });
 
   let model: GPT = gpt;
   if (o.mine) model = (await loadLearnerGpt((o.dir as string | undefined) ?? 'solutions', say)).gpt;
-  else if (o.dir !== undefined) throw new TrainError('--dir is for --mine (it names the folder with your gpt.ts)', 2);
+  else if (o.dir !== undefined) throw new UserError('--dir is for --mine (it names the folder with your gpt.ts)', { kind: 'usage' });
 
   const choice = (o.backend as BackendChoice | undefined) ?? 'auto';
   if (o.baseline) {
-    if (choice !== 'wasm') throw new TrainError('--baseline compares wasm kernels; add --backend wasm', 2);
+    if (choice !== 'wasm') throw new UserError('--baseline compares wasm kernels; add --backend wasm', { kind: 'usage' });
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmKernels({ simd: false }); // first registration wins, so the backend's own call below keeps these
   }
@@ -85,7 +85,7 @@ runCli(COMMAND, async ({ options: o }) => {
   let torch: { python: string; anchor: string; fixedCpuS: number } | undefined;
   if (o['vs-torch']) {
     const found = findTorchPython();
-    if ('error' in found) throw new TrainError(`--vs-torch: ${found.error}`);
+    if ('error' in found) throw new UserError(`--vs-torch: ${found.error}`);
     const anchor = resolve((o.anchor as string | undefined) ?? DEFAULT_ANCHOR);
     // the median of 3 short runs: a single one's start-up cost varies by a few hundred ms (page cache, imports)
     const shorts = [0, 1, 2].map(() => runTorchAnchor({ python: found.python, anchor, data: text.path, iters: SHORT_ITERS, threads: 1, model: shape }).cpuS);
@@ -105,7 +105,7 @@ runCli(COMMAND, async ({ options: o }) => {
     } catch (e) {
       // tfjs-backend-wasm's heap is 32-bit: 4 GiB at most, and it aborts (without a message) when that runs out
       if (backend.name === 'wasm' && /memory access out of bounds|Aborted\(/.test(String((e as Error).message))) {
-        throw new TrainError(`the ${preset} preset does not fit in the wasm backend's memory (4 GiB at most); ` +
+        throw new UserError(`the ${preset} preset does not fit in the wasm backend's memory (4 GiB at most); ` +
           'bench a smaller preset (tiny, baby) on wasm, or use --backend tensorflow/webgpu for lecture');
       }
       throw e;

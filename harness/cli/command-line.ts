@@ -3,6 +3,7 @@
 // Options are declared, nanoGPT configurator style: an unknown flag or a bad value is refused, naming the flag and what
 // it accepts. Every refusal reads "<command>: <what is wrong>", then the command's usage, then exit status 2.
 import { parseArgs } from 'node:util';
+import { UserError, isUserError } from '../../grader/user-error.ts';
 
 export type OptionKind = 'flag' | 'int' | 'number' | 'string' | 'choice';
 
@@ -47,16 +48,6 @@ export interface CommandLine {
   readonly positionals: readonly string[];
 }
 
-/** A command line the user can fix; `message` names the flag and what is wrong, without the command's name. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  readonly exitCode = 2;
-}
-
-export function isUsageError(e: unknown): e is UsageError {
-  return e instanceof Error && e.name === 'UsageError';
-}
-
 const HELP_OPTION: OptionSpec = { name: 'help', kind: 'flag', help: 'print this help and exit' };
 
 function optionUsage(spec: OptionSpec): string {
@@ -95,19 +86,19 @@ function parseValue(spec: OptionSpec, raw: string): string | number {
       const n = Number(raw);
       const bounds = { ...spec, min: spec.min ?? 0 };
       if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n) || n < bounds.min || (spec.max !== undefined && n > spec.max)) {
-        throw new UsageError(`--${spec.name} ${raw}: expected a whole number${between(bounds)}`);
+        throw new UserError(`--${spec.name} ${raw}: expected a whole number${between(bounds)}`, { kind: 'usage' });
       }
       return n;
     }
     case 'number': {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
-        throw new UsageError(`--${spec.name} ${raw}: expected a number${between(spec)}`);
+        throw new UserError(`--${spec.name} ${raw}: expected a number${between(spec)}`, { kind: 'usage' });
       }
       return n;
     }
     case 'choice':
-      if (!spec.choices!.includes(raw)) throw new UsageError(`--${spec.name} ${raw}: expected one of ${spec.choices!.join(', ')}`);
+      if (!spec.choices!.includes(raw)) throw new UserError(`--${spec.name} ${raw}: expected one of ${spec.choices!.join(', ')}`, { kind: 'usage' });
       return raw;
     default:
       return raw;
@@ -116,7 +107,7 @@ function parseValue(spec: OptionSpec, raw: string): string | number {
 
 /**
  * Reads `--name value`, `--name=value`, bare `--flag`, `-h` and (where the command takes them) positionals.
- * Returns `{ help: true }` for --help; anything else wrong is a UsageError naming the flag.
+ * Returns `{ help: true }` for --help; anything else wrong is a usage UserError naming the flag.
  */
 export function parseCommandLine(command: CommandSpec, argv: readonly string[]): CommandLine | { help: true } {
   const specs = [...command.options, HELP_OPTION];
@@ -136,24 +127,24 @@ export function parseCommandLine(command: CommandSpec, argv: readonly string[]):
     if (token.kind === 'option-terminator') continue;
     if (token.kind === 'positional') {
       const p = command.positionals;
-      if (!p) throw new UsageError(`unexpected argument ${JSON.stringify(token.value)} (${command.name} takes only --options)`);
+      if (!p) throw new UserError(`unexpected argument ${JSON.stringify(token.value)} (${command.name} takes only --options)`, { kind: 'usage' });
       if (p.choices && !p.choices.includes(token.value)) {
-        throw new UsageError(`unknown ${p.name} ${JSON.stringify(token.value)}; the ${p.name}s are ${p.choices.join(', ')}`);
+        throw new UserError(`unknown ${p.name} ${JSON.stringify(token.value)}; the ${p.name}s are ${p.choices.join(', ')}`, { kind: 'usage' });
       }
       if (!positionals.includes(token.value)) positionals.push(token.value);
       continue;
     }
     const spec = byName.get(token.name);
-    if (!spec) throw new UsageError(`unknown option ${token.rawName}`);
-    if (token.name in options) throw new UsageError(`--${token.name} given twice`);
+    if (!spec) throw new UserError(`unknown option ${token.rawName}`, { kind: 'usage' });
+    if (token.name in options) throw new UserError(`--${token.name} given twice`, { kind: 'usage' });
     if (spec.kind === 'flag') {
-      if (token.inlineValue) throw new UsageError(`--${token.name} takes no value`);
+      if (token.inlineValue) throw new UserError(`--${token.name} takes no value`, { kind: 'usage' });
       options[token.name] = true;
       continue;
     }
     // parseArgs gives a value option the next word whatever it is; "--iters --resume" means the value was forgotten.
     if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
-      throw new UsageError(`${optionUsage(spec)}: the value is missing`);
+      throw new UserError(`${optionUsage(spec)}: the value is missing`, { kind: 'usage' });
     }
     options[token.name] = parseValue(spec, token.value);
   }
@@ -172,7 +163,7 @@ export function readCommandLine(command: CommandSpec, argv: readonly string[] = 
   try {
     line = parseCommandLine(command, argv);
   } catch (e) {
-    if (isUsageError(e)) exitWithUsageError(command, e.message);
+    if (isUserError(e) && e.kind === 'usage') exitWithUsageError(command, e.message);
     throw e;
   }
   if ('help' in line) {

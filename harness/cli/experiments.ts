@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
-import { TrainError } from '../train/train-error.ts';
+import { UserError } from '../../grader/user-error.ts';
 import type { OptionSpec } from './command-line.ts';
 import { runCli } from './run-cli.ts';
 
@@ -28,8 +28,8 @@ const COMMAND = {
 runCli(COMMAND, async ({ options: o }) => {
   const mine = o.mine === true;
   const pitfalls = o.pitfalls === true;
-  if (mine && pitfalls) throw new TrainError('--mine and --pitfalls are two different labs; run them one at a time', 2);
-  if (o.dir !== undefined && !mine) throw new TrainError('--dir is for --mine (it names the folder with your gpt.ts)', 2);
+  if (mine && pitfalls) throw new UserError('--mine and --pitfalls are two different labs; run them one at a time', { kind: 'usage' });
+  if (o.dir !== undefined && !mine) throw new UserError('--dir is for --mine (it names the folder with your gpt.ts)', { kind: 'usage' });
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
   const [{ loadTinyShakespeare }, { describeBackend, useBackend }, { runExperiments }, { loadLearnerGpt }, { runPitfallLab }] = await Promise.all([
     import('../../datasets/tiny-shakespeare.ts'),

@@ -1,7 +1,7 @@
 // npm run sample -- --run OUT: continue a prompt with a trained checkpoint (the learner's generate for train:mine runs).
 import { dirname, resolve } from 'node:path';
 import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
-import { TrainError } from '../train/train-error.ts';
+import { UserError } from '../../grader/user-error.ts';
 import type { OptionSpec } from './command-line.ts';
 import { runCli } from './run-cli.ts';
 
@@ -21,7 +21,7 @@ const COMMAND = {
 };
 
 runCli(COMMAND, async ({ options: o }) => {
-  if (o.run === undefined) throw new TrainError('npm run sample needs --run OUT, the --out folder of a training run (e.g. runs/reference-baby)', 2);
+  if (o.run === undefined) throw new UserError('npm run sample needs --run OUT, the --out folder of a training run (e.g. runs/reference-baby)', { kind: 'usage' });
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
   const [{ generate: referenceGenerate }, { describeBackend }, { selectBackend }, { hasCheckpoint, readCheckpointMeta }, { loadLearnerGpt }, { sampleRun }] = await Promise.all([
     import('../../grader/katas/gpt/reference.ts'),
@@ -32,7 +32,7 @@ runCli(COMMAND, async ({ options: o }) => {
     import('../train/sampler.ts'),
   ]);
   const out = resolve(o.run as string);
-  if (!hasCheckpoint(out)) throw new TrainError(`no checkpoint in ${out}/checkpoint: train first (npm run train -- --out ${o.run})`);
+  if (!hasCheckpoint(out)) throw new UserError(`no checkpoint in ${out}/checkpoint: train first (npm run train -- --out ${o.run})`);
   const note = (line: string) => process.stderr.write(`${line}\n`); // stdout carries only the text
   note(describeBackend(await selectBackend((o.backend as BackendChoice | undefined) ?? 'auto')));
   const meta = readCheckpointMeta(out);

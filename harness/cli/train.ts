@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
 import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
 import type { ModelSpec } from '../train/trainer.ts';
-import { TrainError } from '../train/train-error.ts';
+import { UserError } from '../../grader/user-error.ts';
 import type { OptionSpec } from './command-line.ts';
 import { runCli } from './run-cli.ts';
 
@@ -29,8 +29,8 @@ const COMMAND = {
 
 runCli(COMMAND, async ({ options: o }) => {
   const mine = o.mine === true;
-  if (o.dir !== undefined && !mine) throw new TrainError('--dir is for npm run train:mine (it names the folder with your gpt.ts)', 2);
-  if (o.anyway === true && !mine) throw new TrainError('--anyway is for npm run train:mine (it trains your gpt.ts even though it fails the grader)', 2);
+  if (o.dir !== undefined && !mine) throw new UserError('--dir is for npm run train:mine (it names the folder with your gpt.ts)', { kind: 'usage' });
+  if (o.anyway === true && !mine) throw new UserError('--anyway is for npm run train:mine (it trains your gpt.ts even though it fails the grader)', { kind: 'usage' });
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
   const [{ gpt, generate }, { loadTinyShakespeare }, { describeBackend, runsOnGpu }, { selectBackend }, { loadLearnerGpt }, { runTraining }] = await Promise.all([
     import('../../grader/katas/gpt/reference.ts'),

@@ -6,7 +6,7 @@ import type { KataReport } from '../../grader/report.ts';
 import { gradeKata } from '../../grader/engine.ts';
 import { importSolution } from '../../grader/sandbox/load-solution.ts';
 import { failsGraderMark } from './grader-mark.ts';
-import { TrainError } from './train-error.ts';
+import { UserError } from '../../grader/user-error.ts';
 
 export interface LearnerGpt {
   file: string;
@@ -45,12 +45,12 @@ export async function loadLearnerGpt(dir: string, say: (line: string) => void, o
   const command = opts.command ?? 'train:mine';
   const file = resolve(dir, 'gpt.ts');
   if (!existsSync(file)) {
-    throw new TrainError(`no gpt.ts in ${dir}: write it first (npm run kata, kata 5), or pass --dir DIR with your gpt.ts`);
+    throw new UserError(`no gpt.ts in ${dir}: write it first (npm run kata, kata 5), or pass --dir DIR with your gpt.ts`);
   }
   say(`grading ${show(file)} (the gpt kata) before training it ...`);
   const report = await gradeKata('gpt', file);
   const passed = report.checks.filter((c) => c.status === 'pass').length;
-  if (!report.passed && !opts.anyway) throw new TrainError(refusalMessage(report, command));
+  if (!report.passed && !opts.anyway) throw new UserError(refusalMessage(report, command));
   if (report.passed) say(`${show(file)} passes the gpt kata (${passed} checks, ${(report.durationMs / 1000).toFixed(1)}s): training your gpt`);
   else {
     for (const l of refusalMessage(report, command).split('\n').slice(1, -1)) say(l);
@@ -60,10 +60,10 @@ export async function loadLearnerGpt(dir: string, say: (line: string) => void, o
   try {
     mod = await importSolution(file);
   } catch (e) {
-    throw new TrainError(`${show(file)} passed the grader but could not be loaded for training: ${(e as Error).message}`);
+    throw new UserError(`${show(file)} passed the grader but could not be loaded for training: ${(e as Error).message}`);
   }
   if (typeof mod.gpt !== 'function' || typeof mod.generate !== 'function') {
-    throw new TrainError(`${show(file)} must export functions gpt and generate (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`);
+    throw new UserError(`${show(file)} must export functions gpt and generate (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`);
   }
   return { file, gpt: mod.gpt as GPT, generate: mod.generate as Generate, ...(report.passed ? {} : { failsGrader: report.mistakes }) };
 }
