@@ -21,7 +21,7 @@ import { line, type Line, type LineColor } from './line.ts';
 import { markdownLines } from './markdown-lines.ts';
 import { barMet, barTimeMs, kataSpentMs, personalBests, sessionDeadline, sessionStatus } from './history-stats.ts';
 import { kataFile } from './workspace.ts';
-import { wrapText } from './wrap-text.ts';
+import { wrapText } from '../../grader/wrap-text.ts';
 
 export interface Texts {
   docs: Partial<Record<KataId, Loaded<KataDoc>>>;
