@@ -4,6 +4,7 @@ import { relative, resolve } from 'node:path';
 import type { Generate, GPT } from '../../katas/contracts.ts';
 import type { KataReport } from '../../grader/report.ts';
 import { gradeKata } from '../../grader/engine.ts';
+import { failureLines } from '../../grader/render-report.ts';
 import { importSolution } from '../../grader/sandbox/load-solution.ts';
 import { failsGraderMark } from './grader-mark.ts';
 import { UserError } from '../../grader/user-error.ts';
@@ -28,13 +29,10 @@ const show = (file: string) => {
   return rel && !rel.startsWith('..') ? rel : file;
 };
 
-/** The refusal: every failing check with its message (the engine puts the mistake's diagnosis first), then the mistake ids. */
+/** The refusal: every failing check as the plain-text report shows it (diagnosis, message), then the mistake ids. */
 export function refusalMessage(report: KataReport, command = 'train:mine'): string {
   const lines = [`${show(report.file)} does not pass the gpt kata yet, so ${command} will not train it:`];
-  for (const c of report.checks.filter((c) => c.status === 'fail' || c.status === 'error')) {
-    lines.push(`  ✗ ${c.name}${c.mistake ? ` [${c.mistake}]` : ''}`);
-    for (const l of c.message.split('\n')) if (l.trim()) lines.push(`      ${l}`);
-  }
+  lines.push(...failureLines(report, { tagMistake: true }).filter((l) => l.trim()));
   if (report.mistakes.length) lines.push(`  named mistakes: ${report.mistakes.join(', ')}`);
   lines.push(`Fix it (npm run grade shows the details), then run npm run ${command} again${command === 'train:mine' ? ' (or add --anyway to watch what the mistake does to training)' : ''}.`);
   return lines.join('\n');

@@ -59,7 +59,7 @@ describe('KataScreen', () => {
   it('shows a pass without leaving the kata, and points to the next one', () => {
     let s = failingState();
     s = reduce(s, { type: 'file-changed', kata: 'attention', at: T0 + 6 * MIN });
-    s = reduce(s, { type: 'graded', kata: 'attention', report: { ...s.grades.attention!.report!, passed: true, mistakes: [], checks: [] }, mistakes: [], savedAt: T0 + 6 * MIN, at: T0 + 6 * MIN + 900 });
+    s = reduce(s, { type: 'graded', kata: 'attention', report: { ...s.grades.attention!.report!, passed: true, mistakes: [], diagnoses: [], checks: [] }, savedAt: T0 + 6 * MIN, at: T0 + 6 * MIN + 900 });
     const text = frameOf(s).join('\n');
     expect(text).toContain('✓ attention passed (6:00 on the clock). n: next kata, multi-head');
     expect(text).toContain('Kata 1/5');
