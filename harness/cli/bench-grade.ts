@@ -22,7 +22,7 @@ const { options: values } = readCommandLine({
     { name: 'profile', kind: 'flag', help: 'also break one grading of each kata down into its phases (child start, bundle, load, each check, diagnosis)' },
   ],
 });
-const runs = (values.runs as number | undefined) ?? 3;
+const runs = values.runs ?? 3;
 
 const DIR = join(PROJECT_ROOT, 'grader', 'fixtures', 'multi-file'); // five correct solutions importing each other
 const say = (line: string) => {

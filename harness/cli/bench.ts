@@ -1,16 +1,16 @@
 // npm run bench: times the trainer's training step (median after a warm-up), optionally beside PyTorch and per kernel.
 import { resolve } from 'node:path';
 import type { GPT } from '../../katas/contracts.ts';
-import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
+import { BACKEND_CHOICES } from '../backends/backend-choices.ts';
 import type { StepTiming } from '../bench/step-timer.ts';
 import { median } from '../bench/median.ts';
 import { DEFAULT_ANCHOR } from '../bench/torch-anchor.ts';
-import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
+import { PRESET_NAMES, PRESETS } from '../train/presets.ts';
 import { UserError } from '../../grader/user-error.ts';
 import type { OptionSpec } from './command-line.ts';
 import { runCli } from './run-cli.ts';
 
-const OPTIONS: OptionSpec[] = [
+const OPTIONS = [
   { name: 'preset', kind: 'choice', choices: PRESET_NAMES, help: 'the trainer\'s presets (default: baby)' },
   { name: 'steps', kind: 'int', min: 1, value: 'N', help: 'timed training steps per round (default 20); the median is reported' },
   { name: 'warmup', kind: 'int', min: 0, value: 'N', help: 'untimed steps first (default 3)' },
@@ -30,7 +30,7 @@ const OPTIONS: OptionSpec[] = [
   },
   { name: 'rounds', kind: 'int', min: 1, value: 'N', help: 'rounds for --vs-torch (default 3)' },
   { name: 'anchor', kind: 'string', value: 'PATH', help: `the PyTorch anchor script (default ${DEFAULT_ANCHOR})` },
-];
+] as const satisfies readonly OptionSpec[];
 
 const COMMAND = {
   name: 'bench',
@@ -56,20 +56,20 @@ runCli(COMMAND, async ({ options: o }) => {
       import('../train/learner-gpt.ts'),
       import('../kernels/blas-matmul.ts'),
     ]);
-  const preset = (o.preset as PresetName | undefined) ?? 'baby';
+  const preset = o.preset ?? 'baby';
   const config = PRESETS[preset];
-  const steps = (o.steps as number | undefined) ?? 20; // enough for a stable median at ~0.1-0.3 s a step
-  const warmup = (o.warmup as number | undefined) ?? 3;
-  const rounds = o['vs-torch'] ? ((o.rounds as number | undefined) ?? 3) : 1;
+  const steps = o.steps ?? 20; // enough for a stable median at ~0.1-0.3 s a step
+  const warmup = o.warmup ?? 3;
+  const rounds = o['vs-torch'] ? (o.rounds ?? 3) : 1;
   const json = o.json === true;
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
   if (o.rounds !== undefined && !o['vs-torch']) throw new UserError('--rounds is for --vs-torch', { kind: 'usage' });
 
   let model: GPT = gpt;
-  if (o.mine) model = (await loadLearnerGpt((o.dir as string | undefined) ?? 'solutions', say)).gpt;
+  if (o.mine) model = (await loadLearnerGpt(o.dir ?? 'solutions', say)).gpt;
   else if (o.dir !== undefined) throw new UserError('--dir is for --mine (it names the folder with your gpt.ts)', { kind: 'usage' });
 
-  const choice = (o.backend as BackendChoice | undefined) ?? 'auto';
+  const choice = o.backend ?? 'auto';
   if (o.baseline) {
     if (choice !== 'wasm') throw new UserError('--baseline compares wasm kernels; add --backend wasm', { kind: 'usage' });
     await import('@tensorflow/tfjs-backend-wasm');
@@ -77,7 +77,7 @@ runCli(COMMAND, async ({ options: o }) => {
   }
   const backend = await selectBackend(choice);
   say(describeBackend(backend) + (o.baseline ? ' [baseline kernels]' : ''));
-  const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data as string } : {}), log: say });
+  const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data } : {}), log: say });
 
   const shape = { nEmbd: config.nEmbd, nHead: config.nHead, nLayer: config.nLayer, blockSize: config.blockSize, batchSize: config.batchSize };
   const ANCHOR_ITERS = 40; // the issue's anchor command: --iters 40
@@ -86,7 +86,7 @@ runCli(COMMAND, async ({ options: o }) => {
   if (o['vs-torch']) {
     const found = findTorchPython();
     if ('error' in found) throw new UserError(`--vs-torch: ${found.error}`);
-    const anchor = resolve((o.anchor as string | undefined) ?? DEFAULT_ANCHOR);
+    const anchor = resolve(o.anchor ?? DEFAULT_ANCHOR);
     // the median of 3 short runs: a single one's start-up cost varies by a few hundred ms (page cache, imports)
     const shorts = [0, 1, 2].map(() => runTorchAnchor({ python: found.python, anchor, data: text.path, iters: SHORT_ITERS, threads: 1, model: shape }).cpuS);
     torch = { python: found.python, anchor, fixedCpuS: median(shorts) };

@@ -41,11 +41,20 @@ export interface CommandSpec {
   positionals?: PositionalSpec;
 }
 
-export type ParsedOptions = Record<string, string | number | boolean | undefined>;
+/** What one option gives, by kind: a flag true, int and number a number, a choice one of its choices, string a string. */
+type ValueOfKind<K extends OptionKind, C> = K extends 'flag' ? true : K extends 'int' | 'number' ? number : K extends 'choice' ? C : string;
 
-export interface CommandLine {
-  readonly options: ParsedOptions;
-  readonly positionals: readonly string[];
+export type OptionValue<O extends OptionSpec> = ValueOfKind<O['kind'], O['choices'] extends readonly (infer C extends string)[] ? C : string>;
+
+/** The options a command line gives, typed from the command's declared options; an option not given is absent. */
+export type OptionsOf<S extends CommandSpec> = { readonly [O in S['options'][number] as O['name']]?: OptionValue<O> };
+
+/** A command's positionals: one of its choices when it declares them, else any word. */
+export type PositionalOf<S extends CommandSpec> = S['positionals'] extends { choices: readonly (infer C extends string)[] } ? C : string;
+
+export interface CommandLine<S extends CommandSpec = CommandSpec> {
+  readonly options: OptionsOf<S>;
+  readonly positionals: readonly PositionalOf<S>[];
 }
 
 const HELP_OPTION: OptionSpec = { name: 'help', kind: 'flag', help: 'print this help and exit' };
@@ -109,7 +118,7 @@ function parseValue(spec: OptionSpec, raw: string): string | number {
  * Reads `--name value`, `--name=value`, bare `--flag`, `-h` and (where the command takes them) positionals.
  * Returns `{ help: true }` for --help; anything else wrong is a usage UserError naming the flag.
  */
-export function parseCommandLine(command: CommandSpec, argv: readonly string[]): CommandLine | { help: true } {
+export function parseCommandLine<const S extends CommandSpec>(command: S, argv: readonly string[]): CommandLine<S> | { help: true } {
   const specs = [...command.options, HELP_OPTION];
   const byName = new Map(specs.map((s) => [s.name, s]));
   // Not strict: parseArgs then hands every token over, and the messages below say what is wrong in our words.
@@ -121,7 +130,7 @@ export function parseCommandLine(command: CommandSpec, argv: readonly string[]):
     options: Object.fromEntries(specs.map((s) => [s.name, { type: s.kind === 'flag' ? 'boolean' : 'string', ...(s === HELP_OPTION ? { short: 'h' } : {}) }])),
   });
   if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) return { help: true };
-  const options: ParsedOptions = {};
+  const options: Record<string, string | number | boolean> = {};
   const positionals: string[] = [];
   for (const token of tokens) {
     if (token.kind === 'option-terminator') continue;
@@ -148,7 +157,8 @@ export function parseCommandLine(command: CommandSpec, argv: readonly string[]):
     }
     options[token.name] = parseValue(spec, token.value);
   }
-  return { options, positionals };
+  // checked above against the declared kinds and choices, so the values have the types the spec gives them
+  return { options: options as OptionsOf<S>, positionals: positionals as PositionalOf<S>[] };
 }
 
 /** Prints "<command>: <message>", then the usage, on stderr, and exits 2. */
@@ -158,8 +168,8 @@ export function exitWithUsageError(command: CommandSpec, message: string): never
 }
 
 /** Parses this process's arguments: prints the help and exits 0 for --help, exits 2 with the usage for a bad one. */
-export function readCommandLine(command: CommandSpec, argv: readonly string[] = process.argv.slice(2)): CommandLine {
-  let line: CommandLine | { help: true };
+export function readCommandLine<const S extends CommandSpec>(command: S, argv: readonly string[] = process.argv.slice(2)): CommandLine<S> {
+  let line: CommandLine<S> | { help: true };
   try {
     line = parseCommandLine(command, argv);
   } catch (e) {

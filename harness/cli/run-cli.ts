@@ -3,6 +3,12 @@ import { isUserError } from '../../grader/user-error.ts';
 import { exitWithUsageError, readCommandLine, type CommandLine, type CommandSpec } from './command-line.ts';
 import { quietDawnForBackend } from './quiet-dawn.ts';
 
+/** The --backend value of a command that has one. */
+function backendOf(line: CommandLine): string | undefined {
+  const value = line.options.backend;
+  return typeof value === 'string' ? value : undefined;
+}
+
 /**
  * --help and a bad flag are answered before `main` runs, so a command keeps its heavy imports (tfjs, the grader)
  * inside `main` and answers them at once. A usage UserError thrown by `main` (flags that do not go together, a prompt
@@ -10,9 +16,9 @@ import { quietDawnForBackend } from './quiet-dawn.ts';
  * No stack traces.
  * A command with --backend that will run on WebGPU first re-runs itself with Dawn's output filtered (quiet-dawn.ts).
  */
-export function runCli(command: CommandSpec, main: (line: CommandLine) => Promise<void>): void {
+export function runCli<const S extends CommandSpec>(command: S, main: (line: CommandLine<S>) => Promise<void>): void {
   const line = readCommandLine(command);
-  const quiet = command.options.some((o) => o.name === 'backend') ? quietDawnForBackend(line.options.backend as string | undefined) : Promise.resolve();
+  const quiet = command.options.some((o) => o.name === 'backend') ? quietDawnForBackend(backendOf(line)) : Promise.resolve();
   quiet.then(() => main(line)).then(
     () => process.exit(0),
     (e: unknown) => {
