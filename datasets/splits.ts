@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mixSeed, mulberry32 } from '../grader/seeded-random.ts';
 
 /** 90% train, 10% val, split at floor(0.9·N) like `n = int(0.9 * len(data))`. */
-export const TRAIN_FRACTION = 0.9;
+const TRAIN_FRACTION = 0.9;
 
 export interface Splits {
   train: Int32Array;

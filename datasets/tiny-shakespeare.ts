@@ -6,13 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../grader/user-error.ts';
 
 /** char-rnn's input.txt, the file the lecture trains on. */
-export const TINY_SHAKESPEARE_URL = 'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt';
-export const TINY_SHAKESPEARE_BYTES = 1_115_394;
+const TINY_SHAKESPEARE_URL = 'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt';
+const TINY_SHAKESPEARE_BYTES = 1_115_394;
 export const TINY_SHAKESPEARE_SHA256 = '86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed';
 
 /** datasets/ in this repository (git-ignores *.txt, so the cached copy is never committed). */
-export const DATASETS_DIR = dirname(fileURLToPath(import.meta.url));
-export const CACHE_FILE = 'tinyshakespeare.txt';
+const DATASETS_DIR = dirname(fileURLToPath(import.meta.url));
+const CACHE_FILE = 'tinyshakespeare.txt';
 
 
 export interface LoadOptions {

@@ -53,7 +53,7 @@ export interface Closeness {
   nonFinite: number; // learner values that are NaN/Inf where the oracle is finite
 }
 
-export function closeness(got: ArrayLike<number>, want: NDArray, tol: Tolerance): Closeness {
+function closeness(got: ArrayLike<number>, want: NDArray, tol: Tolerance): Closeness {
   let scale = 0;
   for (const w of want.data) if (Number.isFinite(w)) scale = Math.max(scale, Math.abs(w));
   const atol = tol.atol * Math.max(scale, 1e-30);

@@ -10,7 +10,7 @@ export function fmtNum(x: number): string {
 }
 
 /** Nested-bracket rendering of a tensor, eliding beyond `maxItems` values. */
-export function fmtTensor(shape: readonly number[], data: ArrayLike<number>, maxItems = 24): string {
+function fmtTensor(shape: readonly number[], data: ArrayLike<number>, maxItems = 24): string {
   if (shape.length === 0) return fmtNum(data[0]!);
   let shown = 0;
   const rec = (dim: number, offset: number): string => {

@@ -25,7 +25,7 @@ export function zeros(shape: number[]): NDArray {
   return { shape: [...shape], data: new Float64Array(size(shape)) };
 }
 
-export function stridesOf(shape: readonly number[]): number[] {
+function stridesOf(shape: readonly number[]): number[] {
   const s = new Array<number>(shape.length).fill(1);
   for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1]! * shape[i + 1]!;
   return s;
@@ -82,7 +82,6 @@ export function zip(a: NDArray, b: NDArray, f: (x: number, y: number) => number)
 }
 
 export const add = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => x + y);
-export const mul = (a: NDArray, b: NDArray): NDArray => zip(a, b, (x, y) => x * y);
 export const scale = (a: NDArray, s: number): NDArray => map(a, (x) => x * s);
 
 export function reshape(a: NDArray, shape: number[]): NDArray {
@@ -158,23 +157,6 @@ export function softmax(a: NDArray, axis = -1): NDArray {
     const s = e.reduce((p, q) => p + q, 0);
     return e.map((v) => v / s);
   });
-}
-
-/** Concatenates along `axis`. */
-export function concat(parts: NDArray[], axis: number): NDArray {
-  const ax = axis < 0 ? parts[0]!.shape.length + axis : axis;
-  const shape = [...parts[0]!.shape];
-  shape[ax] = parts.reduce((s, p) => s + p.shape[ax]!, 0);
-  const out = zeros(shape);
-  const outer = size(shape.slice(0, ax));
-  let col = 0;
-  const rowLen = size(shape.slice(ax));
-  for (const p of parts) {
-    const pLen = size(p.shape.slice(ax));
-    for (let o = 0; o < outer; o++) out.data.set(p.data.subarray(o * pLen, (o + 1) * pLen), o * rowLen + col);
-    col += pLen;
-  }
-  return out;
 }
 
 /** begin/size slice, like tf.slice (size -1 = to the end). */

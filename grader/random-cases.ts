@@ -8,7 +8,7 @@ export type Rng = () => number;
 /** mulberry32 (shared with the trainer's data pipeline): small, fast, and the same sequence on every machine. */
 export const rng = (seed: number): Rng => mulberry32(seed);
 
-export function gaussian(r: Rng): number {
+function gaussian(r: Rng): number {
   const u = Math.max(r(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
 }

@@ -57,7 +57,6 @@ export interface KataSuite {
 
 export const pass = (message = ''): CheckOutcome => ({ status: 'pass', message, mistake: null });
 export const fail = (message: string, mistake: string | null = null): CheckOutcome => ({ status: 'fail', message, mistake });
-export const skipped = (message: string): CheckOutcome => ({ status: 'skipped', message, mistake: null });
 
 export type CallResult = { ok: true; value: Wire; res: Extract<Response, { ok: true }> } | { ok: false; verdict: Verdict & { ok: false } };
 
@@ -70,7 +69,7 @@ export async function callFn(ctx: CheckContext, req: RequestBody): Promise<CallR
 }
 
 /** Calls fn(args) and compares with the oracle's output. */
-export async function callAndCompare(ctx: CheckContext, fn: string, args: Wire[], want: NDArray, tol: Tolerance, axes?: AxisNames): Promise<Verdict> {
+async function callAndCompare(ctx: CheckContext, fn: string, args: Wire[], want: NDArray, tol: Tolerance, axes?: AxisNames): Promise<Verdict> {
   const r = await callFn(ctx, { op: 'call', fn, args });
   return r.ok ? compareOutput(r.value, want, tol, axes) : r.verdict;
 }
@@ -85,23 +84,23 @@ export interface PropertySpec<C> {
 
 /** Runs a fast-check property through the sandbox; a failure reports the shrunk counterexample and how to replay it. */
 export async function property<C>(ctx: CheckContext, spec: PropertySpec<C>): Promise<CheckOutcome> {
-  let gone: SandboxGone | null = null;
+  const stop: { gone: SandboxGone | null } = { gone: null }; // set inside the property, read after it
   const prop = fc.asyncProperty(spec.arb, async (c) => {
-    if (gone) return false;
+    if (stop.gone) return false;
     try {
       return (await spec.predicate(c)).ok;
     } catch (e) {
       if (SandboxGone.is(e)) {
-        gone = e;
+        stop.gone = e;
         return false;
       }
       throw e;
     }
   });
   const details = await fc.check(prop, { seed: ctx.seed, numRuns: spec.numRuns, interruptAfterTimeLimit: 20_000, markInterruptAsFailure: false });
-  if (gone) throw gone;
+  if (stop.gone) throw stop.gone;
   if (!details.failed) return pass(`${details.numRuns} random cases`);
-  const c = details.counterexample?.[0] as C | undefined;
+  const c = details.counterexample?.[0];
   if (c === undefined) return { status: 'error', message: `the property could not run: ${String(details.errorInstance)}`, mistake: null };
   const verdict = await spec.predicate(c).catch((e: unknown) => {
     if (SandboxGone.is(e)) throw e;
@@ -261,7 +260,7 @@ export function futureTokenCheck<C>(o: SequenceCheckOptions<C>): Check {
       const s = o.build(c);
       const [, T, C] = s.x.nd.shape as [number, number, number];
       const last = (n: number) => Math.floor(n / C) % T === T - 1; // (b, t, c) at t = T - 1
-      return { a: s.args(s.x), b: s.args(changed(s.x, last, s.seed + 7)), compare: (shape) => indices(shape).filter((n) => !last(n)), describe: s.describe };
+      return { a: s.args(s.x), b: s.args(changed(s.x, last, s.seed + 7)), compare: (shape) => indices(shape).filter((n) => !last(n)), describe: () => s.describe() };
     },
   });
 }
@@ -274,7 +273,7 @@ export function batchIndependenceCheck<C>(o: SequenceCheckOptions<C>): Check {
       const s = o.build(c);
       const per = s.x.nd.data.length / s.x.nd.shape[0]!;
       const first = (n: number) => n < per;
-      return { a: s.args(s.x), b: s.args(changed(s.x, first, s.seed + 9)), compare: (shape) => indices(shape).filter((n) => !first(n)), describe: s.describe };
+      return { a: s.args(s.x), b: s.args(changed(s.x, first, s.seed + 9)), compare: (shape) => indices(shape).filter((n) => !first(n)), describe: () => s.describe() };
     },
   });
 }

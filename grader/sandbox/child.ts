@@ -57,7 +57,7 @@ function encode(value: unknown): Wire {
   }
   if (value instanceof Promise) throw new TypeError('returned a Promise: the contract is synchronous, so do not mark the function async');
   if (Array.isArray(value)) return value.map(encode);
-  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value as Wire;
+  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
   return `<${typeof value}>`;
 }
 
@@ -129,7 +129,7 @@ async function handle(mod: Record<string, unknown>, req: Request): Promise<Respo
         return out as tf.Tensor;
       });
       const kernels = info.kernels.map((k) => k.name);
-      tf.dispose(info.result as tf.Tensor);
+      tf.dispose(info.result);
       return { id: req.id, ok: true, value, kernels };
     }
     const value = encodeInTidy(() => fn(...args));

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { CPU_SECONDS, LIMITS_REFUSED_STATUS, limitedNodeCommand } from './hard-limits.ts';
 import { ownScript } from './own-script.ts';
 import { PROJECT_ROOT } from './paths.ts';
-import type { ChildHello, ErrorInfo, LoadRequest, Request, RequestBody, Response } from './protocol.ts';
+import type { ChildHello, ErrorInfo, LoadRequest, RequestBody, Response } from './protocol.ts';
 import { POLL_MS, residentMb } from './resident-memory.ts';
 
 export interface SandboxLimits {
@@ -46,7 +46,7 @@ const V8_OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Fatal process ou
 /** RangeErrors that V8 and tfjs raise when an allocation is refused. */
 const ALLOCATION_REFUSED = /Array buffer allocation failed|Cannot allocate memory|Invalid typed array length|Invalid array buffer length|Out of memory/i;
 
-export function isAllocationRefused(e: ErrorInfo): boolean {
+function isAllocationRefused(e: ErrorInfo): boolean {
   return e.name === 'RangeError' ? ALLOCATION_REFUSED.test(e.message) || V8_OUT_OF_MEMORY.test(e.message) : /out of memory|Cannot allocate memory/i.test(e.message);
 }
 
@@ -182,7 +182,7 @@ export class Sandbox {
           reject(e);
         },
       });
-      this.child.send({ ...req, id } as Request);
+      this.child.send({ ...req, id });
     });
   }
 

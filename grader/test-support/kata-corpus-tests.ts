@@ -13,7 +13,7 @@ import { type Graded, declaredMistake, explain, fixtureFiles, gradeFixtures } fr
  * Faulty fixtures whose mistake the grader reports generically, and why: these throw on every batched input,
  * so no output is left to compare with a variant; the error message (shown to the learner) says what broke.
  */
-export const GENERIC_VERDICTS: Record<string, string> = {
+const GENERIC_VERDICTS: Record<string, string> = {
   'attention/faulty/softmax-axis--no-keepdims.ts': 'crash',
   'attention/faulty/transpose-all-axes.ts': 'crash',
   'causal-mask/faulty/mask-dtype.ts': 'shape',

@@ -19,11 +19,11 @@ const unsortedSegmentSum: WasmKernelFunc = ({ inputs, backend, attrs }) => {
   const o = backend.typedArrayFromHeap(out);
   o.fill(0);
   for (let r = 0; r < rows; r++) {
-    const s = ids[r];
+    const s = ids[r]!;
     if (s < 0 || s >= numSegments) continue;
     const src = r * inner;
     const dst = s * inner;
-    for (let j = 0; j < inner; j++) o[dst + j] += xs[src + j];
+    for (let j = 0; j < inner; j++) o[dst + j]! += xs[src + j]!;
   }
   return out;
 };

@@ -45,7 +45,7 @@ async function step(i: number): Promise<number> {
   const clipped = tf.tidy(() => {
     const norm = tf.addN(Object.values(grads).map((g) => g.square().sum())).sqrt();
     const scale = tf.minimum(1, tf.div(p.gradClip, norm.add(1e-6))); // PyTorch's clip_coef, clamped at 1
-    return Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(scale)])) as tf.NamedTensorMap;
+    return Object.fromEntries(Object.entries(grads).map(([k, g]): [string, tf.Tensor] => [k, g.mul(scale)]));
   });
   optimizer.apply(clipped, p.lr);
   const loss = (await value.data())[0]!;

@@ -21,8 +21,8 @@ for (const l of lines('torch.txt')) {
   const kv = Object.fromEntries([...l.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
   if (kv.preset) torch.set(kv.preset, kv);
 }
-const adapter = /^  description: (.*)$/m.exec(read('doctor.txt'))?.[1] ?? 'unknown (see doctor.txt)';
-const kind = /^  kind: (.*)$/m.exec(read('doctor.txt'))?.[1] ?? '';
+const adapter = /^ {2}description: (.*)$/m.exec(read('doctor.txt'))?.[1] ?? 'unknown (see doctor.txt)';
+const kind = /^ {2}kind: (.*)$/m.exec(read('doctor.txt'))?.[1] ?? '';
 
 const rows = [];
 for (const preset of new Set([...bench.keys(), ...torch.keys()])) {

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { attention, type AttentionKnobs } from './oracle.ts';
 import { size } from '../../ndarray.ts';
 import { attentionMistakes } from './mistakes.ts';
-import type { Mistake } from '../../mistake.ts';
 import type { Wire } from '../../sandbox/protocol.ts';
 import { checkShape, type Tolerance, compareOutput } from '../../compare.ts';
 import { exportsCheck } from '../../common-checks.ts';
@@ -33,7 +32,7 @@ interface Case {
   mixedMask?: boolean;
 }
 
-export const caseArb: fc.Arbitrary<Case> = fc.record({
+const caseArb: fc.Arbitrary<Case> = fc.record({
   lead: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 3 }),
   tq: fc.integer({ min: 1, max: 5 }),
   tk: fc.integer({ min: 1, max: 5 }),
@@ -52,7 +51,7 @@ interface Inputs {
   mask?: Pair;
 }
 
-export function makeInputs(c: Case): Inputs {
+function makeInputs(c: Case): Inputs {
   const r = rng(c.seed);
   const q = randn(r, [...c.lead, c.tq, c.dk], c.qScale);
   const k = randn(r, [...c.lead, c.tk, c.dk], c.qScale);
@@ -208,7 +207,7 @@ const largeScores: Check = {
 };
 
 export const attentionSuite: KataSuite = {
-  mistakes: attentionMistakes as Mistake[],
+  mistakes: attentionMistakes,
   checks: [
     exportsCheck([FN]),
     rule,

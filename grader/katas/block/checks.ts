@@ -3,7 +3,6 @@
 import fc from 'fast-check';
 import { type BlockKnobs, type BlockParams64, transformerBlock } from './oracle.ts';
 import { blockMistakes } from './mistakes.ts';
-import type { Mistake } from '../../mistake.ts';
 import { IDENTITY, type Wire } from '../../sandbox/protocol.ts';
 import { checkShape, type Tolerance } from '../../compare.ts';
 import { exportsCheck } from '../../common-checks.ts';
@@ -28,7 +27,7 @@ export interface BlockCase {
   seed: number;
 }
 
-export const blockCaseArb: fc.Arbitrary<BlockCase> = fc.record({
+const blockCaseArb: fc.Arbitrary<BlockCase> = fc.record({
   B: fc.integer({ min: 1, max: 3 }),
   T: fc.integer({ min: 1, max: 5 }),
   h: fc.integer({ min: 1, max: 3 }),
@@ -106,7 +105,7 @@ const sequenceCase = (c: BlockCase): SequenceCase => {
 };
 
 export const blockSuite: KataSuite = {
-  mistakes: blockMistakes as Mistake[],
+  mistakes: blockMistakes,
   checks: [
     exportsCheck([FN]),
     shape,

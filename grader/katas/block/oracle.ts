@@ -78,9 +78,9 @@ function mulLast(x: NDArray, g: NDArray): NDArray {
 }
 
 export const geluExact = (x: number): number => 0.5 * x * (1 + erf(x / Math.SQRT2));
-export const geluTanh = (x: number): number =>
+const geluTanh = (x: number): number =>
   0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
-export const geluSigmoid = (x: number): number => x / (1 + Math.exp(-1.702 * x));
+const geluSigmoid = (x: number): number => x / (1 + Math.exp(-1.702 * x));
 
 /** `asked` undefined means the caller left opts.activation out: ReLU, unless the mistake defaults to GELU. */
 function activate(x: NDArray, askedOrDefault: Activation | undefined, knob: BlockKnobs['activation']): NDArray {
@@ -91,7 +91,7 @@ function activate(x: NDArray, askedOrDefault: Activation | undefined, knob: Bloc
   return map(x, approx === 'gelu-tanh' ? geluTanh : approx === 'gelu-sigmoid' ? geluSigmoid : geluExact);
 }
 
-export function mlp(x: NDArray, p: MLPParams64, activation: Activation | undefined, knob?: BlockKnobs['activation'], where: BlockKnobs['mlpActivation'] = 'between'): NDArray {
+function mlp(x: NDArray, p: MLPParams64, activation: Activation | undefined, knob?: BlockKnobs['activation'], where: BlockKnobs['mlpActivation'] = 'between'): NDArray {
   const hidden = add(matmul(x, p.w1), p.b1); // (B, T, 4C)
   if (where === 'none') return add(matmul(hidden, p.w2), p.b2);
   if (where === 'after-second') return activate(add(matmul(hidden, p.w2), p.b2), activation, knob);

@@ -22,7 +22,7 @@ function mlp(x: tf.Tensor3D, p: MLPParams, activation: Activation): tf.Tensor3D 
   const [B, T, C] = x.shape;
   const hidden = x.reshape([B * T, C]).matMul(p.w1).add(p.b1); // (B*T, 4C)
   const act = activation === 'gelu' ? gelu(hidden) : tf.relu(hidden);
-  return act.matMul(p.w2).add(p.b2).reshape([B, T, C]) as tf.Tensor3D;
+  return act.matMul(p.w2).add(p.b2).reshape<tf.Tensor3D>([B, T, C]);
 }
 
 export function transformerBlock(x: tf.Tensor3D, p: BlockParams, opts: BlockOptions): tf.Tensor3D {
@@ -31,8 +31,8 @@ export function transformerBlock(x: tf.Tensor3D, p: BlockParams, opts: BlockOpti
     const T = x.shape[1];
     const mask = causalMask(T); // (T, T), broadcast over (B, h)
     const attended = multiHeadAttention(layerNorm(x, p.ln1) as tf.Tensor3D, p.attn, opts.nHead, mask);
-    const h = x.add(dropout(attended)) as tf.Tensor3D;
+    const h = x.add<tf.Tensor3D>(dropout(attended));
     const fed = mlp(layerNorm(h, p.ln2) as tf.Tensor3D, p.mlp, opts.activation ?? 'relu');
-    return h.add(dropout(fed)) as tf.Tensor3D;
+    return h.add<tf.Tensor3D>(dropout(fed));
   });
 }

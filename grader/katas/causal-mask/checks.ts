@@ -2,7 +2,6 @@
 import fc from 'fast-check';
 import { type CausalMaskKnobs, causalMask, maskFuture } from './oracle.ts';
 import { causalMaskMistakes } from './mistakes.ts';
-import type { Mistake } from '../../mistake.ts';
 import { checkShape, type Tolerance } from '../../compare.ts';
 import { exportsCheck } from '../../common-checks.ts';
 import { fmtInputs } from '../../format.ts';
@@ -54,7 +53,7 @@ const maskShape = shapeCheck('causalMask: shape and dtype', 'causalMask', [4], [
 const futureShape = shapeCheck('maskFuture: shape and dtype', 'maskFuture', [randn(rng(1), [2, 3, 3]).wire], [2, 3, 3], 'maskFuture([2, 3, 3]) -> float32 [2, 3, 3]');
 
 export const causalMaskSuite: KataSuite = {
-  mistakes: causalMaskMistakes as Mistake[],
+  mistakes: causalMaskMistakes,
   checks: [
     exportsCheck(['causalMask', 'maskFuture']),
     usesBandPart,

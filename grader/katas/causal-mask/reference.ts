@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 
 /** float32 [T, T], 1 where key j <= query i: torch.tril(torch.ones(T, T)). */
 export function causalMask(T: number): tf.Tensor2D {
-  return tf.tidy(() => tf.linalg.bandPart(tf.ones([T, T]), -1, 0) as tf.Tensor2D);
+  return tf.tidy(() => tf.linalg.bandPart<tf.Tensor2D>(tf.ones([T, T]), -1, 0));
 }
 
 /** scores (..., T, T) with every j > i entry set to -Infinity, all others unchanged. */

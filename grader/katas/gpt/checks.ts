@@ -3,7 +3,6 @@
 import { type GPTKnobs, type GreedyKnobs, gptForward, gptGradients, greedyPath, nextTokenDistribution } from './oracle.ts';
 import { nd, softmax } from '../../ndarray.ts';
 import { gptMistakes } from './mistakes.ts';
-import type { Mistake } from '../../mistake.ts';
 import { IDENTITY, type Wire, type WireTensor, isWireTensor } from '../../sandbox/protocol.ts';
 import { dropoutWarning } from '../block/checks.ts';
 import { checkShape, compareOutput, type Tolerance } from '../../compare.ts';
@@ -62,7 +61,7 @@ const gradients: Check = {
     if (got.length !== want.length) return fail(`got ${got.length} gradients for ${want.length} parameter tensors`, 'gpt/gradients');
     for (let k = 0; k < want.length; k++) {
       const [name, g] = want[k]!;
-      const v = compareOutput(got[k] as Wire, g, GRAD_TOL);
+      const v = compareOutput(got[k], g, GRAD_TOL);
       if (!v.ok) return fail(`d(Σ logits·R)/d ${name}: ${v.message}`, 'gpt/gradients');
     }
     return pass(`${want.length} parameter tensors`);
@@ -187,7 +186,7 @@ const SAMPLES = 400;
 const P_FAIL = 1e-6; // per temperature: the chance a correct generate fails is below this
 
 /** Candidate distributions a mistaken generate would sample from, by mistake id. */
-export function candidates(i: GPTInputs, prompt: number[], temperature: number): [string | null, number[]][] {
+function candidates(i: GPTInputs, prompt: number[], temperature: number): [string | null, number[]][] {
   const p = params64(i);
   const V = i.cfg.vocabSize;
   const logits = gptForward([prompt], p, i.cfg)!;
@@ -324,7 +323,7 @@ const defaultTemperature: Check = {
 };
 
 export const gptSuite: KataSuite = {
-  mistakes: gptMistakes as Mistake[],
+  mistakes: gptMistakes,
   checks: [
     exportsCheck(['gpt', 'generate']),
     gptShape,

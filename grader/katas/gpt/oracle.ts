@@ -51,7 +51,7 @@ export function gptForward(idx: number[][], p: GPTParams64, cfg: GPTConfig64, kn
 }
 
 /** Every parameter array of a GPT, in a fixed order, with its dotted path. */
-export function paramEntries(p: GPTParams64): [string, NDArray][] {
+function paramEntries(p: GPTParams64): [string, NDArray][] {
   const out: [string, NDArray][] = [
     ['wte', p.wte],
     ['wpe', p.wpe],

@@ -33,14 +33,14 @@ export const gptCaseArb: fc.Arbitrary<GPTCase> = fc.record({
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
 
-export function configOf(c: GPTCase): GPTConfig64 {
+function configOf(c: GPTCase): GPTConfig64 {
   return { vocabSize: c.V, blockSize: c.blockSize, nEmbd: c.h * c.d, nHead: c.h, nLayer: c.L, activation: c.activation };
 }
 
-export const seqLen = (c: GPTCase): number => Math.max(1, Math.ceil(c.tFrac * c.blockSize));
+const seqLen = (c: GPTCase): number => Math.max(1, Math.ceil(c.tFrac * c.blockSize));
 
 /** GPT parameters with every tensor non-trivial: positions and biases matter, so their mistakes show. */
-export function randGPTParams(r: Rng, cfg: GPTConfig64) {
+function randGPTParams(r: Rng, cfg: GPTConfig64) {
   const C = cfg.nEmbd;
   return {
     wte: randn(r, [cfg.vocabSize, C], 1),

@@ -16,7 +16,7 @@ export function gpt(idx: tf.Tensor2D, p: GPTParams, cfg: GPTConfig, dropout: Dro
       x = transformerBlock(x, block, { nHead: cfg.nHead, activation: cfg.activation, dropout });
     }
     const normed = layerNorm(x, p.lnF).reshape([B * T, C]); // (B*T, C)
-    return normed.matMul(p.head.w).add(p.head.b).reshape([B, T, cfg.vocabSize]) as tf.Tensor3D;
+    return normed.matMul(p.head.w).add(p.head.b).reshape<tf.Tensor3D>([B, T, cfg.vocabSize]);
   });
 }
 
@@ -39,7 +39,7 @@ export function generate(
       const token =
         temperature === 0
           ? last.argMax(-1).reshape([B, 1]).cast('int32')
-          : tf.multinomial(last.div(temperature) as tf.Tensor2D, 1).cast('int32'); // (B, 1)
+          : tf.multinomial(last.div<tf.Tensor2D>(temperature), 1).cast('int32'); // (B, 1)
       return tf.concat([out, token], 1) as tf.Tensor2D;
     });
     out.dispose();

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { causalMask } from '../causal-mask/oracle.ts';
 import { type AttentionParams64, type MultiHeadKnobs, multiHeadAttention } from './oracle.ts';
 import { multiHeadMistakes } from './mistakes.ts';
-import type { Mistake } from '../../mistake.ts';
 import type { Wire } from '../../sandbox/protocol.ts';
 import { checkShape, type Tolerance } from '../../compare.ts';
 import { exportsCheck } from '../../common-checks.ts';
@@ -108,7 +107,7 @@ const sequenceCase = (c: Case): SequenceCase => {
 };
 
 export const multiHeadSuite: KataSuite = {
-  mistakes: multiHeadMistakes as Mistake[],
+  mistakes: multiHeadMistakes,
   checks: [
     exportsCheck([FN]),
     noLoops,

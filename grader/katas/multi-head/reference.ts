@@ -12,6 +12,6 @@ export function multiHeadAttention(x: tf.Tensor3D, p: AttentionParams, nHead: nu
     const [q, k, v] = tf.unstack(heads); // each (B, h, T, d)
     const y = scaledDotProductAttention(q!, k!, v!, mask); // (B, h, T, d)
     const merged = y.transpose([0, 2, 1, 3]).reshape([B * T, C]); // (B*T, C), heads side by side
-    return merged.matMul(p.wo).add(p.bo).reshape([B, T, C]) as tf.Tensor3D;
+    return merged.matMul(p.wo).add(p.bo).reshape<tf.Tensor3D>([B, T, C]);
   });
 }
