@@ -158,7 +158,7 @@ export async function gradeDir(dir: string, katas?: KataId[], opts: GradeOptions
   const chosen = katas ?? KATAS.filter((k) => existsSync(join(root, k.file))).map((k) => k.id);
   const files = chosen.map((id) => join(root, kataById(id)!.file));
   const types = opts.typeCheck ? typeCheckFiles(files.filter((f) => existsSync(f))) : Promise.resolve(new Map<string, string[]>());
-  const out: KataReport[] = new Array(chosen.length);
+  const out = new Array<KataReport>(chosen.length);
   let next = 0;
   const worker = async () => {
     while (next < chosen.length) {

@@ -14,7 +14,7 @@ export interface CheckLineOptions {
 }
 
 /** One check: its mark and name, then (unless it passed) its diagnosis and message, indented. */
-export function checkLines(k: KataReport, c: CheckResult, { width = Infinity, tagMistake = false }: CheckLineOptions = {}): string[] {
+function checkLines(k: KataReport, c: CheckResult, { width = Infinity, tagMistake = false }: CheckLineOptions = {}): string[] {
   const passNote = c.status === 'pass' && c.message ? ` — ${c.message}` : '';
   const tag = tagMistake && c.mistake ? ` [${c.mistake}]` : '';
   const lines = wrapText(`  ${MARK[c.status]} ${c.name}${passNote}${tag}`, width, '      ');

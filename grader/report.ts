@@ -41,7 +41,7 @@ export interface GradeReport {
 }
 
 /** The sentence naming a mistake: "id: explanation (see hint N)". */
-export function diagnosisLine(d: Diagnosis): string {
+function diagnosisLine(d: Diagnosis): string {
   return `${d.id}: ${d.explanation}${d.hintTier > 0 ? ` (see hint ${d.hintTier})` : ''}`;
 }
 

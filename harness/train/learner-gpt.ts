@@ -58,7 +58,7 @@ export async function loadLearnerGpt(dir: string, say: (line: string) => void, o
   try {
     mod = await importSolution(file);
   } catch (e) {
-    throw new UserError(`${show(file)} passed the grader but could not be loaded for training: ${(e as Error).message}`);
+    throw new UserError(`${show(file)} passed the grader but could not be loaded for training: ${(e as Error).message}`, { cause: e });
   }
   if (typeof mod.gpt !== 'function' || typeof mod.generate !== 'function') {
     throw new UserError(`${show(file)} must export functions gpt and generate (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`);

@@ -2,6 +2,9 @@
 import type { Diagnosis, KataId, KataReport } from '../../../grader/report.ts';
 import type { KataDoc, Loaded } from '../kata-docs.ts';
 
+/** The named mistake of the failing report, as the grader would attach it. */
+const NO_SCALE: Diagnosis = { id: 'attention/no-scale', explanation: 'The scores are not divided by √dk, so softmax saturates as dk grows.', hintTier: 2 };
+
 export function failingReport(kata: KataId, file: string): KataReport {
   return {
     kata,
@@ -38,8 +41,6 @@ export function passingReport(kata: KataId, file: string): KataReport {
     checks: report.checks.map((c) => ({ ...c, status: 'pass', message: '', mistake: null })),
   };
 }
-
-export const NO_SCALE: Diagnosis = { id: 'attention/no-scale', explanation: 'The scores are not divided by √dk, so softmax saturates as dk grows.', hintTier: 2 };
 
 export function sampleDoc(): Loaded<KataDoc> {
   return {
