@@ -31,9 +31,10 @@ runCli(COMMAND, async ({ options: o }) => {
   if (mine && pitfalls) throw new UserError('--mine and --pitfalls are two different labs; run them one at a time', { kind: 'usage' });
   if (o.dir !== undefined && !mine) throw new UserError('--dir is for --mine (it names the folder with your gpt.ts)', { kind: 'usage' });
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ loadTinyShakespeare }, { describeBackend, useBackend }, { runExperiments }, { loadLearnerGpt }, { runPitfallLab }] = await Promise.all([
+  const [{ loadTinyShakespeare }, { describeBackend }, { selectBackend }, { runExperiments }, { loadLearnerGpt }, { runPitfallLab }] = await Promise.all([
     import('../../datasets/tiny-shakespeare.ts'),
     import('../train/backend.ts'),
+    import('../backends/select.ts'),
     import('../train/experiments.ts'),
     import('../train/learner-gpt.ts'),
     import('../train/pitfall-lab.ts'),
@@ -43,7 +44,7 @@ runCli(COMMAND, async ({ options: o }) => {
   const base = { ...PRESETS[preset], ...(o.iters !== undefined ? { iters: o.iters } : {}) };
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const learner = mine ? await loadLearnerGpt(o.dir ?? 'solutions', say, { command: 'experiments -- --mine' }) : undefined;
-  const backend = describeBackend(await useBackend(o.backend ?? 'auto'));
+  const backend = describeBackend(await selectBackend(o.backend ?? 'auto'));
   say(backend);
   const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data } : {}), log: say });
   const seed = o.seed ?? 1337;

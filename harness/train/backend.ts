@@ -2,8 +2,8 @@
 import { selectBackend, type SelectedBackend } from '../backends/select.ts';
 
 /**
- * The old name of selectBackend, still used by the experiments and pitfall-lab code (harness/cli/experiments.ts and the
- * tests of harness/train/experiments.ts, pitfall-lab.ts and pitfalls/); everything else calls selectBackend.
+ * The old name of selectBackend, still used by the tests of harness/train/experiments.ts, pitfall-lab.ts and pitfalls/;
+ * everything else calls selectBackend.
  */
 export const useBackend = selectBackend;
 
