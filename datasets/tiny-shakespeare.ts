@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UserError } from '../grader/user-error.ts';
 
 /** char-rnn's input.txt, the file the lecture trains on. */
 const TINY_SHAKESPEARE_URL = 'https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt';
@@ -13,14 +14,6 @@ export const TINY_SHAKESPEARE_SHA256 = '86c4e6aa9db7c042ec79f339dcb96d42b0075e16
 const DATASETS_DIR = dirname(fileURLToPath(import.meta.url));
 const CACHE_FILE = 'tinyshakespeare.txt';
 
-/** A problem the user can fix; its message says what happened and what to do. */
-export class DatasetError extends Error {
-  override readonly name = 'DatasetError';
-}
-
-export function isDatasetError(e: unknown): e is DatasetError {
-  return e instanceof DatasetError;
-}
 
 export interface LoadOptions {
   /** --data PATH: any UTF-8 text file; no checksum, since it need not be Tiny Shakespeare. */
@@ -55,7 +48,7 @@ function decodeUtf8(bytes: Uint8Array, path: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new DatasetError(`${display(path)} is not UTF-8 text; pass --data with a UTF-8 text file`);
+    throw new UserError(`${display(path)} is not UTF-8 text; pass --data with a UTF-8 text file`);
   }
 }
 
@@ -72,13 +65,13 @@ function reason(e: unknown): string {
   return inner && !e.message.includes(inner) ? `${e.message}: ${inner}` : e.message;
 }
 
-/** Loads the training text in the documented order; throws DatasetError with a fix when it cannot. */
+/** Loads the training text in the documented order; throws a UserError with a fix when it cannot. */
 export async function loadTinyShakespeare(opts: LoadOptions = {}): Promise<LoadedText> {
   if (opts.dataPath !== undefined) {
     const path = resolve(opts.dataPath);
-    if (!existsSync(path)) throw new DatasetError(`--data ${opts.dataPath}: no such file; pass --data PATH to a UTF-8 text file`);
+    if (!existsSync(path)) throw new UserError(`--data ${opts.dataPath}: no such file; pass --data PATH to a UTF-8 text file`);
     const text = decodeUtf8(readFileSync(path), path);
-    if (text.length === 0) throw new DatasetError(`--data ${opts.dataPath}: the file is empty`);
+    if (text.length === 0) throw new UserError(`--data ${opts.dataPath}: the file is empty`);
     return { text, path, source: 'data-flag' };
   }
 
@@ -87,7 +80,7 @@ export async function loadTinyShakespeare(opts: LoadOptions = {}): Promise<Loade
     const bytes = readFileSync(cache);
     const digest = sha256(bytes);
     if (digest !== TINY_SHAKESPEARE_SHA256) {
-      throw new DatasetError(
+      throw new UserError(
         `${display(cache)} is not Tiny Shakespeare (sha256 ${digest.slice(0, 12)}…, expected ${TINY_SHAKESPEARE_SHA256.slice(0, 12)}…); ` +
           `delete it to download again, or pass --data PATH to train on it anyway`,
       );
@@ -101,7 +94,7 @@ export async function loadTinyShakespeare(opts: LoadOptions = {}): Promise<Loade
   try {
     bytes = await download(url, opts.timeoutMs ?? 30_000);
   } catch (e) {
-    throw new DatasetError(
+    throw new UserError(
       `Tiny Shakespeare not found at ${display(cache)}, and the download from ${url} failed (${reason(e)}; offline?).\n` +
         `Put the file (${TINY_SHAKESPEARE_BYTES.toLocaleString('en-US')} bytes, sha256 ${TINY_SHAKESPEARE_SHA256}) at ${cache}, ` +
         `or pass --data PATH.`,
@@ -109,7 +102,7 @@ export async function loadTinyShakespeare(opts: LoadOptions = {}): Promise<Loade
   }
   const digest = sha256(bytes);
   if (digest !== TINY_SHAKESPEARE_SHA256) {
-    throw new DatasetError(
+    throw new UserError(
       `the download from ${url} is not Tiny Shakespeare (${bytes.length} bytes, sha256 ${digest}; expected ` +
         `${TINY_SHAKESPEARE_BYTES} bytes, sha256 ${TINY_SHAKESPEARE_SHA256}); put the right file at ${cache}, or pass --data PATH`,
     );

@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, SandboxGone } from './sandbox/sandbox.ts';
 import { prewarm, takeSandbox } from './sandbox/warm-pool.ts';
 import { KATAS, kataById } from './registry.ts';
 import { getMistake } from './mistake-catalogue.ts';
-import type { CheckResult, GradeReport, KataId, KataReport } from './report.ts';
+import type { CheckResult, Diagnosis, GradeReport, KataId, KataReport } from './report.ts';
 import { type CheckContext, type CheckOutcome, diagnoseWithProbes } from './suite.ts';
 import { typeCheckFiles, typeCheckWarnings } from './type-check.ts';
 
@@ -41,20 +41,16 @@ function goneOutcome(g: SandboxGone): CheckOutcome {
   return { status: 'error', message: g.message, mistake: GONE_MISTAKE[g.reason] };
 }
 
-/** Adds the catalogue's diagnosis sentence in front of a failing check's own message. */
-function withDiagnosis(o: CheckOutcome): CheckOutcome {
-  if (o.status === 'pass' || o.status === 'skipped' || !o.mistake) return o;
-  const m = getMistake(o.mistake);
-  if (!m) return o;
-  const hint = m.hintTier > 0 ? ` (see hint ${m.hintTier})` : '';
-  return { ...o, message: `${m.id}: ${m.explanation}${hint}\n${o.message}`.trim() };
-}
-
 function report(kata: KataId, file: string, checks: CheckResult[], warnings: string[], t0: number): KataReport {
   const named = checks.map((c) => c.mistake).filter((m): m is string => m !== null);
   const specific = named.filter((m) => m.includes('/'));
   const mistakes = [...new Set([...specific, ...named])];
-  return { kata, file, passed: checks.length > 0 && checks.every((c) => c.status === 'pass'), mistakes, checks, warnings, durationMs: Date.now() - t0 };
+  const diagnoses = mistakes.flatMap((id): Diagnosis[] => {
+    const m = getMistake(id);
+    return m ? [{ id: m.id, explanation: m.explanation, hintTier: m.hintTier }] : [];
+  });
+  const passed = checks.length > 0 && checks.every((c) => c.status === 'pass');
+  return { kata, file, passed, mistakes, diagnoses, checks, warnings, durationMs: Date.now() - t0 };
 }
 
 export async function gradeKata(kata: KataId, file: string, opts: GradeOptions = {}): Promise<KataReport> {
@@ -62,7 +58,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   const abs = resolve(file);
   const suite = kataById(kata)?.suite;
   if (!suite) throw new Error(`no check suite for kata ${kata}`);
-  const one = (name: string, o: CheckOutcome) => report(kata, abs, [{ name, ...withDiagnosis(o) }], [], t0);
+  const one = (name: string, o: CheckOutcome) => report(kata, abs, [{ name, ...o }], [], t0);
   if (!existsSync(abs)) return one('file exists', { status: 'fail', message: `no file at ${abs}; write your solution there`, mistake: 'load-error' });
 
   const source = readFileSync(abs, 'utf8');
@@ -85,7 +81,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   lap('bundle (esbuild)');
   if (!built.ok) {
     (await child).dispose();
-    return report(kata, abs, [{ name: 'loads', ...withDiagnosis({ status: 'fail', message: `${built.where ?? abs}: ${built.message}`, mistake: 'load-error' }) }], await types, t0);
+    return report(kata, abs, [{ name: 'loads', status: 'fail', message: `${built.where ?? abs}: ${built.message}`, mistake: 'load-error' }], await types, t0);
   }
   const started = await (await child).load(built.path, abs);
   lap('wait for the child, then load the file');
@@ -95,7 +91,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
       started.kind === 'load-error'
         ? { status: 'fail', message: `your file threw while loading: ${started.error.name}: ${started.error.message}${started.error.where ? ` (at ${started.error.where})` : ''}`, mistake: 'load-error' }
         : goneOutcome(started.gone);
-    return report(kata, abs, [{ name: 'loads', ...withDiagnosis(o) }], await types, t0);
+    return report(kata, abs, [{ name: 'loads', ...o }], await types, t0);
   }
 
   const { sandbox } = started;
@@ -140,7 +136,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
           outcome = goneOutcome(e);
         }
       }
-      const { warnings: notes, ...result } = withDiagnosis(outcome);
+      const { warnings: notes, ...result } = outcome;
       results.push({ name: check.name, ...result });
       lap(`check: ${check.name}`);
       extraWarnings.push(...(notes ?? []));
@@ -162,7 +158,7 @@ export async function gradeDir(dir: string, katas?: KataId[], opts: GradeOptions
   const chosen = katas ?? KATAS.filter((k) => existsSync(join(root, k.file))).map((k) => k.id);
   const files = chosen.map((id) => join(root, kataById(id)!.file));
   const types = opts.typeCheck ? typeCheckFiles(files.filter((f) => existsSync(f))) : Promise.resolve(new Map<string, string[]>());
-  const out: KataReport[] = new Array(chosen.length);
+  const out = new Array<KataReport>(chosen.length);
   let next = 0;
   const worker = async () => {
     while (next < chosen.length) {

@@ -1,35 +1,40 @@
-// The human report: ✓/✗ per check, the diagnosis sentence, error figures and counterexample, wrapped to the terminal.
-import type { CheckResult, GradeReport, KataReport } from './report.ts';
+// The plain-text report (npm run grade, train:mine's refusal): ✓/✗ per check, the diagnosis sentence, error figures
+// and counterexample, wrapped to the terminal.
+import { checkMessage, type CheckResult, type GradeReport, type KataReport } from './report.ts';
 import { kataById } from './registry.ts';
+import { wrapText } from './wrap-text.ts';
 
 const MARK: Record<CheckResult['status'], string> = { pass: '✓', fail: '✗', error: '✗', skipped: '·' };
 
-/** Wraps one line to `width`, continuing with `indent`. */
-function wrap(line: string, width: number, indent: string): string[] {
-  const out: string[] = [];
-  let rest = line;
-  while (rest.length > width) {
-    let cut = rest.lastIndexOf(' ', width);
-    if (cut <= indent.length) cut = width;
-    out.push(rest.slice(0, cut));
-    rest = indent + rest.slice(cut).trimStart();
-  }
-  out.push(rest);
-  return out;
+export interface CheckLineOptions {
+  /** Columns to wrap to (default: no wrapping). */
+  width?: number;
+  /** Name the check's mistake after its name, "[gpt/no-position]". */
+  tagMistake?: boolean;
+}
+
+/** One check: its mark and name, then (unless it passed) its diagnosis and message, indented. */
+function checkLines(k: KataReport, c: CheckResult, { width = Infinity, tagMistake = false }: CheckLineOptions = {}): string[] {
+  const passNote = c.status === 'pass' && c.message ? ` — ${c.message}` : '';
+  const tag = tagMistake && c.mistake ? ` [${c.mistake}]` : '';
+  const lines = wrapText(`  ${MARK[c.status]} ${c.name}${passNote}${tag}`, width, '      ');
+  const message = c.status === 'pass' ? '' : checkMessage(k, c);
+  if (message) for (const m of message.split('\n')) lines.push(...wrapText(`      ${m}`, width, '        '));
+  return lines;
+}
+
+/** The checks that failed or errored, each as `checkLines` writes it. */
+export function failureLines(k: KataReport, options: CheckLineOptions = {}): string[] {
+  return k.checks.filter((c) => c.status === 'fail' || c.status === 'error').flatMap((c) => checkLines(k, c, options));
 }
 
 export function renderKata(k: KataReport, width = 80): string {
   const info = kataById(k.kata);
   const head = `${k.passed ? '✓ PASS' : '✗ FAIL'}  ${info ? `${info.number}. ${info.title}` : k.kata}  (${(k.durationMs / 1000).toFixed(1)} s)`;
   const lines = [head, `  ${k.file}`];
-  for (const c of k.checks) {
-    lines.push(...wrap(`  ${MARK[c.status]} ${c.name}${c.status === 'pass' && c.message ? ` — ${c.message}` : ''}`, width, '      '));
-    if (c.status !== 'pass' && c.message) {
-      for (const m of c.message.split('\n')) lines.push(...wrap(`      ${m}`, width, '        '));
-    }
-  }
+  for (const c of k.checks) lines.push(...checkLines(k, c, { width }));
   if (k.mistakes.length) lines.push(`  mistakes: ${k.mistakes.join(', ')}`);
-  for (const w of k.warnings) for (const m of w.split('\n')) lines.push(...wrap(`  ! ${m}`, width, '    '));
+  for (const w of k.warnings) for (const m of w.split('\n')) lines.push(...wrapText(`  ! ${m}`, width, '    '));
   return `${lines.join('\n')}\n`;
 }
 

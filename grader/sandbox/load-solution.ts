@@ -2,12 +2,9 @@
 import { pathToFileURL } from 'node:url';
 import { bundleSolution } from './bundle.ts';
 
-export class SolutionLoadError extends Error {
-  override readonly name = 'SolutionLoadError';
-}
-
+/** Bundles and imports the file; a file that does not bundle throws, naming where (its caller tells the user what to do). */
 export async function importSolution(file: string): Promise<Record<string, unknown>> {
   const built = await bundleSolution(file, 'import');
-  if (!built.ok) throw new SolutionLoadError(`${built.where ?? file}: ${built.message}`);
+  if (!built.ok) throw new Error(`${built.where ?? file}: ${built.message}`);
   return (await import(pathToFileURL(built.path).href)) as Record<string, unknown>;
 }

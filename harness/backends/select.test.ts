@@ -1,7 +1,7 @@
 // selectBackend as the trainer and bench use it: accepted choices, auto's order and reasons, named failures that say why.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { isBackendUnavailableError } from './backend-error.ts';
+import { isUserError } from '../../grader/user-error.ts';
 import { BACKEND_CHOICES, parseBackendChoice, selectBackend } from './select.ts';
 import { resolveTensorflow } from './tensorflow.ts';
 import { isSoftwareAdapter, probeWebGPU } from './webgpu-probe.ts';
@@ -24,7 +24,7 @@ describe('selectBackend', () => {
 
   it.skipIf(resolveTensorflow() !== undefined)('asked for tensorflow without tfjs-node-gpu: throws a named error saying what is missing', async () => {
     const err = await selectBackend('tensorflow').catch((e: unknown) => e);
-    expect(isBackendUnavailableError(err)).toBe(true);
+    expect(isUserError(err)).toBe(true);
     expect((err as Error).message).toBe("backend 'tensorflow' is unavailable: @tensorflow/tfjs-node-gpu not installed (optional: needs CUDA 11.2 + cuDNN 8.1)");
   });
 

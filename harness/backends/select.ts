@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerBroadcastMatMulGradient } from '../../grader/tfjs/broadcast-matmul-grad.ts';
 import { registerWasmKernels, wasmMatmulPath } from '../kernels/index.ts';
-import { BackendUnavailableError } from './backend-error.ts';
+import { UserError } from '../../grader/user-error.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './backend-choices.ts';
 import { importTensorflow, probeTensorflow } from './tensorflow.ts';
 import { registerWebGPU } from './webgpu.ts';
@@ -25,7 +25,12 @@ export interface SelectOptions {
 /** Validates a CLI's --backend value; the message lists the accepted values. */
 export function parseBackendChoice(value: string): BackendChoice {
   if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendChoice;
-  throw new Error(`unknown backend '${value}': use one of ${BACKEND_CHOICES.join(', ')}`);
+  throw new UserError(`unknown backend '${value}': use one of ${BACKEND_CHOICES.join(', ')}`, { kind: 'usage' });
+}
+
+/** What the user reads when the backend asked for cannot be used. */
+function unavailable(backend: string, reason: string): UserError {
+  return new UserError(`backend '${backend}' is unavailable: ${reason}`);
 }
 
 /** A backend that could not be used; auto moves on, a named choice throws. */
@@ -102,7 +107,7 @@ function attempt(choice: Exclude<BackendChoice, 'auto'>, named: boolean, opts: S
 /**
  * Loads and sets the backend, then registers the gradient fix every training process needs.
  * auto: tensorflow on a CUDA GPU > webgpu on a hardware adapter > wasm > cpu. A software WebGPU adapter is used only
- * when asked for by name. A backend asked for by name that cannot load throws BackendUnavailableError.
+ * when asked for by name. A backend asked for by name that cannot load throws a UserError saying why.
  */
 export async function selectBackend(choice: BackendChoice, opts: SelectOptions = {}): Promise<SelectedBackend> {
   quietCpuBanner();
@@ -119,13 +124,13 @@ export async function selectBackend(choice: BackendChoice, opts: SelectOptions =
         skipped.push(`${candidate}: ${err.message}`);
       }
     }
-    if (!found) throw new BackendUnavailableError('auto', skipped.join('; '));
+    if (!found) throw unavailable('auto', skipped.join('; '));
     selected = { ...found, reason: `auto chose ${found.name} (${found.reason})${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}` };
   } else {
     try {
       selected = await attempt(choice, true, opts);
     } catch (err) {
-      if (err instanceof Skip) throw new BackendUnavailableError(choice, err.message);
+      if (err instanceof Skip) throw unavailable(choice, err.message);
       throw err;
     }
     selected = { ...selected, reason: `asked for ${choice}; ${selected.reason}` };

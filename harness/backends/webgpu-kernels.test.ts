@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gelu, layerNorm } from '../../grader/katas/block/reference.ts';
 import { selectBackend } from './select.ts';
-import { webgpuAvailable } from './webgpu-test-gate.ts';
+import { webgpuAvailable } from './test-support/webgpu-test-gate.ts';
 
 const available = await webgpuAvailable('webgpu kernels');
 

@@ -15,7 +15,7 @@ import { disposeParams, flattenParams } from '../train/param-tree.ts';
 import { PRESETS } from '../train/presets.ts';
 import { gptForward, trainStep } from '../train/train-step.ts';
 import { selectBackend } from './select.ts';
-import { webgpuAvailable } from './webgpu-test-gate.ts';
+import { webgpuAvailable } from './test-support/webgpu-test-gate.ts';
 
 const available = await webgpuAvailable('webgpu training');
 

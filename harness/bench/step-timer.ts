@@ -8,6 +8,7 @@ import { initGPTParams } from '../train/init-params.ts';
 import { disposeParams, flattenParams } from '../train/param-tree.ts';
 import { type TrainConfig, gptConfigOf } from '../train/presets.ts';
 import { gptForward, trainStep } from '../train/train-step.ts';
+import { median } from './median.ts';
 
 export interface StepTiming {
   /** Median wall time of the timed steps. */
@@ -36,12 +37,6 @@ export interface TimeStepsOptions {
   warmup: number;
   profile?: boolean;
   seed?: number;
-}
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /** Builds the model and optimizer exactly as the trainer does, runs warmup + steps training steps, and times them. */

@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { PROJECT_ROOT } from '../../grader/sandbox/paths.ts';
+import { median } from '../bench/median.ts';
 import { readCommandLine } from './command-line.ts';
 
 const { options: values } = readCommandLine({
@@ -21,10 +22,9 @@ const { options: values } = readCommandLine({
     { name: 'profile', kind: 'flag', help: 'also break one grading of each kata down into its phases (child start, bundle, load, each check, diagnosis)' },
   ],
 });
-const runs = (values.runs as number | undefined) ?? 3;
+const runs = values.runs ?? 3;
 
 const DIR = join(PROJECT_ROOT, 'grader', 'fixtures', 'multi-file'); // five correct solutions importing each other
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const say = (line: string) => {
   if (!values.json) console.log(line);
 };

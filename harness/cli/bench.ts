@@ -1,15 +1,16 @@
 // npm run bench: times the trainer's training step (median after a warm-up), optionally beside PyTorch and per kernel.
 import { resolve } from 'node:path';
 import type { GPT } from '../../katas/contracts.ts';
-import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
+import { BACKEND_CHOICES } from '../backends/backend-choices.ts';
 import type { StepTiming } from '../bench/step-timer.ts';
+import { median } from '../bench/median.ts';
 import { DEFAULT_ANCHOR } from '../bench/torch-anchor.ts';
-import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
-import { TrainError } from '../train/train-error.ts';
+import { PRESET_NAMES, PRESETS } from '../train/presets.ts';
+import { UserError } from '../../grader/user-error.ts';
 import type { OptionSpec } from './command-line.ts';
 import { runCli } from './run-cli.ts';
 
-const OPTIONS: OptionSpec[] = [
+const OPTIONS = [
   { name: 'preset', kind: 'choice', choices: PRESET_NAMES, help: 'the trainer\'s presets (default: baby)' },
   { name: 'steps', kind: 'int', min: 1, value: 'N', help: 'timed training steps per round (default 20); the median is reported' },
   { name: 'warmup', kind: 'int', min: 0, value: 'N', help: 'untimed steps first (default 3)' },
@@ -29,7 +30,7 @@ const OPTIONS: OptionSpec[] = [
   },
   { name: 'rounds', kind: 'int', min: 1, value: 'N', help: 'rounds for --vs-torch (default 3)' },
   { name: 'anchor', kind: 'string', value: 'PATH', help: `the PyTorch anchor script (default ${DEFAULT_ANCHOR})` },
-];
+] as const satisfies readonly OptionSpec[];
 
 const COMMAND = {
   name: 'bench',
@@ -42,7 +43,7 @@ const fmt = (ms: number) => ms.toFixed(1);
 
 runCli(COMMAND, async ({ options: o }) => {
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { poolStats }, { median, timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend, useBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
+  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { poolStats }, { timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend }, { selectBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
     await Promise.all([
       import('../../grader/katas/gpt/reference.ts'),
       import('../../datasets/tiny-shakespeare.ts'),
@@ -51,31 +52,32 @@ runCli(COMMAND, async ({ options: o }) => {
       import('../bench/step-timer.ts'),
       import('../bench/torch-anchor.ts'),
       import('../train/backend.ts'),
+      import('../backends/select.ts'),
       import('../train/learner-gpt.ts'),
       import('../kernels/blas-matmul.ts'),
     ]);
-  const preset = (o.preset as PresetName | undefined) ?? 'baby';
+  const preset = o.preset ?? 'baby';
   const config = PRESETS[preset];
-  const steps = (o.steps as number | undefined) ?? 20; // enough for a stable median at ~0.1-0.3 s a step
-  const warmup = (o.warmup as number | undefined) ?? 3;
-  const rounds = o['vs-torch'] ? ((o.rounds as number | undefined) ?? 3) : 1;
+  const steps = o.steps ?? 20; // enough for a stable median at ~0.1-0.3 s a step
+  const warmup = o.warmup ?? 3;
+  const rounds = o['vs-torch'] ? (o.rounds ?? 3) : 1;
   const json = o.json === true;
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
-  if (o.rounds !== undefined && !o['vs-torch']) throw new TrainError('--rounds is for --vs-torch', 2);
+  if (o.rounds !== undefined && !o['vs-torch']) throw new UserError('--rounds is for --vs-torch', { kind: 'usage' });
 
   let model: GPT = gpt;
-  if (o.mine) model = (await loadLearnerGpt((o.dir as string | undefined) ?? 'solutions', say)).gpt;
-  else if (o.dir !== undefined) throw new TrainError('--dir is for --mine (it names the folder with your gpt.ts)', 2);
+  if (o.mine) model = (await loadLearnerGpt(o.dir ?? 'solutions', say)).gpt;
+  else if (o.dir !== undefined) throw new UserError('--dir is for --mine (it names the folder with your gpt.ts)', { kind: 'usage' });
 
-  const choice = (o.backend as BackendChoice | undefined) ?? 'auto';
+  const choice = o.backend ?? 'auto';
   if (o.baseline) {
-    if (choice !== 'wasm') throw new TrainError('--baseline compares wasm kernels; add --backend wasm', 2);
+    if (choice !== 'wasm') throw new UserError('--baseline compares wasm kernels; add --backend wasm', { kind: 'usage' });
     await import('@tensorflow/tfjs-backend-wasm');
     registerWasmKernels({ simd: false }); // first registration wins, so the backend's own call below keeps these
   }
-  const backend = await useBackend(choice);
+  const backend = await selectBackend(choice);
   say(describeBackend(backend) + (o.baseline ? ' [baseline kernels]' : ''));
-  const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data as string } : {}), log: say });
+  const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data } : {}), log: say });
 
   const shape = { nEmbd: config.nEmbd, nHead: config.nHead, nLayer: config.nLayer, blockSize: config.blockSize, batchSize: config.batchSize };
   const ANCHOR_ITERS = 40; // the issue's anchor command: --iters 40
@@ -83,8 +85,8 @@ runCli(COMMAND, async ({ options: o }) => {
   let torch: { python: string; anchor: string; fixedCpuS: number } | undefined;
   if (o['vs-torch']) {
     const found = findTorchPython();
-    if ('error' in found) throw new TrainError(`--vs-torch: ${found.error}`);
-    const anchor = resolve((o.anchor as string | undefined) ?? DEFAULT_ANCHOR);
+    if ('error' in found) throw new UserError(`--vs-torch: ${found.error}`);
+    const anchor = resolve(o.anchor ?? DEFAULT_ANCHOR);
     // the median of 3 short runs: a single one's start-up cost varies by a few hundred ms (page cache, imports)
     const shorts = [0, 1, 2].map(() => runTorchAnchor({ python: found.python, anchor, data: text.path, iters: SHORT_ITERS, threads: 1, model: shape }).cpuS);
     torch = { python: found.python, anchor, fixedCpuS: median(shorts) };
@@ -103,7 +105,7 @@ runCli(COMMAND, async ({ options: o }) => {
     } catch (e) {
       // tfjs-backend-wasm's heap is 32-bit: 4 GiB at most, and it aborts (without a message) when that runs out
       if (backend.name === 'wasm' && /memory access out of bounds|Aborted\(/.test(String((e as Error).message))) {
-        throw new TrainError(`the ${preset} preset does not fit in the wasm backend's memory (4 GiB at most); ` +
+        throw new UserError(`the ${preset} preset does not fit in the wasm backend's memory (4 GiB at most); ` +
           'bench a smaller preset (tiny, baby) on wasm, or use --backend tensorflow/webgpu for lecture');
       }
       throw e;

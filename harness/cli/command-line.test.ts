@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { helpText, parseCommandLine, type CommandSpec } from './command-line.ts';
 
-const COMMAND: CommandSpec = {
+const COMMAND = {
   name: 'train',
   usage: ['npm run train -- [options]'],
   summary: 'Trains a GPT.',
@@ -13,8 +13,8 @@ const COMMAND: CommandSpec = {
     { name: 'minutes', kind: 'number', min: 1, max: 1440, help: 'clock' },
     { name: 'resume', kind: 'flag', help: 'continue\nfrom the checkpoint' },
   ],
-};
-const WITH_KATAS: CommandSpec = { ...COMMAND, positionals: { name: 'kata', choices: ['attention', 'gpt'], help: 'which katas' } };
+} as const satisfies CommandSpec;
+const WITH_KATAS = { ...COMMAND, positionals: { name: 'kata', choices: ['attention', 'gpt'], help: 'which katas' } } as const satisfies CommandSpec;
 const parse = (...argv: string[]) => parseCommandLine(COMMAND, argv);
 
 describe('parseCommandLine', () => {
@@ -24,6 +24,17 @@ describe('parseCommandLine', () => {
       positionals: [],
     });
     expect(() => parse('--temperature', '-1')).toThrow('--temperature -1: expected a number ≥ 0');
+  });
+
+  it('gives each option the type its spec declares, so a command uses the values without casts', () => {
+    const line = parseCommandLine(WITH_KATAS, ['gpt', '--preset', 'baby', '--iters', '7', '--resume']);
+    if ('help' in line) throw new Error('--help was not asked for');
+    // These annotations are the check: tsc refuses them if the spec stops driving the types.
+    const preset: 'tiny' | 'baby' | 'lecture' | undefined = line.options.preset;
+    const iters: number | undefined = line.options.iters;
+    const resume: true | undefined = line.options.resume;
+    const katas: readonly ('attention' | 'gpt')[] = line.positionals;
+    expect({ preset, iters, resume, katas, temperature: line.options.temperature }).toEqual({ preset: 'baby', iters: 7, resume: true, katas: ['gpt'], temperature: undefined });
   });
 
   it('answers --help and -h, wherever they stand', () => {

@@ -3,6 +3,7 @@
 // Options are declared, nanoGPT configurator style: an unknown flag or a bad value is refused, naming the flag and what
 // it accepts. Every refusal reads "<command>: <what is wrong>", then the command's usage, then exit status 2.
 import { parseArgs } from 'node:util';
+import { UserError, isUserError } from '../../grader/user-error.ts';
 
 export type OptionKind = 'flag' | 'int' | 'number' | 'string' | 'choice';
 
@@ -40,21 +41,20 @@ export interface CommandSpec {
   positionals?: PositionalSpec;
 }
 
-export type ParsedOptions = Record<string, string | number | boolean | undefined>;
+/** What one option gives, by kind: a flag true, int and number a number, a choice one of its choices, string a string. */
+type ValueOfKind<K extends OptionKind, C> = K extends 'flag' ? true : K extends 'int' | 'number' ? number : K extends 'choice' ? C : string;
 
-export interface CommandLine {
-  readonly options: ParsedOptions;
-  readonly positionals: readonly string[];
-}
+export type OptionValue<O extends OptionSpec> = ValueOfKind<O['kind'], O['choices'] extends readonly (infer C extends string)[] ? C : string>;
 
-/** A command line the user can fix; `message` names the flag and what is wrong, without the command's name. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  readonly exitCode = 2;
-}
+/** The options a command line gives, typed from the command's declared options; an option not given is absent. */
+export type OptionsOf<S extends CommandSpec> = { readonly [O in S['options'][number] as O['name']]?: OptionValue<O> };
 
-export function isUsageError(e: unknown): e is UsageError {
-  return e instanceof Error && e.name === 'UsageError';
+/** A command's positionals: one of its choices when it declares them, else any word. */
+export type PositionalOf<S extends CommandSpec> = S['positionals'] extends { choices: readonly (infer C extends string)[] } ? C : string;
+
+export interface CommandLine<S extends CommandSpec = CommandSpec> {
+  readonly options: OptionsOf<S>;
+  readonly positionals: readonly PositionalOf<S>[];
 }
 
 const HELP_OPTION: OptionSpec = { name: 'help', kind: 'flag', help: 'print this help and exit' };
@@ -95,19 +95,19 @@ function parseValue(spec: OptionSpec, raw: string): string | number {
       const n = Number(raw);
       const bounds = { ...spec, min: spec.min ?? 0 };
       if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n) || n < bounds.min || (spec.max !== undefined && n > spec.max)) {
-        throw new UsageError(`--${spec.name} ${raw}: expected a whole number${between(bounds)}`);
+        throw new UserError(`--${spec.name} ${raw}: expected a whole number${between(bounds)}`, { kind: 'usage' });
       }
       return n;
     }
     case 'number': {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) {
-        throw new UsageError(`--${spec.name} ${raw}: expected a number${between(spec)}`);
+        throw new UserError(`--${spec.name} ${raw}: expected a number${between(spec)}`, { kind: 'usage' });
       }
       return n;
     }
     case 'choice':
-      if (!spec.choices!.includes(raw)) throw new UsageError(`--${spec.name} ${raw}: expected one of ${spec.choices!.join(', ')}`);
+      if (!spec.choices!.includes(raw)) throw new UserError(`--${spec.name} ${raw}: expected one of ${spec.choices!.join(', ')}`, { kind: 'usage' });
       return raw;
     default:
       return raw;
@@ -116,9 +116,9 @@ function parseValue(spec: OptionSpec, raw: string): string | number {
 
 /**
  * Reads `--name value`, `--name=value`, bare `--flag`, `-h` and (where the command takes them) positionals.
- * Returns `{ help: true }` for --help; anything else wrong is a UsageError naming the flag.
+ * Returns `{ help: true }` for --help; anything else wrong is a usage UserError naming the flag.
  */
-export function parseCommandLine(command: CommandSpec, argv: readonly string[]): CommandLine | { help: true } {
+export function parseCommandLine<const S extends CommandSpec>(command: S, argv: readonly string[]): CommandLine<S> | { help: true } {
   const specs = [...command.options, HELP_OPTION];
   const byName = new Map(specs.map((s) => [s.name, s]));
   // Not strict: parseArgs then hands every token over, and the messages below say what is wrong in our words.
@@ -130,34 +130,35 @@ export function parseCommandLine(command: CommandSpec, argv: readonly string[]):
     options: Object.fromEntries(specs.map((s) => [s.name, { type: s.kind === 'flag' ? 'boolean' : 'string', ...(s === HELP_OPTION ? { short: 'h' } : {}) }])),
   });
   if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) return { help: true };
-  const options: ParsedOptions = {};
+  const options: Record<string, string | number | boolean> = {};
   const positionals: string[] = [];
   for (const token of tokens) {
     if (token.kind === 'option-terminator') continue;
     if (token.kind === 'positional') {
       const p = command.positionals;
-      if (!p) throw new UsageError(`unexpected argument ${JSON.stringify(token.value)} (${command.name} takes only --options)`);
+      if (!p) throw new UserError(`unexpected argument ${JSON.stringify(token.value)} (${command.name} takes only --options)`, { kind: 'usage' });
       if (p.choices && !p.choices.includes(token.value)) {
-        throw new UsageError(`unknown ${p.name} ${JSON.stringify(token.value)}; the ${p.name}s are ${p.choices.join(', ')}`);
+        throw new UserError(`unknown ${p.name} ${JSON.stringify(token.value)}; the ${p.name}s are ${p.choices.join(', ')}`, { kind: 'usage' });
       }
       if (!positionals.includes(token.value)) positionals.push(token.value);
       continue;
     }
     const spec = byName.get(token.name);
-    if (!spec) throw new UsageError(`unknown option ${token.rawName}`);
-    if (token.name in options) throw new UsageError(`--${token.name} given twice`);
+    if (!spec) throw new UserError(`unknown option ${token.rawName}`, { kind: 'usage' });
+    if (token.name in options) throw new UserError(`--${token.name} given twice`, { kind: 'usage' });
     if (spec.kind === 'flag') {
-      if (token.inlineValue) throw new UsageError(`--${token.name} takes no value`);
+      if (token.inlineValue) throw new UserError(`--${token.name} takes no value`, { kind: 'usage' });
       options[token.name] = true;
       continue;
     }
     // parseArgs gives a value option the next word whatever it is; "--iters --resume" means the value was forgotten.
     if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
-      throw new UsageError(`${optionUsage(spec)}: the value is missing`);
+      throw new UserError(`${optionUsage(spec)}: the value is missing`, { kind: 'usage' });
     }
     options[token.name] = parseValue(spec, token.value);
   }
-  return { options, positionals };
+  // checked above against the declared kinds and choices, so the values have the types the spec gives them
+  return { options: options as OptionsOf<S>, positionals: positionals as PositionalOf<S>[] };
 }
 
 /** Prints "<command>: <message>", then the usage, on stderr, and exits 2. */
@@ -167,12 +168,12 @@ export function exitWithUsageError(command: CommandSpec, message: string): never
 }
 
 /** Parses this process's arguments: prints the help and exits 0 for --help, exits 2 with the usage for a bad one. */
-export function readCommandLine(command: CommandSpec, argv: readonly string[] = process.argv.slice(2)): CommandLine {
-  let line: CommandLine | { help: true };
+export function readCommandLine<const S extends CommandSpec>(command: S, argv: readonly string[] = process.argv.slice(2)): CommandLine<S> {
+  let line: CommandLine<S> | { help: true };
   try {
     line = parseCommandLine(command, argv);
   } catch (e) {
-    if (isUsageError(e)) exitWithUsageError(command, e.message);
+    if (isUserError(e) && e.kind === 'usage') exitWithUsageError(command, e.message);
     throw e;
   }
   if ('help' in line) {

@@ -1,12 +1,12 @@
 // npm run experiments: baseline, n_embd×2, n_layer×2, GELU and a bigram on the same seed and steps (--mine: your gpt); --pitfalls: the pitfall lab.
 import { resolve } from 'node:path';
-import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
-import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
-import { TrainError } from '../train/train-error.ts';
+import { BACKEND_CHOICES } from '../backends/backend-choices.ts';
+import { PRESET_NAMES, PRESETS } from '../train/presets.ts';
+import { UserError } from '../../grader/user-error.ts';
 import type { OptionSpec } from './command-line.ts';
 import { runCli } from './run-cli.ts';
 
-const OPTIONS: OptionSpec[] = [
+const OPTIONS = [
   { name: 'preset', kind: 'choice', choices: PRESET_NAMES, help: 'the baseline every variant changes one thing of (default: baby; tiny with --pitfalls)' },
   { name: 'iters', kind: 'int', min: 1, value: 'N', help: 'training steps of each run (default: the preset\'s)' },
   { name: 'data', kind: 'string', value: 'PATH', help: 'training text (default: Tiny Shakespeare, as npm run train finds it)' },
@@ -16,7 +16,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'mine', kind: 'flag', help: 'train every configuration through YOUR gpt.ts (graded first; a failing one is refused)' },
   { name: 'dir', kind: 'string', value: 'DIR', help: 'with --mine: the folder with your gpt.ts (default: solutions/)' },
   { name: 'pitfalls', kind: 'flag', help: 'the pitfall lab: the classic mistakes trained for real beside the correct model' },
-];
+] as const satisfies readonly OptionSpec[];
 
 const COMMAND = {
   name: 'experiments',
@@ -28,34 +28,35 @@ const COMMAND = {
 runCli(COMMAND, async ({ options: o }) => {
   const mine = o.mine === true;
   const pitfalls = o.pitfalls === true;
-  if (mine && pitfalls) throw new TrainError('--mine and --pitfalls are two different labs; run them one at a time', 2);
-  if (o.dir !== undefined && !mine) throw new TrainError('--dir is for --mine (it names the folder with your gpt.ts)', 2);
+  if (mine && pitfalls) throw new UserError('--mine and --pitfalls are two different labs; run them one at a time', { kind: 'usage' });
+  if (o.dir !== undefined && !mine) throw new UserError('--dir is for --mine (it names the folder with your gpt.ts)', { kind: 'usage' });
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ loadTinyShakespeare }, { describeBackend, useBackend }, { runExperiments }, { loadLearnerGpt }, { runPitfallLab }] = await Promise.all([
+  const [{ loadTinyShakespeare }, { describeBackend }, { selectBackend }, { runExperiments }, { loadLearnerGpt }, { runPitfallLab }] = await Promise.all([
     import('../../datasets/tiny-shakespeare.ts'),
     import('../train/backend.ts'),
+    import('../backends/select.ts'),
     import('../train/experiments.ts'),
     import('../train/learner-gpt.ts'),
     import('../train/pitfall-lab.ts'),
   ]);
   // The pitfall lab trains six models: the tiny preset shows every lesson in about a minute on a CPU.
-  const preset = (o.preset as PresetName | undefined) ?? (pitfalls ? 'tiny' : 'baby');
-  const base = { ...PRESETS[preset], ...(o.iters !== undefined ? { iters: o.iters as number } : {}) };
+  const preset = o.preset ?? (pitfalls ? 'tiny' : 'baby');
+  const base = { ...PRESETS[preset], ...(o.iters !== undefined ? { iters: o.iters } : {}) };
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const learner = mine ? await loadLearnerGpt((o.dir as string | undefined) ?? 'solutions', say, { command: 'experiments -- --mine' }) : undefined;
-  const backend = describeBackend(await useBackend((o.backend as BackendChoice | undefined) ?? 'auto'));
+  const learner = mine ? await loadLearnerGpt(o.dir ?? 'solutions', say, { command: 'experiments -- --mine' }) : undefined;
+  const backend = describeBackend(await selectBackend(o.backend ?? 'auto'));
   say(backend);
-  const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data as string } : {}), log: say });
-  const seed = (o.seed as number | undefined) ?? 1337;
+  const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data } : {}), log: say });
+  const seed = o.seed ?? 1337;
   if (pitfalls) {
-    await runPitfallLab({ preset, base, seed, out: resolve((o.out as string | undefined) ?? `runs/pitfalls-${preset}`), text, backend });
+    await runPitfallLab({ preset, base, seed, out: resolve(o.out ?? `runs/pitfalls-${preset}`), text, backend });
     return;
   }
   await runExperiments({
     preset,
     base,
     seed,
-    out: resolve((o.out as string | undefined) ?? `runs/experiments-${mine ? 'mine-' : ''}${preset}`),
+    out: resolve(o.out ?? `runs/experiments-${mine ? 'mine-' : ''}${preset}`),
     text,
     backend,
     ...(learner ? { learner } : {}),

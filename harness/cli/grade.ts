@@ -2,12 +2,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KATAS } from '../../grader/registry.ts';
-import type { KataId } from '../../grader/report.ts';
 import { PROJECT_ROOT } from '../../grader/sandbox/paths.ts';
 import { prewarm } from '../../grader/sandbox/warm-pool.ts';
 import { exitWithUsageError, readCommandLine, type CommandSpec } from './command-line.ts';
 
-const COMMAND: CommandSpec = {
+const COMMAND = {
   name: 'grade',
   usage: ['npm run grade -- [kata ...] [options]'],
   summary: 'Grades your solutions in the sandbox: exit 0 when all pass, 1 when any fails, 2 for a usage or harness error.',
@@ -17,13 +16,13 @@ const COMMAND: CommandSpec = {
     { name: 'json', kind: 'flag', help: 'print only the JSON report to stdout' },
     { name: 'seed', kind: 'int', min: 0, value: 'N', help: 'seed for the random cases (the same seed gives the same verdict)' },
   ],
-};
+} as const satisfies CommandSpec;
 
 async function main(): Promise<void> {
   const { options, positionals } = readCommandLine(COMMAND);
-  const dir = resolve(process.cwd(), (options.dir as string | undefined) ?? resolve(PROJECT_ROOT, 'solutions'));
+  const dir = resolve(process.cwd(), options.dir ?? resolve(PROJECT_ROOT, 'solutions'));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) exitWithUsageError(COMMAND, `--dir: no directory at ${dir}; pass --dir DIR`);
-  const katas = positionals.length ? (positionals as KataId[]) : undefined;
+  const katas = positionals.length ? [...positionals] : undefined;
   if (!katas && !KATAS.some((k) => existsSync(resolve(dir, k.file)))) {
     exitWithUsageError(COMMAND, `no solution files in ${dir} (looked for ${KATAS.map((k) => k.file).join(', ')}); write one or name a kata`);
   }
@@ -37,7 +36,7 @@ async function main(): Promise<void> {
   ]);
   const json = options.json === true;
   // Type errors are warnings for people; the JSON report has no place for them, so --json skips the type check.
-  const report = await gradeDir(dir, katas, { seed: options.seed as number | undefined, typeCheck: !json });
+  const report = await gradeDir(dir, katas, { seed: options.seed, typeCheck: !json });
   if (json) process.stdout.write(`${JSON.stringify(toJson(report))}\n`);
   else process.stdout.write(renderReport(report, process.stdout.columns ?? 80));
   process.exitCode = report.passed ? 0 : 1;

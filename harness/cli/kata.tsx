@@ -20,7 +20,7 @@ const { options, positionals } = readCommandLine({
 });
 // npm runs scripts from the project root; INIT_CWD is the folder the learner typed the command in.
 const cwd = process.env.INIT_CWD ?? process.cwd();
-const dirOption = options.dir as string | undefined;
+const dirOption = options.dir;
 const dir = dirOption === undefined ? join(PROJECT_ROOT, 'solutions') : isAbsolute(dirOption) ? dirOption : resolve(cwd, dirOption);
 const katas = KATAS.map((k) => k.id).filter((id: KataId) => positionals.length === 0 || positionals.includes(id));
 
@@ -32,4 +32,4 @@ if (process.stdout.isTTY && process.stdin.isTTY) {
   process.env.CONTINUOUS_INTEGRATION = 'false';
 }
 const { runKataApp } = await import('../ui/kata-main.tsx');
-runKataApp({ katas, dir, minutes: (options.minutes as number | undefined) ?? DEFAULT_MINUTES, cwd });
+runKataApp({ katas, dir, minutes: options.minutes ?? DEFAULT_MINUTES, cwd });

@@ -1,30 +1,31 @@
 // Runs a command: reads its command line, then its main, and turns every failure into a message and an exit status.
-import { isBackendUnavailableError } from '../backends/backend-error.ts';
-import { isDatasetError } from '../../datasets/tiny-shakespeare.ts';
-import { isTrainError } from '../train/train-error.ts';
-import { exitWithUsageError, isUsageError, readCommandLine, type CommandLine, type CommandSpec } from './command-line.ts';
+import { isUserError } from '../../grader/user-error.ts';
+import { exitWithUsageError, readCommandLine, type CommandLine, type CommandSpec } from './command-line.ts';
 import { quietDawnForBackend } from './quiet-dawn.ts';
+
+/** The --backend value of a command that has one. */
+function backendOf(line: CommandLine): string | undefined {
+  const value = line.options.backend;
+  return typeof value === 'string' ? value : undefined;
+}
 
 /**
  * --help and a bad flag are answered before `main` runs, so a command keeps its heavy imports (tfjs, the grader)
- * inside `main` and answers them at once. A UsageError, or a TrainError with exit status 2, thrown by `main` (flags
- * that do not go together, a prompt the run cannot encode) is printed the same way as a bad flag. No stack traces.
+ * inside `main` and answers them at once. A usage UserError thrown by `main` (flags that do not go together, a prompt
+ * the run cannot encode) is printed the same way as a bad flag; any other UserError as its message alone, exit 1.
+ * No stack traces.
  * A command with --backend that will run on WebGPU first re-runs itself with Dawn's output filtered (quiet-dawn.ts).
  */
-export function runCli(command: CommandSpec, main: (line: CommandLine) => Promise<void>): void {
+export function runCli<const S extends CommandSpec>(command: S, main: (line: CommandLine<S>) => Promise<void>): void {
   const line = readCommandLine(command);
-  const quiet = command.options.some((o) => o.name === 'backend') ? quietDawnForBackend(line.options.backend as string | undefined) : Promise.resolve();
+  const quiet = command.options.some((o) => o.name === 'backend') ? quietDawnForBackend(backendOf(line)) : Promise.resolve();
   quiet.then(() => main(line)).then(
     () => process.exit(0),
     (e: unknown) => {
-      if (isUsageError(e) || (isTrainError(e) && e.exitCode === 2)) exitWithUsageError(command, e.message);
-      if (isTrainError(e)) {
+      if (isUserError(e)) {
+        if (e.kind === 'usage') exitWithUsageError(command, e.message);
         process.stderr.write(`${e.message}\n`);
         process.exit(e.exitCode);
-      }
-      if (isDatasetError(e) || isBackendUnavailableError(e)) {
-        process.stderr.write(`${e.message}\n`);
-        process.exit(1);
       }
       const message = e instanceof Error ? e.message : String(e);
       process.stderr.write(`error: ${message}\n`);

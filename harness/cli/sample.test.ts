@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpt, generate } from '../../grader/katas/gpt/reference.ts';
-import { useBackend } from '../train/backend.ts';
+import { selectBackend } from '../backends/select.ts';
 import { PRESETS } from '../train/presets.ts';
 import { runTraining } from '../train/trainer.ts';
 
@@ -13,7 +13,7 @@ const sample = (args: string[]) => execa('npx', ['tsx', 'harness/cli/sample.ts',
 let out = '';
 
 beforeAll(async () => {
-  await useBackend('wasm');
+  await selectBackend('wasm');
   out = mkdtempSync(join(tmpdir(), 'gpt-kata-sample-'));
   await runTraining({
     title: 'sample test',

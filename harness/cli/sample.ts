@@ -1,17 +1,17 @@
 // npm run sample -- --run OUT: continue a prompt with a trained checkpoint (the learner's generate for train:mine runs).
 import { dirname, resolve } from 'node:path';
-import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
-import { TrainError } from '../train/train-error.ts';
+import { BACKEND_CHOICES } from '../backends/backend-choices.ts';
+import { UserError } from '../../grader/user-error.ts';
 import type { OptionSpec } from './command-line.ts';
 import { runCli } from './run-cli.ts';
 
-const OPTIONS: OptionSpec[] = [
+const OPTIONS = [
   { name: 'run', kind: 'string', value: 'OUT', help: 'the --out folder of a training run, e.g. runs/reference-baby (required)' },
   { name: 'chars', kind: 'int', min: 1, value: 'N', help: 'new characters to generate (default: 500)' },
   { name: 'temperature', kind: 'number', min: 0, value: 'T', help: 'softmax temperature; 0 is greedy, the same text every time (default: 1)' },
   { name: 'prompt', kind: 'string', value: 'TEXT', help: 'text to continue; every character must be in the run\'s vocabulary (default: a newline)' },
   { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES, help: 'tfjs backend (default: auto)' },
-];
+] as const satisfies readonly OptionSpec[];
 
 const COMMAND = {
   name: 'sample',
@@ -21,19 +21,20 @@ const COMMAND = {
 };
 
 runCli(COMMAND, async ({ options: o }) => {
-  if (o.run === undefined) throw new TrainError('npm run sample needs --run OUT, the --out folder of a training run (e.g. runs/reference-baby)', 2);
+  if (o.run === undefined) throw new UserError('npm run sample needs --run OUT, the --out folder of a training run (e.g. runs/reference-baby)', { kind: 'usage' });
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ generate: referenceGenerate }, { describeBackend, useBackend }, { hasCheckpoint, readCheckpointMeta }, { loadLearnerGpt }, { sampleRun }] = await Promise.all([
+  const [{ generate: referenceGenerate }, { describeBackend }, { selectBackend }, { hasCheckpoint, readCheckpointMeta }, { loadLearnerGpt }, { sampleRun }] = await Promise.all([
     import('../../grader/katas/gpt/reference.ts'),
     import('../train/backend.ts'),
+    import('../backends/select.ts'),
     import('../train/checkpoint.ts'),
     import('../train/learner-gpt.ts'),
     import('../train/sampler.ts'),
   ]);
-  const out = resolve(o.run as string);
-  if (!hasCheckpoint(out)) throw new TrainError(`no checkpoint in ${out}/checkpoint: train first (npm run train -- --out ${o.run})`);
+  const out = resolve(o.run);
+  if (!hasCheckpoint(out)) throw new UserError(`no checkpoint in ${out}/checkpoint: train first (npm run train -- --out ${o.run})`);
   const note = (line: string) => process.stderr.write(`${line}\n`); // stdout carries only the text
-  note(describeBackend(await useBackend((o.backend as BackendChoice | undefined) ?? 'auto')));
+  note(describeBackend(await selectBackend(o.backend ?? 'auto')));
   const meta = readCheckpointMeta(out);
   let generate = referenceGenerate;
   if (meta.model.source === 'mine' && meta.model.file) {
@@ -42,9 +43,9 @@ runCli(COMMAND, async ({ options: o }) => {
     generate = (await loadLearnerGpt(dirname(meta.model.file), note, meta.model.failsGrader ? { anyway: true, command: 'sample' } : {})).generate;
   }
   const text = await sampleRun(out, {
-    chars: (o.chars as number | undefined) ?? 500,
-    temperature: (o.temperature as number | undefined) ?? 1,
-    prompt: (o.prompt as string | undefined) ?? '\n',
+    chars: o.chars ?? 500,
+    temperature: o.temperature ?? 1,
+    prompt: o.prompt ?? '\n',
   }, generate);
   process.stdout.write(`${text}\n`);
 });

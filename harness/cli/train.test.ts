@@ -69,10 +69,10 @@ export function generate(...args: Parameters<typeof innerGenerate>): tf.Tensor2D
 describe('npm run train:mine', () => {
   it('grades, then really trains the learner\'s gpt and samples with the learner\'s generate', async () => {
     const { loadLearnerGpt } = await import('../train/learner-gpt.ts');
-    const { useBackend } = await import('../train/backend.ts');
+    const { selectBackend } = await import('../backends/select.ts');
     const { runTraining } = await import('../train/trainer.ts');
     const { PRESETS } = await import('../train/presets.ts');
-    await useBackend('wasm');
+    await selectBackend('wasm');
     const learner = await loadLearnerGpt(learnerDir(), () => {});
     const calls = (globalThis as unknown as { __learnerCalls: { gpt: number; generate: number } }).__learnerCalls;
     await runTraining({

@@ -1,13 +1,13 @@
 // npm run train (the reference GPT) and npm run train:mine (your graded DIR/gpt.ts) on Tiny Shakespeare.
 import { resolve } from 'node:path';
-import { BACKEND_CHOICES, type BackendChoice } from '../backends/backend-choices.ts';
-import { PRESET_NAMES, PRESETS, type PresetName } from '../train/presets.ts';
+import { BACKEND_CHOICES } from '../backends/backend-choices.ts';
+import { PRESET_NAMES, PRESETS } from '../train/presets.ts';
 import type { ModelSpec } from '../train/trainer.ts';
-import { TrainError } from '../train/train-error.ts';
+import { UserError } from '../../grader/user-error.ts';
 import type { OptionSpec } from './command-line.ts';
 import { runCli } from './run-cli.ts';
 
-const OPTIONS: OptionSpec[] = [
+const OPTIONS = [
   { name: 'mine', kind: 'flag', help: 'train your DIR/gpt.ts (graded first; it must pass the gpt kata) instead of the reference GPT' },
   { name: 'dir', kind: 'string', value: 'DIR', help: 'with --mine: the folder with your gpt.ts (default: solutions/)' },
   { name: 'preset', kind: 'choice', choices: PRESET_NAMES, help: 'model size and schedule (default: lecture on a GPU, baby on a CPU)' },
@@ -18,7 +18,7 @@ const OPTIONS: OptionSpec[] = [
   { name: 'seed', kind: 'int', min: 0, value: 'N', help: 'seed for the weights and the batches (default: 1337)' },
   { name: 'resume', kind: 'flag', help: 'continue from OUT/checkpoint (same flags as the run that wrote it)' },
   { name: 'anyway', kind: 'flag', help: 'with --mine: train your gpt.ts even though it fails the grader; every output says so, and the detectors explain what the mistake does' },
-];
+] as const satisfies readonly OptionSpec[];
 
 const COMMAND = {
   name: 'train',
@@ -29,13 +29,14 @@ const COMMAND = {
 
 runCli(COMMAND, async ({ options: o }) => {
   const mine = o.mine === true;
-  if (o.dir !== undefined && !mine) throw new TrainError('--dir is for npm run train:mine (it names the folder with your gpt.ts)', 2);
-  if (o.anyway === true && !mine) throw new TrainError('--anyway is for npm run train:mine (it trains your gpt.ts even though it fails the grader)', 2);
+  if (o.dir !== undefined && !mine) throw new UserError('--dir is for npm run train:mine (it names the folder with your gpt.ts)', { kind: 'usage' });
+  if (o.anyway === true && !mine) throw new UserError('--anyway is for npm run train:mine (it trains your gpt.ts even though it fails the grader)', { kind: 'usage' });
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ gpt, generate }, { loadTinyShakespeare }, { describeBackend, runsOnGpu, useBackend }, { loadLearnerGpt }, { runTraining }] = await Promise.all([
+  const [{ gpt, generate }, { loadTinyShakespeare }, { describeBackend, runsOnGpu }, { selectBackend }, { loadLearnerGpt }, { runTraining }] = await Promise.all([
     import('../../grader/katas/gpt/reference.ts'),
     import('../../datasets/tiny-shakespeare.ts'),
     import('../train/backend.ts'),
+    import('../backends/select.ts'),
     import('../train/learner-gpt.ts'),
     import('../train/trainer.ts'),
   ]);
@@ -43,24 +44,24 @@ runCli(COMMAND, async ({ options: o }) => {
   let model: ModelSpec;
   let failsGrader: string[] | undefined;
   if (mine) {
-    const learner = await loadLearnerGpt((o.dir as string | undefined) ?? 'solutions', say, { anyway: o.anyway === true });
+    const learner = await loadLearnerGpt(o.dir ?? 'solutions', say, { anyway: o.anyway === true });
     failsGrader = learner.failsGrader;
     model = { kind: 'gpt', source: 'mine', file: learner.file, gpt: learner.gpt, generate: learner.generate };
   } else {
     model = { kind: 'gpt', source: 'reference', gpt, generate };
   }
 
-  const backend = await useBackend(((o.backend as BackendChoice | undefined) ?? 'auto'));
+  const backend = await selectBackend(o.backend ?? 'auto');
   const backendLine = describeBackend(backend);
   say(backendLine);
   // Default preset: the lecture's model on a GPU, nanoGPT's baby GPT on a CPU.
-  const preset = (o.preset as PresetName | undefined) ?? (runsOnGpu(backend) ? 'lecture' : 'baby');
+  const preset = o.preset ?? (runsOnGpu(backend) ? 'lecture' : 'baby');
   if (o.preset === undefined) say(`preset: ${preset} (the ${preset === 'lecture' ? 'GPU' : 'CPU'} default; --preset tiny|baby|lecture to choose)`);
-  const config = { ...PRESETS[preset], ...(o.iters !== undefined ? { iters: o.iters as number } : {}) };
-  const seed = (o.seed as number | undefined) ?? 1337;
+  const config = { ...PRESETS[preset], ...(o.iters !== undefined ? { iters: o.iters } : {}) };
+  const seed = o.seed ?? 1337;
   const name = `${mine ? 'mine' : 'reference'}-${preset}`;
-  const out = resolve((o.out as string | undefined) ?? `runs/${name}`);
-  const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data as string } : {}), log: say });
+  const out = resolve(o.out ?? `runs/${name}`);
+  const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data } : {}), log: say });
   say(`run: ${name} → ${out}`);
   process.once('SIGINT', () => {
     say(`\ninterrupted: ${out}/checkpoint holds the last eval's step; run the same command with --resume to continue from it`);

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backends/select.ts';
-import { webgpuAvailable } from '../backends/webgpu-test-gate.ts';
+import { webgpuAvailable } from '../backends/test-support/webgpu-test-gate.ts';
 import { deviceDropout, deviceUniform } from './dropout.ts';
 
 const onWebgpu = await webgpuAvailable('device-side dropout');

@@ -4,9 +4,10 @@ import { relative, resolve } from 'node:path';
 import type { Generate, GPT } from '../../katas/contracts.ts';
 import type { KataReport } from '../../grader/report.ts';
 import { gradeKata } from '../../grader/engine.ts';
+import { failureLines } from '../../grader/render-report.ts';
 import { importSolution } from '../../grader/sandbox/load-solution.ts';
 import { failsGraderMark } from './grader-mark.ts';
-import { TrainError } from './train-error.ts';
+import { UserError } from '../../grader/user-error.ts';
 
 export interface LearnerGpt {
   file: string;
@@ -28,13 +29,10 @@ const show = (file: string) => {
   return rel && !rel.startsWith('..') ? rel : file;
 };
 
-/** The refusal: every failing check with its message (the engine puts the mistake's diagnosis first), then the mistake ids. */
+/** The refusal: every failing check as the plain-text report shows it (diagnosis, message), then the mistake ids. */
 export function refusalMessage(report: KataReport, command = 'train:mine'): string {
   const lines = [`${show(report.file)} does not pass the gpt kata yet, so ${command} will not train it:`];
-  for (const c of report.checks.filter((c) => c.status === 'fail' || c.status === 'error')) {
-    lines.push(`  ✗ ${c.name}${c.mistake ? ` [${c.mistake}]` : ''}`);
-    for (const l of c.message.split('\n')) if (l.trim()) lines.push(`      ${l}`);
-  }
+  lines.push(...failureLines(report, { tagMistake: true }).filter((l) => l.trim()));
   if (report.mistakes.length) lines.push(`  named mistakes: ${report.mistakes.join(', ')}`);
   lines.push(`Fix it (npm run grade shows the details), then run npm run ${command} again${command === 'train:mine' ? ' (or add --anyway to watch what the mistake does to training)' : ''}.`);
   return lines.join('\n');
@@ -45,12 +43,12 @@ export async function loadLearnerGpt(dir: string, say: (line: string) => void, o
   const command = opts.command ?? 'train:mine';
   const file = resolve(dir, 'gpt.ts');
   if (!existsSync(file)) {
-    throw new TrainError(`no gpt.ts in ${dir}: write it first (npm run kata, kata 5), or pass --dir DIR with your gpt.ts`);
+    throw new UserError(`no gpt.ts in ${dir}: write it first (npm run kata, kata 5), or pass --dir DIR with your gpt.ts`);
   }
   say(`grading ${show(file)} (the gpt kata) before training it ...`);
   const report = await gradeKata('gpt', file);
   const passed = report.checks.filter((c) => c.status === 'pass').length;
-  if (!report.passed && !opts.anyway) throw new TrainError(refusalMessage(report, command));
+  if (!report.passed && !opts.anyway) throw new UserError(refusalMessage(report, command));
   if (report.passed) say(`${show(file)} passes the gpt kata (${passed} checks, ${(report.durationMs / 1000).toFixed(1)}s): training your gpt`);
   else {
     for (const l of refusalMessage(report, command).split('\n').slice(1, -1)) say(l);
@@ -60,10 +58,10 @@ export async function loadLearnerGpt(dir: string, say: (line: string) => void, o
   try {
     mod = await importSolution(file);
   } catch (e) {
-    throw new TrainError(`${show(file)} passed the grader but could not be loaded for training: ${(e as Error).message}`);
+    throw new UserError(`${show(file)} passed the grader but could not be loaded for training: ${(e as Error).message}`, { cause: e });
   }
   if (typeof mod.gpt !== 'function' || typeof mod.generate !== 'function') {
-    throw new TrainError(`${show(file)} must export functions gpt and generate (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`);
+    throw new UserError(`${show(file)} must export functions gpt and generate (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`);
   }
   return { file, gpt: mod.gpt as GPT, generate: mod.generate as Generate, ...(report.passed ? {} : { failsGrader: report.mistakes }) };
 }

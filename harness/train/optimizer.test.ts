@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from './adamw.ts';
-import { useBackend } from './backend.ts';
+import { selectBackend } from '../backends/select.ts';
 import { clipByGlobalNorm } from './clip-grad.ts';
 import { learningRate } from './lr-schedule.ts';
 
@@ -11,7 +11,7 @@ const close = (got: ArrayLike<number>, want: number[], tol = 1e-6) =>
 
 describe.each(['cpu', 'wasm'] as const)('AdamW on %s', (backend) => {
   beforeAll(async () => {
-    expect((await useBackend(backend)).name).toBe(backend);
+    expect((await selectBackend(backend)).name).toBe(backend);
   });
 
   it('first step: p·(1 − lr·wd) − lr·sign(g) on matrices, no decay on vectors', () => {
@@ -71,7 +71,7 @@ describe('learning-rate schedule', () => {
 
 describe.each(['cpu', 'wasm'] as const)('clipByGlobalNorm on %s', (backend) => {
   beforeAll(async () => {
-    await useBackend(backend);
+    await selectBackend(backend);
   });
 
   it('scales every gradient by max/‖g‖ when the global norm is larger', async () => {

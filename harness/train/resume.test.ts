@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gpt, generate } from '../../grader/katas/gpt/reference.ts';
 import { wasmMatmulPath } from '../kernels/index.ts';
-import { useBackend } from './backend.ts';
+import { selectBackend } from '../backends/select.ts';
 import { loadCheckpoint } from './checkpoint.ts';
 import { readMetrics } from './metrics.ts';
 import { PRESETS, type TrainConfig } from './presets.ts';
@@ -46,7 +46,7 @@ const run = (out: string, over: Partial<TrainRunOptions> = {}, cfg: Partial<Trai
 const tmp = () => mkdtempSync(join(tmpdir(), 'gpt-kata-resume-'));
 
 beforeAll(async () => {
-  await useBackend('wasm');
+  await selectBackend('wasm');
   console.log(`[resume] wasm backend, matmul: ${wasmMatmulPath()}`); // the system BLAS where its addon is built
 });
 

@@ -6,7 +6,7 @@ import { bigramGenerate, initBigramParams } from './bigram.ts';
 import { assignWeights, loadCheckpoint } from './checkpoint.ts';
 import { initGPTParams } from './init-params.ts';
 import { disposeParams, flattenParams } from './param-tree.ts';
-import { TrainError } from './train-error.ts';
+import { UserError } from '../../grader/user-error.ts';
 
 export interface SampleOptions {
   chars: number;
@@ -24,7 +24,7 @@ export async function sampleRun(out: string, opts: SampleOptions, generate: Gene
   if (!tok.canEncode(prompt)) {
     const bad = [...prompt].find((c) => !tok.canEncode(c))!;
     tf.dispose(Object.values(ck.weights));
-    throw new TrainError(`--prompt: the character ${JSON.stringify(bad)} is not in this run's vocabulary (${tok.chars.join('').replace(/\n/g, '\\n')})`, 2);
+    throw new UserError(`--prompt: the character ${JSON.stringify(bad)} is not in this run's vocabulary (${tok.chars.join('').replace(/\n/g, '\\n')})`, { kind: 'usage' });
   }
   const cfg = ck.meta.model.config;
   const params = ck.meta.model.kind === 'gpt' ? initGPTParams(cfg, 0) : initBigramParams(cfg.vocabSize);

@@ -7,7 +7,7 @@ import { gpt } from '../../grader/katas/gpt/reference.ts';
 import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
 import { batchIds, batchTensors, splitTokens } from '../../datasets/splits.ts';
 import { AdamW } from './adamw.ts';
-import { useBackend } from './backend.ts';
+import { selectBackend } from '../backends/select.ts';
 import { identity, trainingDropout } from './dropout.ts';
 import { estimateLoss } from './evaluate.ts';
 import { initGPTParams } from './init-params.ts';
@@ -21,7 +21,7 @@ const cfg: GPTConfig = { vocabSize: tok.vocabSize, blockSize: 16, nEmbd: 16, nHe
 const batch = (i: number) => batchTensors(batchIds(train, 4, 16, 7, i), 4, 16);
 
 beforeAll(async () => {
-  expect((await useBackend('wasm')).name).toBe('wasm');
+  expect((await selectBackend('wasm')).name).toBe('wasm');
 });
 
 function setup() {

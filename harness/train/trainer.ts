@@ -6,6 +6,7 @@ import type { Generate, GPT, GPTConfig } from '../../katas/contracts.ts';
 import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
 import { mixSeed } from '../../grader/seeded-random.ts';
 import { batchIds, batchTensors, splitTokens } from '../../datasets/splits.ts';
+import { median } from '../bench/median.ts';
 import { AdamW } from './adamw.ts';
 import { bigramForward, bigramGenerate, initBigramParams } from './bigram.ts';
 import { causalityProbe, type ProbeResult } from './causality-probe.ts';
@@ -21,7 +22,7 @@ import { countParams, disposeParams, flattenParams } from './param-tree.ts';
 import { type TrainConfig, gptConfigOf } from './presets.ts';
 import { formatDuration, Progress, type OutputStream } from './progress.ts';
 import { writeRunReport } from './run-report.ts';
-import { TrainError } from './train-error.ts';
+import { UserError } from '../../grader/user-error.ts';
 import { gptForward, trainStep, type Forward } from './train-step.ts';
 
 /** Which model to train: a contract GPT (the reference's or the learner's functions) or the bigram baseline. */
@@ -78,7 +79,7 @@ function modelMetaMatches(a: ModelMeta, b: ModelMeta): string | null {
   return null;
 }
 
-/** Trains one model into `o.out`; throws TrainError for problems the user can fix. */
+/** Trains one model into `o.out`; throws a UserError for problems the user can fix. */
 export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
   const c = o.config;
   const stream = o.stream ?? process.stdout;
@@ -88,7 +89,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
   const tokens = tok.encode(o.text.text);
   const { train, val } = splitTokens(tokens);
   if (val.length <= c.blockSize + 1) {
-    throw new TrainError(`${o.text.path} is too short: its val split has ${val.length} tokens, fewer than blockSize ${c.blockSize}`);
+    throw new UserError(`${o.text.path} is too short: its val split has ${val.length} tokens, fewer than blockSize ${c.blockSize}`);
   }
   const cfg: GPTConfig = gptConfigOf(c, tok.vocabSize);
   const modelMeta: ModelMeta =
@@ -123,14 +124,14 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
     let elapsedBefore = 0;
     if (o.resume) {
       if (!hasCheckpoint(o.out)) {
-        throw new TrainError(`--resume: no checkpoint in ${checkpointDir(o.out)}; train without --resume first (or pass the run's --out)`);
+        throw new UserError(`--resume: no checkpoint in ${checkpointDir(o.out)}; train without --resume first (or pass the run's --out)`);
       }
       const ck = loadCheckpoint(o.out);
       try {
         const mismatch = modelMetaMatches(ck.meta.model, modelMeta);
-        if (mismatch) throw new TrainError(`--resume: the checkpoint in ${checkpointDir(o.out)} does not fit this run: ${mismatch}`);
+        if (mismatch) throw new UserError(`--resume: the checkpoint in ${checkpointDir(o.out)} does not fit this run: ${mismatch}`);
         if (ck.meta.vocab.join('') !== tok.chars.join('')) {
-          throw new TrainError(`--resume: the checkpoint was trained on a different text (another vocabulary); pass the same --data`);
+          throw new UserError(`--resume: the checkpoint was trained on a different text (another vocabulary); pass the same --data`);
         }
         assignWeights(named, ck.weights);
         optimizer.loadState(ck.optimizer.t, ck.optimizer.tensors);
@@ -167,7 +168,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
         return await causalityProbe(forward, params as never, val, c.blockSize, tok.vocabSize, o.seed);
       } catch (e) {
         const who = o.model.kind === 'gpt' && o.model.source === 'mine' ? `your gpt (${o.model.file})` : 'the model';
-        throw new TrainError(`the causality probe could not run ${who}: ${(e as Error).message}`);
+        throw new UserError(`the causality probe could not run ${who}: ${(e as Error).message}`);
       }
     };
     const schedule: LrSchedule = { lr: c.lr, minLr: c.minLr, warmupIters: c.warmupIters, decayIters: c.lrDecayIters ?? c.iters };
@@ -231,8 +232,8 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
           dropout: trainingDropout(c.dropout, o.seed, step),
         }));
       } catch (e) {
-        if (o.model.kind === 'gpt' && o.model.source === 'mine' && !(e instanceof TrainError)) {
-          throw new TrainError(`your gpt (${o.model.file}) threw at training step ${step}: ${(e as Error).message}`);
+        if (o.model.kind === 'gpt' && o.model.source === 'mine' && !(e instanceof UserError)) {
+          throw new UserError(`your gpt (${o.model.file}) threw at training step ${step}: ${(e as Error).message}`);
         }
         throw e;
       } finally {
@@ -265,7 +266,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       sample = tok.decode(ids);
     } catch (e) {
       const who = o.model.kind === 'gpt' && o.model.source === 'mine' ? `your generate (${o.model.file})` : 'generate';
-      throw new TrainError(`training finished, but ${who} threw while sampling: ${(e as Error).message}`);
+      throw new UserError(`training finished, but ${who} threw while sampling: ${(e as Error).message}`);
     } finally {
       prompt.dispose();
     }
@@ -299,7 +300,6 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
     const last = metrics.at(-1)!;
     if (mark) say(`⚠ ${mark}`);
     say(`done in ${formatDuration(wallS)}: train loss ${last.train_loss.toFixed(4)}, val loss ${last.val_loss.toFixed(4)}; wrote ${o.out}/{metrics.jsonl,checkpoint/,sample.txt,loss.svg,loss.png,report.html}`);
-    const sorted = [...stepMs].sort((a, b) => a - b);
     return {
       metrics,
       finalTrainLoss: last.train_loss,
@@ -308,7 +308,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       wallS,
       params: nParams,
       sample,
-      msPerStep: sorted.length ? sorted[sorted.length >> 1]! : Number.NaN,
+      msPerStep: median(stepMs),
       alerts: detectors.alerts,
       detectorChecks: detectors.checks,
       ...(probe ? { probe } : {}),

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KataId, KataReport } from '../../grader/report.ts';
 import { App } from './App.tsx';
 import { historyPath, readHistory } from './history.ts';
-import { failingReport, NO_SCALE, passingReport, sampleDoc } from './test-reports.ts';
-import { inputsReady, waitFor, waitForText } from './test-frames.ts';
+import { failingReport, passingReport, sampleDoc } from './test-support/test-reports.ts';
+import { inputsReady, waitFor, waitForText } from './test-support/test-frames.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -32,7 +32,6 @@ function setupApp(options: { katas?: KataId[]; minutes?: number } = {}) {
         initialRecords={readHistory(historyPath(dir)).records}
         texts={{ docs: { attention: sampleDoc() }, references: { attention: { ok: true, value: 'export const REFERENCE_BODY = 1;' } }, cwd: dir }}
         grade={grade}
-        explainMistake={(id) => (id === NO_SCALE.id ? NO_SCALE : undefined)}
       />,
     );
   return { dir, graded, mount };

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useReducer, useRef } from 'react';
 import type { KataId, KataReport } from '../../grader/report.ts';
-import { initState, reduce, type AppEvent, type Effect, type MistakeNote, type Setup } from './app-state.ts';
+import { initState, reduce, type AppEvent, type Effect, type Setup } from './app-state.ts';
 import { EndScreen } from './EndScreen.tsx';
 import { appendRecord, type HistoryRecord } from './history.ts';
 import { HomeScreen } from './HomeScreen.tsx';
@@ -21,8 +21,6 @@ export interface AppProps {
   readonly texts: Texts;
   /** Grades a file in a sandboxed child process (grader/engine.ts gradeKata); never runs learner code here. */
   readonly grade: (kata: KataId, file: string) => Promise<KataReport>;
-  /** Looks a mistake id up in the grader's catalogue. */
-  readonly explainMistake: (id: string) => MistakeNote | undefined;
   readonly now?: () => number;
 }
 
@@ -30,7 +28,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function App({ setup, historyFile, initialRecords, texts, grade, explainMistake, now = Date.now }: AppProps) {
+export function App({ setup, historyFile, initialRecords, texts, grade, now = Date.now }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [state, dispatch] = useReducer(reduce, undefined, () => {
@@ -93,8 +91,7 @@ export function App({ setup, historyFile, initialRecords, texts, grade, explainM
         }
         grade(effect.kata, file).then(
           (report) => {
-            const mistakes = report.mistakes.flatMap((id) => explainMistake(id) ?? []);
-            send({ type: 'graded', kata: effect.kata, report, mistakes, savedAt: effect.savedAt, at: now() });
+            send({ type: 'graded', kata: effect.kata, report, savedAt: effect.savedAt, at: now() });
           },
           (error: unknown) => {
             send({ type: 'grade-failed', kata: effect.kata, message: `The grader itself failed: ${describe(error)}. Try npm run grade -- ${effect.kata} for details.`, at: now() });

@@ -2,8 +2,8 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { EndScreen } from './EndScreen.tsx';
-import { plain } from './test-frames.ts';
-import { finishedState } from './test-states.ts';
+import { plain } from './test-support/test-frames.ts';
+import { finishedState } from './test-support/test-states.ts';
 import { endProps } from './view-model.ts';
 
 describe('EndScreen', () => {

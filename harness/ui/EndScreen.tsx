@@ -4,8 +4,8 @@ import { KeyBar, type KeyHelp } from './KeyBar.tsx';
 import { Lines } from './Lines.tsx';
 import type { Line, LineColor } from './line.ts';
 import { TitleBar } from './TitleBar.tsx';
-import type { KataStatus } from './progress.ts';
-import { padEnd, padStart } from './wrap-text.ts';
+import type { KataStatus } from './history-stats.ts';
+import { padEnd, padStart } from '../../grader/wrap-text.ts';
 
 export interface EndRow {
   number: number;

@@ -3,8 +3,8 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { initState } from './app-state.ts';
 import { HomeScreen } from './HomeScreen.tsx';
-import { plain } from './test-frames.ts';
-import { finishedState, SETUP, T0, TEXTS } from './test-states.ts';
+import { plain } from './test-support/test-frames.ts';
+import { finishedState, SETUP, T0, TEXTS } from './test-support/test-states.ts';
 import { homeProps } from './view-model.ts';
 
 function frameOf(state: ReturnType<typeof initState>): string {

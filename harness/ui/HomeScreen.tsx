@@ -3,9 +3,9 @@ import { Box, Text } from 'ink';
 import { KeyBar, type KeyHelp } from './KeyBar.tsx';
 import { Lines } from './Lines.tsx';
 import type { Line, LineColor } from './line.ts';
-import type { KataStatus } from './progress.ts';
+import type { KataStatus } from './history-stats.ts';
 import { TitleBar } from './TitleBar.tsx';
-import { padEnd, padStart } from './wrap-text.ts';
+import { padEnd, padStart } from '../../grader/wrap-text.ts';
 
 export interface HomeRow {
   number: number;

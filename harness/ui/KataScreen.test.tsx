@@ -3,8 +3,8 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { reduce } from './app-state.ts';
 import { KataScreen } from './KataScreen.tsx';
-import { plain } from './test-frames.ts';
-import { failingState, MIN, T0, TEXTS } from './test-states.ts';
+import { plain } from './test-support/test-frames.ts';
+import { failingState, MIN, T0, TEXTS } from './test-support/test-states.ts';
 import { kataProps, maxScrollOf } from './view-model.ts';
 
 function frameOf(state: ReturnType<typeof failingState>): string[] {
@@ -59,7 +59,7 @@ describe('KataScreen', () => {
   it('shows a pass without leaving the kata, and points to the next one', () => {
     let s = failingState();
     s = reduce(s, { type: 'file-changed', kata: 'attention', at: T0 + 6 * MIN });
-    s = reduce(s, { type: 'graded', kata: 'attention', report: { ...s.grades.attention!.report!, passed: true, mistakes: [], checks: [] }, mistakes: [], savedAt: T0 + 6 * MIN, at: T0 + 6 * MIN + 900 });
+    s = reduce(s, { type: 'graded', kata: 'attention', report: { ...s.grades.attention!.report!, passed: true, mistakes: [], diagnoses: [], checks: [] }, savedAt: T0 + 6 * MIN, at: T0 + 6 * MIN + 900 });
     const text = frameOf(s).join('\n');
     expect(text).toContain('✓ attention passed (6:00 on the clock). n: next kata, multi-head');
     expect(text).toContain('Kata 1/5');

@@ -4,7 +4,7 @@ import { KeyBar, type KeyHelp } from './KeyBar.tsx';
 import { Lines } from './Lines.tsx';
 import type { Line, LineColor } from './line.ts';
 import { TitleBar } from './TitleBar.tsx';
-import { truncate } from './wrap-text.ts';
+import { truncate } from '../../grader/wrap-text.ts';
 
 export interface KataScreenProps {
   readonly width: number;

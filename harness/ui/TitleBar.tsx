@@ -1,7 +1,7 @@
 // The top line of every screen: where you are on the left, the session clock on the right.
 import { Box, Text } from 'ink';
 import type { LineColor } from './line.ts';
-import { truncate } from './wrap-text.ts';
+import { truncate } from '../../grader/wrap-text.ts';
 
 export interface TitleBarProps {
   readonly left: string;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { KataId } from '../../grader/report.ts';
 import { initState, reduce, referenceAllowed, type AppEvent, type KeyInfo, type Setup, type State } from './app-state.ts';
 import type { HistoryRecord } from './history.ts';
-import { failingReport, NO_SCALE, passingReport } from './test-reports.ts';
+import { failingReport, passingReport } from './test-support/test-reports.ts';
 
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
@@ -20,7 +20,7 @@ function ready(kata: KataId, at: number): AppEvent {
 }
 function graded(kata: KataId, passed: boolean, savedAt: number, at = savedAt + 1000): AppEvent {
   const report = passed ? passingReport(kata, `/tmp/kata/${kata}.ts`) : failingReport(kata, `/tmp/kata/${kata}.ts`);
-  return { type: 'graded', kata, report, mistakes: passed ? [] : [NO_SCALE], savedAt, at };
+  return { type: 'graded', kata, report, savedAt, at };
 }
 const effects = (s: State) => s.outbox.map((e) => e.type);
 const records = (s: State, type: HistoryRecord['type']) => s.records.filter((r) => r.type === type);

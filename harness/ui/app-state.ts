@@ -10,8 +10,8 @@ import {
   kataSpentMs,
   sessionDeadline,
   type Progress,
-  type SessionSummary,
-} from './progress.ts';
+} from './history-stats.ts';
+import { formatClock } from './format-time.ts';
 
 export interface Setup {
   /** Absolute path of the learner's DIR. */
@@ -27,15 +27,8 @@ export type Screen = 'home' | 'kata' | 'end';
 export type Pane = 'result' | 'spec' | 'hint' | 'reference';
 
 /** A named mistake with the hint tier that explains it (from the grader's mistake catalogue). */
-export interface MistakeNote {
-  id: string;
-  explanation: string;
-  hintTier: HintTier | null;
-}
-
 export interface GradeView {
   report: KataReport | null;
-  mistakes: MistakeNote[];
   savedAt: number | null;
   gradedAt: number | null;
   /** Why there is no fresh report: a blank file, a missing file, or a harness failure. */
@@ -67,7 +60,7 @@ export type AppEvent =
   | { type: 'file-changed'; kata: KataId; at: number }
   | { type: 'file-ready'; kata: KataId; file: string; archivedTo: string | null; signature: string; at: number }
   | { type: 'file-failed'; kata: KataId; message: string }
-  | { type: 'graded'; kata: KataId; report: KataReport; mistakes: MistakeNote[]; savedAt: number; at: number }
+  | { type: 'graded'; kata: KataId; report: KataReport; savedAt: number; at: number }
   | { type: 'grade-skipped'; kata: KataId; note: string; at: number }
   | { type: 'grade-failed'; kata: KataId; message: string; at: number }
   | { type: 'history-failed'; message: string }
@@ -114,10 +107,6 @@ export interface State {
 
 // ---------------------------------------------------------------------------------------------- helpers
 
-export function activeSession(s: State): SessionSummary | null {
-  return s.progress.active;
-}
-
 /** The katas the home screen lists: the active session's, else this run's. */
 export function listedKatas(s: State): KataId[] {
   return s.progress.active?.katas ?? s.setup.katas;
@@ -140,7 +129,8 @@ export function hintOrder(s: State, kata: KataId): HintTier[] {
 }
 
 export function suggestedHint(s: State, kata: KataId): HintTier | null {
-  return s.grades[kata]?.mistakes.find((m) => m.hintTier !== null)?.hintTier ?? null;
+  const tier = s.grades[kata]?.report?.diagnoses.find((d) => d.hintTier > 0)?.hintTier;
+  return tier ? tier : null;
 }
 
 /** The tier the next `h` press shows. */
@@ -168,7 +158,7 @@ function record(s: State, ...records: HistoryRecord[]): State {
 }
 
 function emptyGrade(): GradeView {
-  return { report: null, mistakes: [], savedAt: null, gradedAt: null, note: null };
+  return { report: null, savedAt: null, gradedAt: null, note: null };
 }
 
 // ---------------------------------------------------------------------------------------------- init
@@ -276,7 +266,7 @@ function nextOpenKata(s: State, after: KataId): KataId | null {
 }
 
 function onGraded(s: State, e: Extract<AppEvent, { type: 'graded' }>): State {
-  const view: GradeView = { report: e.report, mistakes: e.mistakes, savedAt: e.savedAt, gradedAt: e.at, note: null };
+  const view: GradeView = { report: e.report, savedAt: e.savedAt, gradedAt: e.at, note: null };
   let next: State = { ...s, grades: { ...s.grades, [e.kata]: view } };
   if (next.current === e.kata && next.pane === 'result') next.scroll = 0;
   const active = next.progress.active;
@@ -306,15 +296,10 @@ function onGraded(s: State, e: Extract<AppEvent, { type: 'graded' }>): State {
     next.cursor = where;
     next.banner = {
       kind: 'passed',
-      text: `✓ ${e.kata} passed (${formatSplit(splitMs)} on the clock). n: next kata, ${upcoming} · s: reference`,
+      text: `✓ ${e.kata} passed (${formatClock(splitMs)} on the clock). n: next kata, ${upcoming} · s: reference`,
     };
   }
   return gradeNext(next);
-}
-
-function formatSplit(ms: number): string {
-  const sec = Math.floor(ms / 1000);
-  return `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`;
 }
 
 function showHint(s: State, kata: KataId, at: number): State {

@@ -2,7 +2,7 @@
 import { BAR_MINUTES } from '../../grader/registry.ts';
 import { formatClock, formatRemaining } from './format-time.ts';
 import type { HistoryRecord } from './history.ts';
-import { barTimeMs, deriveProgress, sessionDeadline } from './progress.ts';
+import { barTimeMs, deriveProgress, sessionDeadline } from './history-stats.ts';
 
 export function exitSummary(records: readonly HistoryRecord[], now: number, dir: string): string {
   const progress = deriveProgress(records);

@@ -1,9 +1,7 @@
 // The kata app's main: checks for a terminal, renders <App> on the alternate screen, restores it on exit.
 import { render } from 'ink';
 import { KATAS } from '../../grader/registry.ts';
-import { getMistake } from '../../grader/mistake-catalogue.ts';
 import type { KataId, KataReport } from '../../grader/report.ts';
-import type { MistakeNote } from './app-state.ts';
 import { App } from './App.tsx';
 import { historyPath, readHistory } from './history.ts';
 import { exitSummary } from './exit-summary.ts';
@@ -32,12 +30,6 @@ async function grade(kata: KataId, file: string): Promise<KataReport> {
   } finally {
     keepSpareReady();
   }
-}
-
-function explainMistake(id: string): MistakeNote | undefined {
-  const m = getMistake(id);
-  if (!m) return undefined;
-  return { id: m.id, explanation: m.explanation, hintTier: m.hintTier === 0 ? null : (m.hintTier as HintTier) };
 }
 
 /** What `npm run kata` was asked for (harness/cli/kata.tsx reads the command line). */
@@ -92,7 +84,6 @@ async function main(args: KataArgs): Promise<number> {
       initialRecords={history.records}
       texts={{ docs, references, cwd }}
       grade={grade}
-      explainMistake={explainMistake}
     />,
     { exitOnCtrlC: false },
   );

@@ -1,6 +1,6 @@
 // Kata README markdown as terminal lines: paragraphs and list items reflowed to the width, code blocks kept as written.
 import { line, type Line } from './line.ts';
-import { wrapText } from './wrap-text.ts';
+import { wrapText } from '../../grader/wrap-text.ts';
 
 const LIST_ITEM = /^(\s*)([-*+]|\d+[.)])\s+/;
 

@@ -6,7 +6,7 @@ import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { useState } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitForText } from './test-frames.ts';
+import { waitForText } from './test-support/test-frames.ts';
 import { useFileWatch } from './use-file-watch.ts';
 import { fileSignature } from './workspace.ts';
 

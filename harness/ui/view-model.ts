@@ -1,7 +1,7 @@
 // From app state to what each screen displays: rows, wrapped lines, clock text and the keys that apply.
 import { isAbsolute, relative } from 'node:path';
 import { BAR_KATAS, BAR_MINUTES, kataById } from '../../grader/registry.ts';
-import type { CheckResult, KataId } from '../../grader/report.ts';
+import { checkMessage, type CheckResult, type KataId } from '../../grader/report.ts';
 import {
   hintOrder,
   listedKatas,
@@ -19,9 +19,9 @@ import { bodyRoom, KATA_KEY_LINES, type KataScreenProps } from './KataScreen.tsx
 import type { KeyHelp } from './KeyBar.tsx';
 import { line, type Line, type LineColor } from './line.ts';
 import { markdownLines } from './markdown-lines.ts';
-import { barMet, barTimeMs, kataSpentMs, personalBests, sessionDeadline, sessionStatus } from './progress.ts';
+import { barMet, barTimeMs, kataSpentMs, personalBests, sessionDeadline, sessionStatus } from './history-stats.ts';
 import { kataFile } from './workspace.ts';
-import { wrapText } from './wrap-text.ts';
+import { wrapText } from '../../grader/wrap-text.ts';
 
 export interface Texts {
   docs: Partial<Record<KataId, Loaded<KataDoc>>>;
@@ -186,12 +186,13 @@ export function resultBody(view: GradeView | undefined, width: number): Line[] {
   } else {
     // The first failure with its diagnosis and counterexample, then the other failures, then what passed.
     out.push(line(`${CHECK_MARK[first.status].mark} ${first.name}`, { color: 'red', bold: true }));
-    out.push(...wrapped(first.message, width));
+    out.push(...wrapped(checkMessage(report, first), width));
     out.push(line(''));
     for (const c of bad.slice(1)) out.push(line(`${CHECK_MARK[c.status].mark} ${c.name}`, { color: 'red', bold: true }));
     out.push(...summaryLines(report.checks, width));
   }
-  const named = view.mistakes.filter((m) => !first || !first.message.includes(m.explanation));
+  // The first failure's diagnosis is shown with it; the other named mistakes follow.
+  const named = report.diagnoses.filter((d) => d.id !== first?.mistake);
   for (const m of named) {
     out.push(line(''), ...wrapped(`${m.id}: ${m.explanation}`, width, { color: 'yellow' }));
   }
@@ -228,7 +229,7 @@ function paneContent(s: State, kata: KataId, texts: Texts, width: number): { tit
       const hint = doc.value.hints.find((h) => h.tier === s.hintShown);
       if (!hint) return { title: 'Hints', body: [line('This kata has no hints written yet.', { color: 'yellow' })] };
       const total = doc.value.hints.length;
-      const why = s.grades[kata]?.mistakes.find((m) => m.hintTier === hint.tier);
+      const why = s.grades[kata]?.report?.diagnoses.find((m) => m.hintTier === hint.tier);
       const body = why ? [line(`This tier explains ${why.id}.`, { color: 'yellow' }), line('')] : [];
       body.push(...markdownLines(hint.body, width));
       return { title: `Hint ${hint.tier} of ${total}${hint.title ? `: ${hint.title}` : ''}`, body };
@@ -261,7 +262,7 @@ export function kataProps(s: State, texts: Texts): KataScreenProps {
   const hint = nextHint(s, kata);
   const suggested = suggestedHint(s, kata);
   if (hint !== null) {
-    const why = suggested === hint ? s.grades[kata]?.mistakes.find((m) => m.hintTier === hint) : undefined;
+    const why = suggested === hint ? s.grades[kata]?.report?.diagnoses.find((m) => m.hintTier === hint) : undefined;
     keys.push(['h', why ? `hint ${hint} (explains ${why.id.split('/').pop()})` : `hint ${hint}`]);
   } else if (hintOrder(s, kata).length === 0) keys.push(['h', 'hints']);
   if (referenceAllowed(s, kata)) keys.push(['s', s.pane === 'reference' ? 'hide reference' : 'reference']);

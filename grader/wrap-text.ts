@@ -1,11 +1,16 @@
-// Word wrapping and truncation to a column width, so every screen can count its own lines and fit 80x24.
+// Word wrapping and truncation to a column width: the plain-text report wraps with it, and every kata-app screen counts
+// its own lines with it to fit 80x24.
 
-/** Wraps one line at word boundaries, keeping its indent; words longer than the width are split hard. */
-function wrapLine(line: string, width: number): string[] {
+/**
+ * Wraps one line at word boundaries, keeping its indent; words longer than the width are split hard. Continuation
+ * lines start with `hangIndent` when given, else with the line's own indent.
+ */
+function wrapLine(line: string, width: number, hangIndent?: string): string[] {
   const len = (s: string): number => [...s].length;
   if (width < 1 || len(line) <= width) return [line];
   const indent = /^\s*/.exec(line)![0];
-  const hang = indent.length < width / 2 ? indent : '';
+  const own = hangIndent ?? indent;
+  const hang = own.length < width / 2 ? own : '';
   const out: string[] = [];
   let current = indent.length < width / 2 ? indent : '';
   for (const word of line.trim().split(/\s+/)) {
@@ -29,9 +34,9 @@ function wrapLine(line: string, width: number): string[] {
   return out;
 }
 
-/** Wraps text that may hold several lines; blank lines are kept. */
-export function wrapText(text: string, width: number): string[] {
-  return text.split('\n').flatMap((line) => wrapLine(line.replace(/\t/g, '  ').trimEnd(), width));
+/** Wraps text that may hold several lines; blank lines are kept. `hangIndent` starts every continuation line. */
+export function wrapText(text: string, width: number, hangIndent?: string): string[] {
+  return text.split('\n').flatMap((line) => wrapLine(line.replace(/\t/g, '  ').trimEnd(), width, hangIndent));
 }
 
 /** Cuts a single line to the width, marking the cut with an ellipsis. */

@@ -1,8 +1,8 @@
 // Ready-made app states for the screen tests: a session in progress with a failing report, and a finished session.
-import type { KataId } from '../../grader/report.ts';
-import { initState, reduce, type AppEvent, type Setup, type State } from './app-state.ts';
-import { failingReport, NO_SCALE, passingReport, sampleDoc } from './test-reports.ts';
-import type { Texts } from './view-model.ts';
+import type { KataId } from '../../../grader/report.ts';
+import { initState, reduce, type AppEvent, type Setup, type State } from '../app-state.ts';
+import { failingReport, passingReport, sampleDoc } from './test-reports.ts';
+import type { Texts } from '../view-model.ts';
 
 export const T0 = 1_700_000_000_000;
 export const MIN = 60_000;
@@ -29,7 +29,7 @@ function save(kata: KataId, passed: boolean, at: number, longMessage = false): A
   }
   return [
     { type: 'file-changed', kata, at },
-    { type: 'graded', kata, report, mistakes: passed ? [] : [NO_SCALE], savedAt: at, at: at + 1500 },
+    { type: 'graded', kata, report, savedAt: at, at: at + 1500 },
   ];
 }
 

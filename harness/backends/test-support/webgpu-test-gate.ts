@@ -1,5 +1,5 @@
 // For the WebGPU tests: is there an adapter here? If not, say why the tests are skipped (or fail, when CI demands one).
-import { describeAdapter, probeWebGPU } from './webgpu-probe.ts';
+import { describeAdapter, probeWebGPU } from '../webgpu-probe.ts';
 
 /** Set GPT_KATA_REQUIRE_WEBGPU=1 where an adapter must exist (e.g. CI after installing lavapipe): then no skip. */
 const REQUIRED = process.env.GPT_KATA_REQUIRE_WEBGPU === '1';

@@ -1,6 +1,9 @@
 // Hand-made grader verdicts and kata notes for the UI tests: display data shaped like grader/report.ts, nothing run.
-import type { KataId, KataReport } from '../../grader/report.ts';
-import type { KataDoc, Loaded } from './kata-docs.ts';
+import type { Diagnosis, KataId, KataReport } from '../../../grader/report.ts';
+import type { KataDoc, Loaded } from '../kata-docs.ts';
+
+/** The named mistake of the failing report, as the grader would attach it. */
+const NO_SCALE: Diagnosis = { id: 'attention/no-scale', explanation: 'The scores are not divided by √dk, so softmax saturates as dk grows.', hintTier: 2 };
 
 export function failingReport(kata: KataId, file: string): KataReport {
   return {
@@ -8,6 +11,7 @@ export function failingReport(kata: KataId, file: string): KataReport {
     file,
     passed: false,
     mistakes: ['attention/no-scale'],
+    diagnoses: [NO_SCALE],
     checks: [
       { name: 'exports scaledDotProductAttention', status: 'pass', message: '', mistake: null },
       { name: 'shape and dtype', status: 'pass', message: '', mistake: null },
@@ -15,7 +19,7 @@ export function failingReport(kata: KataId, file: string): KataReport {
         name: 'reference equivalence (fast-check)',
         status: 'fail',
         message:
-          'The scores are not divided by √dk, so softmax saturates as dk grows.\nmax abs error 0.41 at [0, 1, 0]; 12% of values close\nshrunk counterexample (after 7 shrinks):\n  q [1, 2] = [[0.5, -1]]\n  k [2, 2] = [[1, 0], [0, 1]]',
+          'max abs error 0.41 at [0, 1, 0]; 12% of values close\nshrunk counterexample (after 7 shrinks):\n  q [1, 2] = [[0.5, -1]]\n  k [2, 2] = [[1, 0], [0, 1]]',
         mistake: 'attention/no-scale',
       },
       { name: 'permuting keys and values', status: 'pass', message: '', mistake: null },
@@ -33,11 +37,10 @@ export function passingReport(kata: KataId, file: string): KataReport {
     ...report,
     passed: true,
     mistakes: [],
+    diagnoses: [],
     checks: report.checks.map((c) => ({ ...c, status: 'pass', message: '', mistake: null })),
   };
 }
-
-export const NO_SCALE = { id: 'attention/no-scale', explanation: 'The scores are not divided by √dk, so softmax saturates as dk grows.', hintTier: 2 as const };
 
 export function sampleDoc(): Loaded<KataDoc> {
   return {
