@@ -1,11 +1,5 @@
 // What the training commands say about the backend harness/backends/select.ts chose: one line, and whether it is a GPU.
-import { selectBackend, type SelectedBackend } from '../backends/select.ts';
-
-/**
- * The old name of selectBackend, still used by the tests of harness/train/experiments.ts, pitfall-lab.ts and pitfalls/;
- * everything else calls selectBackend.
- */
-export const useBackend = selectBackend;
+import type { SelectedBackend } from '../backends/select.ts';
 
 /** One line for the console and the report: which backend, on what, and why. */
 export function describeBackend(b: SelectedBackend): string {

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from './backend.ts';
+import { selectBackend } from '../backends/select.ts';
 import { EXPERIMENT_SAMPLE_CHARS, runExperiments, type ExperimentRow } from './experiments.ts';
 import { findChromium, renderInChromium } from './headless-chromium.ts';
 import { loadLearnerGpt } from './learner-gpt.ts';
@@ -17,7 +17,7 @@ let out = '';
 let rows: ExperimentRow[] = [];
 
 beforeAll(async () => {
-  await useBackend('wasm');
+  await selectBackend('wasm');
   out = mkdtempSync(join(tmpdir(), 'gpt-kata-experiments-'));
   rows = await runExperiments({
     preset: 'tiny',

@@ -9,7 +9,7 @@ import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
 import type { LearnerGpt } from './learner-gpt.ts';
 import type { MetricsLine } from './metrics.ts';
 import type { TrainConfig } from './presets.ts';
-import { formatDuration, type OutputStream } from './progress.ts';
+import { formatDuration, type OutputStream } from './progress-bar.ts';
 import { runTraining, type ModelSpec } from './trainer.ts';
 
 export interface Experiment {

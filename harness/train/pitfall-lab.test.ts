@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBackend } from './backend.ts';
+import { selectBackend } from '../backends/select.ts';
 import { findChromium, renderInChromium } from './headless-chromium.ts';
 import { runPitfallLab } from './pitfall-lab.ts';
 import type { PitfallLabResult } from './pitfall-results.ts';
@@ -20,7 +20,7 @@ let lab: PitfallLabResult;
 const byId = (id: string) => lab.pitfalls.find((p) => p.pitfall!.mistake === id)!.run;
 
 beforeAll(async () => {
-  await useBackend('wasm');
+  await selectBackend('wasm');
   out = mkdtempSync(join(tmpdir(), 'gpt-kata-pitfalls-'));
   lab = await runPitfallLab({
     preset: 'tiny',

@@ -7,7 +7,7 @@ import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
 import type { MetricsLine } from './metrics.ts';
 import type { LeakCurve, PitfallLabOptions, PitfallLabResult, TrainedPitfall } from './pitfall-results.ts';
 import { LEAK_PITFALL } from './pitfalls/index.ts';
-import { formatDuration } from './progress.ts';
+import { formatDuration } from './progress-bar.ts';
 
 export interface PitfallReportInput extends PitfallLabOptions {
   result: PitfallLabResult;

@@ -2,7 +2,7 @@
 import type { GPTConfig } from '../../katas/contracts.ts';
 import type { TrainingPitfall } from './pitfalls/index.ts';
 import type { TrainConfig } from './presets.ts';
-import type { OutputStream } from './progress.ts';
+import type { OutputStream } from './progress-bar.ts';
 import type { TrainRunResult } from './trainer.ts';
 
 export interface PitfallLabOptions {

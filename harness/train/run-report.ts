@@ -6,7 +6,7 @@ import { svgToPng } from './chart/svg-to-png.ts';
 import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
 import type { Alert } from './detectors.ts';
 import type { MetricsLine } from './metrics.ts';
-import { formatDuration } from './progress.ts';
+import { formatDuration } from './progress-bar.ts';
 import type { TrainConfig } from './presets.ts';
 
 export interface RunSummary {

@@ -20,7 +20,7 @@ import { learningRate, type LrSchedule } from './lr-schedule.ts';
 import { appendMetrics, readMetrics, resetMetrics, type MetricsLine } from './metrics.ts';
 import { countParams, disposeParams, flattenParams } from './param-tree.ts';
 import { type TrainConfig, gptConfigOf } from './presets.ts';
-import { formatDuration, Progress, type OutputStream } from './progress.ts';
+import { formatDuration, Progress, type OutputStream } from './progress-bar.ts';
 import { writeRunReport } from './run-report.ts';
 import { UserError } from '../../grader/user-error.ts';
 import { gptForward, trainStep, type Forward } from './train-step.ts';

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Generate, GPT, GPTConfig, GPTParams } from '../../../katas/contracts.ts';
 import { generate, gpt } from '../../../grader/katas/gpt/reference.ts';
 import { getMistake } from '../../../grader/mistake-catalogue.ts';
-import { useBackend } from '../backend.ts';
+import { selectBackend } from '../../backends/select.ts';
 import { causalityProbe } from '../causality-probe.ts';
 import { initGPTParams } from '../init-params.ts';
 import { disposeParams, flattenParams } from '../param-tree.ts';
@@ -22,7 +22,7 @@ const model = (mistake: string) => models.get(mistake)!;
 const [, tidyLeak, untidyLeak] = LEAK_PITFALL.variants;
 
 beforeAll(async () => {
-  await useBackend('wasm');
+  await selectBackend('wasm');
   for (const p of TRAINING_PITFALLS) models.set(p.mistake, await loadFaultyModel(p.fixture));
   for (const v of [tidyLeak!, untidyLeak!]) models.set(v.label, await loadFaultyModel(v.fixture!));
   params = initGPTParams(cfg, 5);
