@@ -44,7 +44,7 @@ export function checkShape(got: Wire, shape: readonly number[], dtype: WireDtype
   return { ok: true };
 }
 
-export interface Closeness {
+interface Closeness {
   close: boolean;
   maxAbs: number;
   maxRel: number;

@@ -28,7 +28,7 @@ export function failureLines(k: KataReport, options: CheckLineOptions = {}): str
   return k.checks.filter((c) => c.status === 'fail' || c.status === 'error').flatMap((c) => checkLines(k, c, options));
 }
 
-export function renderKata(k: KataReport, width = 80): string {
+function renderKata(k: KataReport, width = 80): string {
   const info = kataById(k.kata);
   const head = `${k.passed ? '✓ PASS' : '✗ FAIL'}  ${info ? `${info.number}. ${info.title}` : k.kata}  (${(k.durationMs / 1000).toFixed(1)} s)`;
   const lines = [head, `  ${k.file}`];

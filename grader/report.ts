@@ -3,7 +3,7 @@
 import type { CheckResult } from './check-result.ts';
 import type { KataId } from './registry.ts';
 
-export type { CheckResult, CheckStatus } from './check-result.ts';
+export type { CheckResult } from './check-result.ts';
 export type { KataId } from './registry.ts';
 
 /** A named mistake as the learner reads it, attached by the grader from the mistake catalogue. */

@@ -6,7 +6,7 @@ import { sharedLibraries } from './shared-libs.ts';
 import { probeTensorflow, type TensorflowProbe } from './tensorflow.ts';
 import { probeWebGPU, type WebGPUProbe } from './webgpu-probe.ts';
 
-export interface BackendCheck {
+interface BackendCheck {
   readonly name: Exclude<BackendChoice, 'auto'>;
   readonly loads: boolean;
   readonly detail: string; // the device when it loads, the reason when it does not

@@ -10,7 +10,7 @@ interface Backend {
 }
 
 /** Largest number of inputs one AddN shader may take on this device (one storage buffer is the output). */
-export function addNInputLimit(device: GPUDevice): number {
+function addNInputLimit(device: GPUDevice): number {
   return Math.max(2, device.limits.maxStorageBuffersPerShaderStage - 1);
 }
 

@@ -47,7 +47,7 @@ export function describeAdapter(a: AdapterReport): string {
 }
 
 /** Vulkan ICD manifests: VK_DRIVER_FILES / VK_ICD_FILENAMES when set, else the standard directories. */
-export function vulkanDrivers(env: NodeJS.ProcessEnv = process.env): string[] {
+function vulkanDrivers(env: NodeJS.ProcessEnv = process.env): string[] {
   const explicit = env.VK_DRIVER_FILES ?? env.VK_ICD_FILENAMES;
   if (explicit) return explicit.split(':').filter(Boolean);
   const dirs = ['/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d', '/usr/share/vulkan/icd.d'];

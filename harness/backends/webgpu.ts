@@ -14,7 +14,7 @@ function loadDawn(): Promise<Dawn> {
   dawn ??= (async () => {
     let mod: { create(flags: string[]): GPU; globals: object };
     try {
-      mod = (await import('webgpu')) as typeof mod;
+      mod = (await import('webgpu'));
     } catch (err) {
       dawn = undefined;
       throw new Error(`the 'webgpu' package (Dawn) failed to load: ${(err as Error).message.split('\n')[0]}`, { cause: err });

@@ -22,7 +22,7 @@ export interface StepTiming {
   profile?: KernelShare[];
 }
 
-export interface KernelShare {
+interface KernelShare {
   name: string;
   ms: number;
   calls: number;

@@ -22,12 +22,12 @@ describe('npm run doctor', () => {
     const out = await doctor();
     expect(out).toContain(`Node ${process.versions.node}`);
     for (const name of ['cpu', 'wasm', 'webgpu', 'tensorflow']) expect(line(out, new RegExp(`^  ${name}\\s+(loads|no) `)), name).toBeDefined();
-    expect(line(out, /^  cpu\s/)).toMatch(/loads/);
-    expect(line(out, /^  wasm\s/)).toMatch(/loads/);
-    expect(line(out, /^  wasm\s/)).toMatch(/matmul: (OpenBLAS \d|Accelerate|wasm SIMD \(native addon .+\))/); // which matmul, or why not BLAS
+    expect(line(out, /^ {2}cpu\s/)).toMatch(/loads/);
+    expect(line(out, /^ {2}wasm\s/)).toMatch(/loads/);
+    expect(line(out, /^ {2}wasm\s/)).toMatch(/matmul: (OpenBLAS \d|Accelerate|wasm SIMD \(native addon .+\))/); // which matmul, or why not BLAS
     for (const lib of CUDA_LIBS) expect(line(out, new RegExp(`^  ${lib.soname.replace(/\./g, '\\.')}\\s+(found|missing)`)), lib.soname).toBeDefined();
-    if (!resolveTensorflow()) expect(line(out, /^  tensorflow\s/)).toMatch(/no\s+@tensorflow\/tfjs-node-gpu not installed/);
-    expect(line(out, /^  adapter: /)).toBeDefined(); // vendor/architecture/device, or none and why
+    if (!resolveTensorflow()) expect(line(out, /^ {2}tensorflow\s/)).toMatch(/no\s+@tensorflow\/tfjs-node-gpu not installed/);
+    expect(line(out, /^ {2}adapter: /)).toBeDefined(); // vendor/architecture/device, or none and why
     const auto = /^auto would choose: (\w+)/m.exec(out)?.[1];
     expect(['tensorflow', 'webgpu', 'wasm', 'cpu']).toContain(auto);
     // A software adapter is never auto's pick.
@@ -37,8 +37,8 @@ describe('npm run doctor', () => {
   it('without a Vulkan driver, says there is no WebGPU adapter and why, and auto falls back to wasm', async () => {
     const none = '/nonexistent/icd.json';
     const out = await doctor({ VK_DRIVER_FILES: none, VK_ICD_FILENAMES: none });
-    expect(line(out, /^  webgpu\s/)).toMatch(/^  webgpu\s+no\s+no WebGPU adapter/);
-    expect(line(out, /^  adapter: /)).toMatch(/none \(no WebGPU adapter/);
+    expect(line(out, /^ {2}webgpu\s/)).toMatch(/^ {2}webgpu\s+no\s+no WebGPU adapter/);
+    expect(line(out, /^ {2}adapter: /)).toMatch(/none \(no WebGPU adapter/);
     expect(out).toMatch(/^auto would choose: wasm/m);
   });
 
@@ -46,8 +46,8 @@ describe('npm run doctor', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cuda-'));
     for (const name of ['libcudart.so.11.0', 'libcudnn.so.8']) writeFileSync(join(dir, name), '');
     const out = await doctor({ LD_LIBRARY_PATH: dir });
-    expect(line(out, /^  libcudart\.so\.11\.0/)).toContain(`found ${join(dir, 'libcudart.so.11.0')}`);
-    expect(line(out, /^  libcudnn\.so\.8/)).toContain(`found ${join(dir, 'libcudnn.so.8')}`);
-    expect(line(out, /^  libcublas\.so\.11/)).toMatch(/missing \(from CUDA 11/);
+    expect(line(out, /^ {2}libcudart\.so\.11\.0/)).toContain(`found ${join(dir, 'libcudart.so.11.0')}`);
+    expect(line(out, /^ {2}libcudnn\.so\.8/)).toContain(`found ${join(dir, 'libcudnn.so.8')}`);
+    expect(line(out, /^ {2}libcublas\.so\.11/)).toMatch(/missing \(from CUDA 11/);
   });
 });

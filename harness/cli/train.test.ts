@@ -31,7 +31,7 @@ describe('npm run train', () => {
     const r = await train(['--max_iters', '10']);
     expect(r.exitCode).toBe(2);
     expect(r.all).toMatch(/^train: unknown option --max_iters\nusage: npm run train -- \[options\]\n/);
-    expect(r.all).toMatch(/^  --preset tiny\|baby\|lecture  /m);
+    expect(r.all).toMatch(/^ {2}--preset tiny\|baby\|lecture {2}/m);
     const bad = await train(['--backend', 'tpu']);
     expect(bad.exitCode).toBe(2);
     expect(bad.all).toContain('train: --backend tpu: expected one of auto, tensorflow, webgpu, wasm, cpu');
@@ -133,6 +133,6 @@ describe('npm run train:mine', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain(`<p class="fails-grader" id="fails-grader">⚠ ${mark}</p>`);
     expect(html).toContain('data-alert="flat-loss"');
-    expect(JSON.parse(readFileSync(join(out, 'checkpoint', 'model.json'), 'utf8')).model.failsGrader).toEqual(['gpt/returns-probabilities']);
+    expect((JSON.parse(readFileSync(join(out, 'checkpoint', 'model.json'), 'utf8')) as { model: { failsGrader: string[] } }).model.failsGrader).toEqual(['gpt/returns-probabilities']);
   });
 });

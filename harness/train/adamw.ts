@@ -12,7 +12,7 @@ export interface AdamWOptions {
 }
 
 /** nanoGPT's rule: decay every tensor of rank ≥ 2 (matmul weights, embeddings); never biases or LayerNorm. */
-export function decays(v: tf.Variable): boolean {
+function decays(v: tf.Variable): boolean {
   return v.rank >= 2;
 }
 

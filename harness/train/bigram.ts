@@ -7,7 +7,7 @@ export interface BigramParams {
 }
 
 export function initBigramParams(vocabSize: number): BigramParams {
-  return { table: tf.variable(tf.zeros([vocabSize, vocabSize]) as tf.Tensor2D) }; // uniform start: loss = ln V
+  return { table: tf.variable(tf.zeros<tf.Rank.R2>([vocabSize, vocabSize])) }; // uniform start: loss = ln V
 }
 
 export const bigramForward: Forward<BigramParams> = (idx, p) => tf.gather(p.table, idx) as unknown as tf.Tensor3D; // (B, T, V)
@@ -20,7 +20,7 @@ export function bigramGenerate(idx: tf.Tensor2D, p: BigramParams, maxNewTokens: 
       const [B, T] = out.shape;
       const last = tf.gather(p.table, out.slice([0, T - 1], [B, 1]).reshape([B])) as tf.Tensor2D; // (B, V)
       const token =
-        temperature === 0 ? last.argMax(-1).reshape([B, 1]).cast('int32') : tf.multinomial(last.div(temperature) as tf.Tensor2D, 1).cast('int32');
+        temperature === 0 ? last.argMax(-1).reshape([B, 1]).cast('int32') : tf.multinomial(last.div<tf.Tensor2D>(temperature), 1).cast('int32');
       return tf.concat([out, token], 1) as tf.Tensor2D;
     });
     out.dispose();

@@ -24,8 +24,8 @@ describe.skipIf(!found)('training on the system BLAS', () => {
     const [blas, wasm] = [await train(blasOut, {}), await train(wasmOut, { GPT_KATA_BLAS: '0' })];
     expect(blas.exitCode, blas.all).toBe(0);
     expect(wasm.exitCode, wasm.all).toBe(0);
-    expect(blas.all!.split('\n')[0]).toMatch(/^backend: wasm on CPU \(WebAssembly SIMD; matmul: (OpenBLAS|Accelerate) /);
-    expect(wasm.all!.split('\n')[0]).toMatch(/^backend: wasm on CPU \(WebAssembly SIMD; matmul: wasm SIMD \(native addon turned off: GPT_KATA_BLAS=0\)\)/);
+    expect(blas.all.split('\n')[0]).toMatch(/^backend: wasm on CPU \(WebAssembly SIMD; matmul: (OpenBLAS|Accelerate) /);
+    expect(wasm.all.split('\n')[0]).toMatch(/^backend: wasm on CPU \(WebAssembly SIMD; matmul: wasm SIMD \(native addon turned off: GPT_KATA_BLAS=0\)\)/);
     const [mb, mw] = [readMetrics(blasOut), readMetrics(wasmOut)];
     expect(mb.map((m) => m.step)).toEqual([0, 3]);
     expect(mw.map((m) => m.step)).toEqual([0, 3]);

@@ -5,7 +5,7 @@ import { identity } from './dropout.ts';
 import type { Forward } from './train-step.ts';
 
 /** Logits of an honest model at positions < cut do not depend on tokens ≥ cut; float32 noise is far below this. */
-export const PROBE_TOLERANCE = 1e-4;
+const PROBE_TOLERANCE = 1e-4;
 
 export interface ProbeResult {
   passed: boolean;

@@ -16,7 +16,7 @@ import type { AdamW } from './adamw.ts';
 import type { NamedVariable } from './param-tree.ts';
 import type { TrainConfig } from './presets.ts';
 
-export const CHECKPOINT_FORMAT = 'gpt-kata-checkpoint/1';
+const CHECKPOINT_FORMAT = 'gpt-kata-checkpoint/1';
 
 export interface ModelMeta {
   kind: 'gpt' | 'bigram';
@@ -84,7 +84,7 @@ export async function saveCheckpoint(out: string, meta: CheckpointMeta, params: 
 
 function bufferOf(path: string): ArrayBuffer {
   const b = readFileSync(path);
-  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 }
 
 export function hasCheckpoint(out: string): boolean {

@@ -2,7 +2,7 @@
 import type { ProbeResult } from './causality-probe.ts';
 import type { TrainConfig } from './presets.ts';
 
-export type AlertId = 'flat-loss' | 'sees-future' | 'too-good-but-causal';
+type AlertId = 'flat-loss' | 'sees-future' | 'too-good-but-causal';
 
 /** What a detector said, at the step it said it; stored on the next metrics.jsonl line and shown in report.html. */
 export interface Alert {
@@ -12,14 +12,14 @@ export interface Alert {
 }
 
 /** The seed's words, quoted by the flat-loss alert. */
-export const FLAT_LOSS_ADVICE = 'loss has flatlined at ln(vocab): check your scale and softmax axis';
-export const SEES_FUTURE = 'your model sees the future';
+const FLAT_LOSS_ADVICE = 'loss has flatlined at ln(vocab): check your scale and softmax axis';
+const SEES_FUTURE = 'your model sees the future';
 
 /** "Flat": the training loss, averaged over the last FLAT_WINDOW steps, within FLAT_BAND nats of ln(vocab). */
 export const FLAT_BAND = 0.05;
-export const FLAT_WINDOW = 10; // one batch of 512 tokens is noisy (±0.05 nat); ten are not
+const FLAT_WINDOW = 10; // one batch of 512 tokens is noisy (±0.05 nat); ten are not
 /** Judged once, at 20% of the steps, but never during the warm-up: while the lr still ramps up a slow start means nothing. */
-export const FLAT_AT_FRACTION = 0.2;
+const FLAT_AT_FRACTION = 0.2;
 
 /**
  * Calibrated on the correct model (grader/katas/gpt/reference.ts, wasm, seed 1337, full Tiny Shakespeare, eval train loss):

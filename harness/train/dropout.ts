@@ -15,7 +15,7 @@ function partsFor(size: number): { lo: tf.Tensor1D; hi: tf.Tensor1D } {
   let parts = indexParts.get(size);
   if (!parts) {
     const i = tf.range(0, size, 1, 'int32');
-    parts = tf.tidy(() => ({ lo: tf.keep(tf.mod(i, 4096).cast('float32')), hi: tf.keep(tf.floorDiv(i, 4096).cast('float32')) })) as { lo: tf.Tensor1D; hi: tf.Tensor1D };
+    parts = tf.tidy(() => ({ lo: tf.keep(tf.mod<tf.Tensor1D>(i, 4096).cast('float32')), hi: tf.keep(tf.floorDiv<tf.Tensor1D>(i, 4096).cast('float32')) }));
     i.dispose();
     indexParts.set(size, parts);
   }

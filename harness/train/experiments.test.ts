@@ -107,13 +107,13 @@ describe('experiments --mine', () => {
     expect(calls).toEqual({ '16/2/relu': each, '32/2/relu': each, '16/4/relu': each, '16/2/gelu': each });
     expect(mine.map((r) => r.name)).toEqual(['baseline', 'n_embd-x2', 'n_layer-x2', 'gelu', 'bigram']);
     // same seed and batches: the learner's (correct) gpt gives the reference's numbers
-    expect(mine.map((r) => r.final_train_loss)).toEqual(rows.map((r) => r.final_train_loss).map((l, i) => (i === 4 ? l : expect.closeTo(l, 3))));
+    expect(mine.map((r) => r.final_train_loss)).toEqual(rows.map((r) => r.final_train_loss).map((l, i) => (i === 4 ? l : (expect.closeTo(l, 3) as number))));
     const html = readFileSync(join(mineOut, 'report.html'), 'utf8');
     expect(html).toContain(`your gpt (${learner.file})`);
     expect([...html.matchAll(/<path d="M/g)]).toHaveLength(5);
     expect([...html.matchAll(/<pre class="sample"/g)]).toHaveLength(5);
     expect(readFileSync(join(mineOut, 'results.md'), 'utf8')).toContain('# Experiments: your gpt (');
-    expect(JSON.parse(readFileSync(join(mineOut, 'baseline', 'checkpoint', 'model.json'), 'utf8')).model).toMatchObject({ source: 'mine', file: learner.file });
+    expect((JSON.parse(readFileSync(join(mineOut, 'baseline', 'checkpoint', 'model.json'), 'utf8')) as { model: unknown }).model).toMatchObject({ source: 'mine', file: learner.file });
   });
 
   it('refuses a faulty gpt.ts with the named mistake, before training anything', async () => {

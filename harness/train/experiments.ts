@@ -20,7 +20,7 @@ export interface Experiment {
   kind: 'gpt' | 'bigram';
 }
 
-export const EXPERIMENTS: readonly Experiment[] = [
+const EXPERIMENTS: readonly Experiment[] = [
   { name: 'baseline', change: 'the preset as is', config: (b) => b, kind: 'gpt' },
   { name: 'n_embd-x2', change: 'n_embd ×2 (wider: head size ×2)', config: (b) => ({ ...b, nEmbd: b.nEmbd * 2 }), kind: 'gpt' },
   { name: 'n_layer-x2', change: 'n_layer ×2 (deeper)', config: (b) => ({ ...b, nLayer: b.nLayer * 2 }), kind: 'gpt' },
@@ -63,7 +63,7 @@ export interface ExperimentsOptions {
   learner?: LearnerGpt;
 }
 
-export function valChart(title: string, runs: { name: string; metrics: MetricsLine[] }[]): ChartSpec {
+function valChart(title: string, runs: { name: string; metrics: MetricsLine[] }[]): ChartSpec {
   return {
     title,
     xLabel: 'step',
@@ -80,7 +80,7 @@ export function valChart(title: string, runs: { name: string; metrics: MetricsLi
 /** A sample as one markdown table cell: line breaks as <br>, and nothing that could end the cell or open a tag. */
 const mdCell = (s: string) => escapeHtml(s).replace(/\|/g, '&#124;').replace(/\n/g, '<br>');
 
-export function resultsMarkdown(rows: ExperimentRow[], preset: string, iters: number, seed: number, whose = 'reference gpt'): string {
+function resultsMarkdown(rows: ExperimentRow[], preset: string, iters: number, seed: number, whose = 'reference gpt'): string {
   const alerts = rows.flatMap((r) => r.alerts.map((a) => `- ${r.name}, step ${a.step}: ${a.message}`));
   const lines = [
     `# Experiments: ${whose}, ${preset} preset, ${iters} steps, seed ${seed}`,

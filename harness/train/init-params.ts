@@ -4,14 +4,14 @@ import type { BlockParams, GPTConfig, GPTParams, LayerNormParams } from '../../k
 import { mixSeed } from '../../grader/seeded-random.ts';
 
 /** GPT-2's init: small enough that the untrained model predicts ~uniformly (loss ≈ ln V). */
-export const INIT_STD = 0.02;
+const INIT_STD = 0.02;
 
 export function initGPTParams(cfg: GPTConfig, seed: number): GPTParams {
   let n = 0; // one derived seed per matrix, so adding a layer does not reshuffle the others
   const normal = (shape: [number, number]) =>
-    tf.variable(tf.tidy(() => tf.randomNormal(shape, 0, INIT_STD, 'float32', mixSeed(seed, n++))) as tf.Tensor2D);
-  const zeros = (size: number) => tf.variable(tf.zeros([size]) as tf.Tensor1D);
-  const ln = (): LayerNormParams => ({ gamma: tf.variable(tf.ones([cfg.nEmbd]) as tf.Tensor1D), beta: zeros(cfg.nEmbd) });
+    tf.variable(tf.tidy(() => tf.randomNormal<tf.Rank.R2>(shape, 0, INIT_STD, 'float32', mixSeed(seed, n++))));
+  const zeros = (size: number) => tf.variable(tf.zeros<tf.Rank.R1>([size]));
+  const ln = (): LayerNormParams => ({ gamma: tf.variable(tf.ones<tf.Rank.R1>([cfg.nEmbd])), beta: zeros(cfg.nEmbd) });
   const C = cfg.nEmbd;
   const wte = normal([cfg.vocabSize, C]);
   const wpe = normal([cfg.blockSize, C]);

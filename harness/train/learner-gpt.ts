@@ -30,7 +30,7 @@ const show = (file: string) => {
 };
 
 /** The refusal: every failing check as the plain-text report shows it (diagnosis, message), then the mistake ids. */
-export function refusalMessage(report: KataReport, command = 'train:mine'): string {
+function refusalMessage(report: KataReport, command = 'train:mine'): string {
   const lines = [`${show(report.file)} does not pass the gpt kata yet, so ${command} will not train it:`];
   lines.push(...failureLines(report, { tagMistake: true }).filter((l) => l.trim()));
   if (report.mistakes.length) lines.push(`  named mistakes: ${report.mistakes.join(', ')}`);

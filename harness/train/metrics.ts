@@ -21,7 +21,7 @@ export interface MetricsLine {
   grader?: string;
 }
 
-export const metricsPath = (out: string) => join(out, 'metrics.jsonl');
+const metricsPath = (out: string) => join(out, 'metrics.jsonl');
 
 export function readMetrics(out: string): MetricsLine[] {
   const path = metricsPath(out);

@@ -34,15 +34,15 @@ describe.each(['cpu', 'wasm'] as const)('AdamW on %s', (backend) => {
     const w = tf.variable(tf.tensor2d([p0]));
     const opt = new AdamW([{ name: 'w', variable: w }], { beta1: b1, beta2: b2, weightDecay: wd, eps });
     let p = [...p0];
-    let m = [0, 0];
-    let v = [0, 0];
+    const m = [0, 0];
+    const v = [0, 0];
     grads.forEach((g, k) => {
       const t = k + 1;
       p = p.map((x, i) => {
         m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
         v[i] = b2 * v[i]! + (1 - b2) * g[i]! ** 2;
-        const denom = Math.sqrt(v[i]!) / Math.sqrt(1 - b2 ** t) + eps;
-        return x * (1 - lr * wd) - (lr / (1 - b1 ** t)) * (m[i]! / denom);
+        const denom = Math.sqrt(v[i]) / Math.sqrt(1 - b2 ** t) + eps;
+        return x * (1 - lr * wd) - (lr / (1 - b1 ** t)) * (m[i] / denom);
       });
       opt.apply({ [w.name]: tf.tensor2d([g]) }, lr);
     });

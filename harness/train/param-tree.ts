@@ -8,7 +8,7 @@ export interface NamedVariable {
 
 /** Every leaf variable in a stable depth-first order (object keys in insertion order, arrays by index). */
 export function flattenParams(tree: unknown, prefix = ''): NamedVariable[] {
-  if (tree instanceof tf.Variable) return [{ name: prefix, variable: tree }];
+  if (tree instanceof tf.Variable) return [{ name: prefix, variable: tree as tf.Variable }];
   if (tree instanceof tf.Tensor) {
     throw new Error(`parameter ${prefix} is a plain tensor; parameters must be tf.Variables to train`);
   }

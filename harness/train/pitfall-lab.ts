@@ -21,7 +21,7 @@ import { runTraining } from './trainer.ts';
 const slug = (id: string) => id.replace(/\//g, '--');
 
 /** Least-squares slope and R² of y against x. */
-export function linearFit(x: readonly number[], y: readonly number[]): { slope: number; r2: number } {
+function linearFit(x: readonly number[], y: readonly number[]): { slope: number; r2: number } {
   const n = x.length;
   const mx = x.reduce((a, b) => a + b, 0) / n;
   const my = y.reduce((a, b) => a + b, 0) / n;
@@ -83,7 +83,7 @@ function loadTrainedGpt(dir: string): { params: GPTParams; cfg: GPTConfig } {
   return { params, cfg };
 }
 
-export const GPU_BUDGET_BYTES = 80e9; // an 80 GB A100/H100, the class of GPU the lecture's run is usually shown on
+const GPU_BUDGET_BYTES = 80e9; // an 80 GB A100/H100, the class of GPU the lecture's run is usually shown on
 
 export async function runPitfallLab(o: PitfallLabOptions): Promise<PitfallLabResult> {
   const stream = o.stream ?? process.stdout;

@@ -20,7 +20,7 @@ const mib = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** A few plain numbers about a sample: what a reader can check by eye. */
-export function sampleStats(s: string): { chars: number; distinct: number; whitespace: number; longestRun: number } {
+function sampleStats(s: string): { chars: number; distinct: number; whitespace: number; longestRun: number } {
   const chars = [...s];
   let longestRun = 0;
   let run = 0;
@@ -62,7 +62,7 @@ function probeOf(t: TrainedPitfall): string {
   return p.passed ? `passed (max |Δ logit| ${p.maxDelta.toExponential(1)})` : `FAILED: position ${p.firstMoved} moved by ${p.maxDelta.toPrecision(3)}`;
 }
 
-export function renderPitfallReport(input: PitfallReportInput): { html: string; charts: Record<string, ChartSpec>; json: unknown } {
+function renderPitfallReport(input: PitfallReportInput): { html: string; charts: Record<string, ChartSpec>; json: unknown } {
   const { result: r } = input;
   const c = r.config;
   const vocab = r.leak.small.config.vocabSize;

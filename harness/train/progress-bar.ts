@@ -21,13 +21,13 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export function bar(fraction: number, width = 20): string {
+function bar(fraction: number, width = 20): string {
   const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
 }
 
 /** "step  120/2000 │ loss 2.4567 │ 2,950 tok/s │ [█░░░]   6% │ ETA 3m12s" */
-export function progressLine(step: number, total: number, loss: number, tokensPerS: number, etaS: number): string {
+function progressLine(step: number, total: number, loss: number, tokensPerS: number, etaS: number): string {
   const width = String(total).length;
   const pct = `${Math.floor((100 * step) / total)}%`.padStart(4);
   return (

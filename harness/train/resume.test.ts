@@ -61,8 +61,8 @@ describe('checkpoint and --resume', () => {
     expect(ck.weights['head.w']!.shape).toEqual([16, ck.meta.vocab.length]);
     expect(ck.optimizer.t).toBe(12);
     expect(Object.keys(ck.optimizer.tensors)).toContain('v.wte');
-    const manifest = JSON.parse(readFileSync(join(out, 'checkpoint', 'model.json'), 'utf8'));
-    expect(manifest.weightsManifest[0].paths).toEqual(['weights.bin']);
+    const manifest = JSON.parse(readFileSync(join(out, 'checkpoint', 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    expect(manifest.weightsManifest[0]!.paths).toEqual(['weights.bin']);
     tf.dispose([...Object.values(ck.weights), ...Object.values(ck.optimizer.tensors)]);
   });
 

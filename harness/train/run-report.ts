@@ -34,7 +34,7 @@ export interface RunSummary {
 }
 
 /** The detectors' section of a report: their alerts first, then what each one checked. */
-export function detectorsHtml(alerts: readonly Alert[], checks: readonly string[]): string {
+function detectorsHtml(alerts: readonly Alert[], checks: readonly string[]): string {
   const said = alerts.length
     ? `<ul class="alerts" id="alerts">${alerts.map((a) => `<li class="alert" data-alert="${escapeHtml(a.id)}">step ${a.step}: ${escapeHtml(a.message)}</li>`).join('')}</ul>`
     : '<p id="alerts">No detector fired.</p>';
@@ -43,9 +43,9 @@ export function detectorsHtml(alerts: readonly Alert[], checks: readonly string[
 }
 
 /** The banner of a run whose gpt.ts fails the grader. */
-export const failsGraderBanner = (mark: string) => `<p class="fails-grader" id="fails-grader">⚠ ${escapeHtml(mark)}</p>`;
+const failsGraderBanner = (mark: string) => `<p class="fails-grader" id="fails-grader">⚠ ${escapeHtml(mark)}</p>`;
 
-export function lossChart(title: string, metrics: MetricsLine[]): ChartSpec {
+function lossChart(title: string, metrics: MetricsLine[]): ChartSpec {
   return {
     title,
     xLabel: 'step',

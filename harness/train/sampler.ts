@@ -37,7 +37,7 @@ export async function sampleRun(out: string, opts: SampleOptions, generate: Gene
       ck.meta.model.kind === 'gpt'
         ? generate(idx, params as ReturnType<typeof initGPTParams>, cfg, opts.chars, opts.temperature)
         : bigramGenerate(idx, params as ReturnType<typeof initBigramParams>, opts.chars, opts.temperature)
-    ) as tf.Tensor2D;
+    );
     const ids = Array.from(await outIds.data()).slice(context.length);
     tf.dispose([idx, outIds]);
     return prompt + tok.decode(ids);

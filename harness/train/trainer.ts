@@ -107,12 +107,12 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
     const p = initGPTParams(cfg, o.seed);
     const gen = o.model.generate;
     params = p;
-    forward = gptForward(o.model.gpt, cfg) as Forward<never>;
+    forward = gptForward(o.model.gpt, cfg);
     sampleTokens = (idx, n) => gen(idx, p, cfg, n, 1);
   } else {
     const p = initBigramParams(tok.vocabSize);
     params = p;
-    forward = bigramForward as Forward<never>;
+    forward = bigramForward;
     sampleTokens = (idx, n) => bigramGenerate(idx, p, n, 1);
   }
   const named = flattenParams(params);

@@ -47,21 +47,6 @@ export function App({ setup, historyFile, initialRecords, texts, grade, now = Da
   );
   useFileWatch(setup.dir, watched, (kata, at) => dispatch({ type: 'file-changed', kata, at }));
 
-  // Run each queued effect exactly once, in order, then tell the reducer they ran.
-  const ran = useRef(0);
-  const mounted = useRef(true);
-  useEffect(() => () => void (mounted.current = false), []);
-  useEffect(() => {
-    const fresh = state.outbox.filter((e) => e.id > ran.current);
-    if (fresh.length === 0) return;
-    ran.current = fresh.at(-1)!.id;
-    const send = (event: AppEvent): void => {
-      if (mounted.current) dispatch(event);
-    };
-    for (const effect of fresh) runEffect(effect, send);
-    send({ type: 'effects-ran', upTo: ran.current });
-  });
-
   function runEffect(effect: Effect, send: (e: AppEvent) => void): void {
     switch (effect.type) {
       case 'append':
@@ -104,6 +89,21 @@ export function App({ setup, historyFile, initialRecords, texts, grade, now = Da
         return;
     }
   }
+
+  // Run each queued effect exactly once, in order, then tell the reducer they ran.
+  const ran = useRef(0);
+  const mounted = useRef(true);
+  useEffect(() => () => void (mounted.current = false), []);
+  useEffect(() => {
+    const fresh = state.outbox.filter((e) => e.id > ran.current);
+    if (fresh.length === 0) return;
+    ran.current = fresh.at(-1)!.id;
+    const send = (event: AppEvent): void => {
+      if (mounted.current) dispatch(event);
+    };
+    for (const effect of fresh) runEffect(effect, send);
+    send({ type: 'effects-ran', upTo: ran.current });
+  });
 
   const kata = state.screen === 'kata' ? kataProps(state, texts) : null;
   const maxScroll = kata ? maxScrollOf(kata) : 0;

@@ -7,7 +7,7 @@ import type { KataStatus } from './history-stats.ts';
 import { TitleBar } from './TitleBar.tsx';
 import { padEnd, padStart } from '../../grader/wrap-text.ts';
 
-export interface HomeRow {
+interface HomeRow {
   number: number;
   title: string;
   budget: string;

@@ -10,7 +10,7 @@ export interface KeyBarProps {
   readonly maxLines?: number;
 }
 
-export function packKeys(keys: readonly KeyHelp[], width: number, maxLines: number): KeyHelp[][] {
+function packKeys(keys: readonly KeyHelp[], width: number, maxLines: number): KeyHelp[][] {
   const lines: KeyHelp[][] = [[]];
   let used = 0;
   for (const k of keys) {

@@ -23,8 +23,8 @@ export interface Setup {
   hintTiers: Partial<Record<KataId, HintTier[]>>;
 }
 
-export type Screen = 'home' | 'kata' | 'end';
-export type Pane = 'result' | 'spec' | 'hint' | 'reference';
+type Screen = 'home' | 'kata' | 'end';
+type Pane = 'result' | 'spec' | 'hint' | 'reference';
 
 /** A named mistake with the hint tier that explains it (from the grader's mistake catalogue). */
 export interface GradeView {
@@ -35,7 +35,7 @@ export interface GradeView {
   note: string | null;
 }
 
-export interface Banner {
+interface Banner {
   kind: 'passed' | 'all-passed' | 'info' | 'error';
   text: string;
 }
@@ -68,7 +68,7 @@ export type AppEvent =
   | { type: 'pane-size'; maxScroll: number }
   | { type: 'effects-ran'; upTo: number };
 
-export type EffectBody =
+type EffectBody =
   | { type: 'append'; record: HistoryRecord }
   | { type: 'create-file'; kata: KataId }
   | { type: 'grade'; kata: KataId; savedAt: number }

@@ -5,7 +5,7 @@ import type { EndReason, HistoryRecord } from './history.ts';
 
 export type KataStatus = 'passed' | 'failed' | 'not-tried';
 
-export interface PassInfo {
+interface PassInfo {
   at: number;
   /** Session clock when the passing save happened. */
   splitMs: number;

@@ -9,7 +9,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export type HintTier = 1 | 2 | 3;
 
-export interface Hint {
+interface Hint {
   tier: HintTier;
   title: string;
   body: string;

@@ -2,7 +2,7 @@
 // for file systems whose events are unreliable (network drives, WSL, some containers).
 import { watch, type FSWatcher } from 'node:fs';
 import { basename } from 'node:path';
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import type { KataId } from '../../grader/report.ts';
 import { fileSignature as signature } from './workspace.ts';
 
@@ -14,7 +14,7 @@ export interface WatchedFile {
 }
 
 /** 1 s: a save is noticed within a second even with no file events at all; a stat of five files costs nothing. */
-export const POLL_MS = 1000;
+const POLL_MS = 1000;
 /** Editors write a file in several steps; wait this long after the last event before looking. */
 const SETTLE_MS = 60;
 
@@ -26,20 +26,22 @@ export function useFileWatch(
   /** false: polling only, as on a file system without events (the tests use it to prove the fallback works). */
   events: boolean = true,
 ): void {
-  const callback = useRef(onChange);
-  callback.current = onChange;
+  const changed = useEffectEvent(onChange); // the latest callback, without restarting the watcher
+  /** The files as of this render; `key` below says when the set of paths changed. */
+  const currentFiles = useEffectEvent(() => files);
   /** Last seen signature per path; kept across re-renders so a save is never absorbed into a new baseline. */
   const seen = useRef(new Map<string, string>());
   const key = files.map((f) => `${f.kata}=${f.path}`).join('\n');
 
   useEffect(() => {
+    const files = currentFiles();
     if (files.length === 0) return;
     for (const f of files) if (!seen.current.has(f.path)) seen.current.set(f.path, f.baseline ?? signature(f.path));
     const check = (f: WatchedFile): void => {
       const sig = signature(f.path);
       if (sig === seen.current.get(f.path)) return;
       seen.current.set(f.path, sig);
-      if (sig !== 'missing') callback.current(f.kata, Date.now());
+      if (sig !== 'missing') changed(f.kata, Date.now());
     };
     const pending = new Map<string, NodeJS.Timeout>();
     let watcher: FSWatcher | null = null;

@@ -1,9 +1,9 @@
 // Hook: reports the terminal's columns and rows whenever it is resized.
 import { useStdout } from 'ink';
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent } from 'react';
 
 /** What a terminal that does not say its size is taken to be. */
-export const DEFAULT_SIZE = { columns: 80, rows: 24 } as const;
+const DEFAULT_SIZE = { columns: 80, rows: 24 } as const;
 
 export function terminalSize(stdout: NodeJS.WriteStream): { columns: number; rows: number } {
   return { columns: stdout.columns || DEFAULT_SIZE.columns, rows: stdout.rows || DEFAULT_SIZE.rows };
@@ -11,12 +11,11 @@ export function terminalSize(stdout: NodeJS.WriteStream): { columns: number; row
 
 export function useTerminalSize(onResize: (columns: number, rows: number) => void): void {
   const { stdout } = useStdout();
-  const callback = useRef(onResize);
-  callback.current = onResize;
+  const report = useEffectEvent(onResize); // the latest callback, without re-subscribing
   useEffect(() => {
     const handle = (): void => {
       const { columns, rows } = terminalSize(stdout);
-      callback.current(columns, rows);
+      report(columns, rows);
     };
     handle();
     stdout.on('resize', handle);

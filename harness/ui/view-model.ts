@@ -31,11 +31,11 @@ export interface Texts {
 }
 
 /** Ink redraws the whole terminal when a frame fills every row, so frames keep one row free. */
-export function frameHeight(rows: number): number {
+function frameHeight(rows: number): number {
   return Math.max(10, rows - 1);
 }
 
-export function displayPath(path: string, cwd: string): string {
+function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
@@ -44,7 +44,7 @@ function wrapped(text: string, width: number, style: Omit<Line, 'text'> = {}): L
   return wrapText(text, width).map((t) => line(t, style));
 }
 
-export function clockFor(s: State): { text: string; color?: LineColor } {
+function clockFor(s: State): { text: string; color?: LineColor } {
   const active = s.progress.active;
   if (!active) return { text: `clock ${formatClock(s.setup.minutes * 60_000)}` };
   const left = sessionDeadline(active) - s.now;
@@ -148,7 +148,7 @@ function summaryLines(checks: readonly CheckResult[], width: number): Line[] {
   return out;
 }
 
-export function verdictLine(s: State, kata: KataId): Line {
+function verdictLine(s: State, kata: KataId): Line {
   const view = s.grades[kata];
   const grading = s.grading?.kata === kata;
   const queued = s.queue.some((q) => q.kata === kata);
@@ -171,7 +171,7 @@ export function verdictLine(s: State, kata: KataId): Line {
   return line(`✗ FAILED · ${bad} of ${report.checks.length} checks${named}${ago}${suffix}`, { color: 'red' });
 }
 
-export function resultBody(view: GradeView | undefined, width: number): Line[] {
+function resultBody(view: GradeView | undefined, width: number): Line[] {
   const out: Line[] = [];
   if (view?.note) out.push(...wrapped(view.note, width, { color: 'yellow' }), line(''));
   const report = view?.report;

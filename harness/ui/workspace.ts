@@ -5,7 +5,7 @@ import { kataById } from '../../grader/registry.ts';
 import type { KataId } from '../../grader/report.ts';
 
 /** Earlier attempts move here, named <kata>-<local time>.ts, so `npm run grade` never picks them up. */
-export const ARCHIVE_DIR = 'archive';
+const ARCHIVE_DIR = 'archive';
 
 export function kataFile(dir: string, kata: KataId): string {
   return join(dir, kataById(kata)!.file);

@@ -14,7 +14,7 @@ const FN = 'transformerBlock';
 /** LayerNorm, attention and an MLP in float32: ~1e-6 relative; GELU's tanh form differs by up to 5e-4. */
 const TOL: Tolerance = { atol: 2e-5, rtol: 2e-4 };
 
-export interface BlockCase {
+interface BlockCase {
   B: number;
   T: number;
   h: number;
@@ -47,7 +47,7 @@ export function randBlockParams(r: Rng, C: number) {
     mlp: { w1: randn(r, [C, 4 * C], 1.5 / Math.sqrt(C)), b1: randn(r, [4 * C], 0.5), w2: randn(r, [4 * C, C], 1 / Math.sqrt(4 * C)), b2: randn(r, [C], 0.3) },
   };
 }
-export type BlockPairs = ReturnType<typeof randBlockParams>;
+type BlockPairs = ReturnType<typeof randBlockParams>;
 
 /** Maps a tree of pairs to the wire (float32) or oracle (float64) side. */
 function side<T>(tree: T, which: 'wire' | 'nd'): unknown {

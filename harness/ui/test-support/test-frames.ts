@@ -1,9 +1,8 @@
 // Test helpers for Ink screens: strip colours, and wait until a frame shows something instead of sleeping.
-
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+import { stripVTControlCharacters } from 'node:util';
 
 export function plain(frame: string | undefined): string {
-  return (frame ?? '').replace(ANSI, '');
+  return stripVTControlCharacters(frame ?? '');
 }
 
 /** Polls `read` every 10 ms until `test` holds; fails with the last frame after `timeoutMs`. */
