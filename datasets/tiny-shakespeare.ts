@@ -35,7 +35,7 @@ export interface LoadedText {
   source: 'data-flag' | 'cache' | 'download';
 }
 
-export function sha256(bytes: Uint8Array): string {
+function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 

@@ -7,7 +7,7 @@ export interface LayerNormParams64 {
   gamma: NDArray;
   beta: NDArray;
 }
-export interface MLPParams64 {
+interface MLPParams64 {
   w1: NDArray;
   b1: NDArray;
   w2: NDArray;
