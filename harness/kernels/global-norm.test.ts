@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seeded } from './cpu-oracle.ts';
+import { seeded } from './test-support/cpu-oracle.ts';
 import { globalNorm } from './global-norm.ts';
 import { registerWasmKernels } from './index.ts';
 
