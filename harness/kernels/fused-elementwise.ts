@@ -101,7 +101,7 @@ function compile(inputs: number, scalars: number, outputs: readonly Term[]): Uin
       if (t.kind === 'input') {
         code.push(GET, ...uleb(t.index), GET, ...uleb(O), 0x6a); // pointer + offset
         code.push(...(lanes ? [SIMD, 0x00, 0, 0] : [0x2a, 2, 0])); // v128.load / f32.load
-      } else {
+      } else if (t.kind !== 'scalar') { // (scalars are never nodes)
         code.push(GET, ...uleb(local(t.a)));
         if (t.kind !== 'sqrt') code.push(GET, ...uleb(local(t.b)));
         code.push(...(lanes ? [SIMD, ...OPS[t.kind][0]] : OPS[t.kind][1]));

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describeBlas, loadBlas } from './blas-addon.ts';
 import { batchMatMul } from './batch-matmul.ts';
 import { blasGemm } from './blas-matmul.ts';
-import { fusedAdamWConfig } from './fused-adamw.ts';
+import { fusedElementwiseConfig } from './fused-elementwise.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
@@ -86,6 +86,6 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
-  override(fusedAdamWConfig.kernelName, () => fusedAdamWConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor
 }
