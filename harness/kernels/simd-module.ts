@@ -8,8 +8,6 @@ export interface SimdExports {
   bmm(batch: number, M: number, N: number, K: number, a: number, abs: number, ars: number, acs: number,
     b: number, bbs: number, transB: number, c: number, scratch: number): void;
   transpose(x: number, out: number, rank: number, shape: number, perm: number, work: number): void;
-  adamw(p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number, gscale: number,
-    b1: number, b2: number, eps: number, decay: number, step: number, invSqrtBc2: number): void;
   broadcast(x: number, out: number, rank: number, oshape: number, xstride: number, work: number): void;
   sum_squares(x: number, n: number): number;
   sum_mid(x: number, out: number, O: number, R: number, I: number): void;
