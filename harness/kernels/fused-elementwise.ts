@@ -1,6 +1,5 @@
-// One pass over float32 tensors on the wasm heap for an elementwise formula built from + − × ÷ √ and scalars: the
-// formula is compiled to a WebAssembly SIMD loop (4 lanes, then a scalar tail, the same f32 operations in the same
-// order), so a many-op update runs as one kernel instead of one tfjs kernel per op. Callers own the formula.
+// An elementwise formula (+ − × ÷ √ of float32 tensors and scalars, the caller's) compiled to one WebAssembly SIMD
+// pass on tfjs's wasm heap: a many-op update runs as one kernel, each element exactly as float32 ops in that order.
 import * as tf from '@tensorflow/tfjs';
 import { heapMemory, type WasmBackend, type WasmKernelFunc } from './wasm-backend.ts';
 
