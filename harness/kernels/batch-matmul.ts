@@ -9,7 +9,7 @@ import type { WasmBackend, WasmKernelFunc } from './wasm-backend.ts';
  * ([M,K], or [K,M] when transposeA) and B_i at b + 4·i·strideB ([K,N], or [N,K] when transposeB); a stride of 0
  * repeats the one matrix. `part`: one of several single products of a batch that broadcasts both ways.
  */
-export interface Gemm {
+interface Gemm {
   batch: number;
   M: number;
   N: number;

@@ -1,9 +1,9 @@
 // An elementwise formula (+ − × ÷ √ of float32 tensors and scalars, the caller's) compiled to one WebAssembly SIMD
 // pass on tfjs's wasm heap: a many-op update runs as one kernel, each element exactly as float32 ops in that order.
 import * as tf from '@tensorflow/tfjs';
-import { heapMemory, type WasmBackend, type WasmKernelFunc } from './wasm-backend.ts';
+import { heapMemory, type WasmKernelFunc } from './wasm-backend.ts';
 
-export const FUSED_ELEMENTWISE = 'GptKataFusedElementwise';
+const FUSED_ELEMENTWISE = 'GptKataFusedElementwise';
 
 /** A value of the formula, per element: an input tensor's element, a scalar, or an operation on two or one. */
 export type Term =
@@ -141,7 +141,7 @@ const kernel: WasmKernelFunc = ({ inputs, backend, attrs }) => {
     const instance = new WA.Instance(program.module, { env: { memory: heapMemory(backend) } });
     program.instances.set(backend, (run = instance.exports.run as RunFn));
   }
-  const off = (t: tf.TensorInfo) => (backend as WasmBackend).dataIdMap.get(t.dataId)!.memoryOffset;
+  const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
   run(...xs.map(off), ...outs.map(off), tf.util.sizeFromShape(xs[0]!.shape), ...scalars);
   return outs;
 };
@@ -176,7 +176,7 @@ export function fusedElementwise(inputs: number, scalars: number,
       if (tf.getBackend() !== 'wasm' || !tf.getKernel(FUSED_ELEMENTWISE, 'wasm') || xs.some((x) => x.dtype !== 'float32')) return null;
       const named: tf.NamedTensorMap = {};
       xs.forEach((x, i) => (named[`x${i}`] = x));
-      return tf.engine().runKernel(FUSED_ELEMENTWISE, named, { program, scalars: [...values] } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      return tf.engine().runKernel<tf.Tensor[]>(FUSED_ELEMENTWISE, named, { program, scalars: [...values] } as unknown as tf.NamedAttrMap);
     },
   };
 }

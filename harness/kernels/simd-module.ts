@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { heapMemory, type WasmBackend, type WasmMemory } from './wasm-backend.ts';
 
 /** The exported C functions of wasm/kernels.c; pointers are byte offsets into tfjs's heap. */
-export interface SimdExports {
+interface SimdExports {
   bmm(batch: number, M: number, N: number, K: number, a: number, abs: number, ars: number, acs: number,
     b: number, bbs: number, transB: number, c: number, scratch: number): void;
   transpose(x: number, out: number, rank: number, shape: number, perm: number, work: number): void;
@@ -14,8 +14,8 @@ export interface SimdExports {
 }
 
 /** The matmul tile of wasm/kernels.c, MR rows by NR columns; keep in step with its enum. */
-export const MR = 4;
-export const NR = 8;
+const MR = 4;
+const NR = 8;
 
 /** Floats of scratch the matmul kernels need: B packed in NR-column panels, A in MR-row panels, one spill tile. */
 export function matmulScratchFloats(M: number, N: number, K: number): { packedB: number; rest: number } {

@@ -9,7 +9,7 @@ import { heapSumOfSquares } from '../kernels/heap-sum-squares.ts';
  */
 export async function globalNorm(tensors: readonly tf.Tensor[]): Promise<number> {
   const sums = tensors.map(heapSumOfSquares);
-  if (sums.every((s) => s !== null)) return Math.sqrt(sums.reduce((total: number, s) => total + s!, 0));
+  if (!sums.includes(null)) return Math.sqrt(sums.reduce<number>((total, s) => total + (s ?? 0), 0));
   const normT = tf.tidy(() => tf.addN(tensors.map((t) => t.square().sum())).sqrt());
   const norm = (await normT.data())[0]!;
   normT.dispose();
