@@ -45,7 +45,7 @@ export function adamwUpdate(p: tf.Variable, g: tf.Tensor, m: tf.Variable, v: tf.
   const decay = 1 - c.lr * c.weightDecay;
   const step = c.lr / (1 - c.beta1 ** c.t);
   const invSqrtBc2 = 1 / Math.sqrt(1 - c.beta2 ** c.t);
-  const f32 = Math.fround; // the fused pass works in float32: 1 − β is taken of β as a float32, as there
+  const f32 = Math.fround; // the fused pass works in float32, so 1 − β is float32 arithmetic on β rounded to float32
   const fused = ADAMW_STEP.run([p, g, m, v],
     [gradScale, c.beta1, f32(1 - f32(c.beta1)), c.beta2, f32(1 - f32(c.beta2)), c.eps, decay, step, invSqrtBc2]);
   const [np, nm, nv] = fused ?? tf.tidy(() => {
