@@ -20,7 +20,7 @@ const OPTIONS = [
   { name: 'profile', kind: 'flag', help: 'per-kernel breakdown of one extra step (tf.profile)' },
   { name: 'mine', kind: 'flag', help: 'time your DIR/gpt.ts (graded first, like train:mine) instead of the reference GPT' },
   { name: 'dir', kind: 'string', value: 'DIR', help: 'with --mine: the folder with your gpt.ts (default: solutions/)' },
-  { name: 'baseline', kind: 'flag', help: 'wasm with only the must-have kernels (gather gradient, transpose reroute): the "before"' },
+  { name: 'baseline', kind: 'flag', help: 'wasm with only the must-have kernels (gather gradient, our SIMD matmul without BLAS): the "before"' },
   {
     name: 'vs-torch',
     kind: 'flag',
@@ -43,12 +43,11 @@ const fmt = (ms: number) => ms.toFixed(1);
 
 runCli(COMMAND, async ({ options: o }) => {
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { poolStats }, { timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend }, { selectBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
+  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend }, { selectBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
     await Promise.all([
       import('../../grader/katas/gpt/reference.ts'),
       import('../../datasets/tiny-shakespeare.ts'),
       import('../kernels/index.ts'),
-      import('../kernels/matmul-pool.ts'),
       import('../bench/step-timer.ts'),
       import('../bench/torch-anchor.ts'),
       import('../train/backend.ts'),
@@ -128,24 +127,17 @@ runCli(COMMAND, async ({ options: o }) => {
     }
   }
   const cpuMs = median(ours.map((t) => t.cpuMsPerStep));
-  const pool = poolStats();
   const blas = backend.name === 'wasm' && !wasmMatmulPath().startsWith('wasm');
   if (blas) {
     const c = blasThreadChoice;
     say(`matmul: ${wasmMatmulPath()}; all threads on ${Math.round((100 * c.pooledCalls) / Math.max(1, c.eligibleCalls))}% of ${c.eligibleCalls} big matmuls, where they were faster`);
   } else if (backend.name === 'wasm') {
-    say(
-      pool.threads > 1
-        ? `matmul threads: 2 where it paid off (${Math.round((100 * pool.pooledCalls) / Math.max(1, pool.eligibleCalls))}% of ` +
-          `${pool.eligibleCalls} big matmuls shared; the worker computed ${Math.round((100 * pool.workerChunks) / Math.max(1, pool.chunks))}% of their chunks; ` +
-          'GPT_KATA_THREADS=1 turns it off)'
-        : 'matmul threads: 1 (GPT_KATA_THREADS=1, one core, or no matmul big enough to share)',
-    );
+    say(`matmul: ${wasmMatmulPath()}, 1 thread`);
   }
   const result: Record<string, unknown> = {
     backend: backend.name, preset, ms_per_step: Number(fmt(msPerStep)), tokens_per_s: Math.round(tokensPerS), steps,
     cpu_ms_per_step: Number(fmt(cpuMs)),
-    ...(backend.name === 'wasm' ? { matmul: wasmMatmulPath(), ...(blas ? {} : { matmul_threads: pool.threads }) } : {}),
+    ...(backend.name === 'wasm' ? { matmul: wasmMatmulPath() } : {}),
   };
   if (torch) {
     const torchMs = median(theirs.map((t) => t.ms));

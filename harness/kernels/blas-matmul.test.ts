@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBroadcastMatMulGradient } from '../../grader/tfjs/broadcast-matmul-grad.ts';
 import { quietCpuBanner } from '../../grader/tfjs/quiet-cpu-banner.ts';
 import type { BlasAddon } from './blas-addon.ts';
-import { blasAvailable } from './blas-test-gate.ts';
-import { checkMatMulAgainstCpu } from './cpu-oracle.ts';
+import { blasAvailable } from './test-support/blas-test-gate.ts';
+import { checkMatMulAgainstCpu } from './test-support/cpu-oracle.ts';
 import { registerWasmKernels, wasmMatmulPath } from './index.ts';
 import { heapMemory, type WasmBackend } from './wasm-backend.ts';
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDiff, runOn, seeded } from './cpu-oracle.ts';
+import { maxAbsDiff, runOn, seeded } from './test-support/cpu-oracle.ts';
 import { registerWasmKernels } from './index.ts';
 
 beforeAll(async () => {

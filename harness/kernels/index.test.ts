@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBroadcastMatMulGradient } from '../../grader/tfjs/broadcast-matmul-grad.ts';
-import { checkMatMulAgainstCpu, maxAbsDiff, runOn, seeded } from './cpu-oracle.ts';
+import { checkMatMulAgainstCpu, maxAbsDiff, runOn, seeded } from './test-support/cpu-oracle.ts';
 import { registerWasmKernels, wasmMatmulPath } from './index.ts';
 import { simdModule } from './simd-module.ts';
 import type { WasmBackend } from './wasm-backend.ts';

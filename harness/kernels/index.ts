@@ -1,23 +1,23 @@
 // Performance kernels for the wasm backend; registerWasmKernels() installs them all (call after setBackend('wasm')).
 import * as tf from '@tensorflow/tfjs';
 import { describeBlas, loadBlas } from './blas-addon.ts';
-import { blasBatchMatMul } from './blas-matmul.ts';
-import { fusedAdamWConfig } from './fused-adamw.ts';
+import { batchMatMul } from './batch-matmul.ts';
+import { blasGemm } from './blas-matmul.ts';
+import { fusedElementwiseConfig } from './fused-elementwise.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
-import { simdBatchMatMul } from './simd-matmul.ts';
+import { simdGemm } from './simd-matmul.ts';
 import { simdSum } from './simd-sum.ts';
 import { simdTile } from './simd-tile.ts';
 import { simdTranspose } from './simd-transpose.ts';
-import { rerouteTransposes } from './transpose-reroute-matmul.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 import type { WasmKernelFunc } from './wasm-backend.ts';
 
 const MARK = Symbol.for('gpt-kata.kernels'); // tags the kernels we registered, so a second call is a no-op
 
 export interface WasmKernelOptions {
-  /** Everything beyond the two must-haves (default true); false is the bench's --baseline, the "before". */
+  /** Everything beyond the two must-haves, BLAS included (default true); false is the bench's --baseline, the "before". */
   simd?: boolean;
   /** BatchMatMul on the system BLAS where the native addon loads (default true); false keeps our wasm SIMD matmul. */
   blas?: boolean;
@@ -56,27 +56,26 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
 /**
  * Registers our wasm kernels. Idempotent (the first call's options win). Always:
  *  - UnsortedSegmentSum (missing on wasm; gather's gradient, so embeddings train);
- *  - BatchMatMul never takes wasm's slow transposed path.
- * With simd (the default), also: BatchMatMul through the system BLAS where the native addon is built (blas-matmul.ts),
- * else through our SIMD kernel (batched and transposed operands at 2-D speed, big ones shared with a worker thread:
- * matmul-pool.ts); Transpose, copy-free Identity/Cast, Sum over leading
- * axes, broadcast Tile, row-copy Unpack/SplitV/GatherV2, the fused AdamW kernel behind adamwUpdate(), and
- * (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is untouched,
- * so grader/tfjs/broadcast-matmul-grad.ts keeps working.
+ *  - BatchMatMul in place on the heap (batch-matmul.ts), never wasm's slow transposed path, on one GEMM engine chosen
+ *    here: the system BLAS where the native addon loads (blas-matmul.ts), else our SIMD kernel (simd-matmul.ts);
+ *    operands that are not float32 go to the backend's own kernel.
+ * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over leading axes, broadcast Tile, row-copy
+ * Unpack/SplitV/GatherV2, the fused elementwise kernel (fused-elementwise.ts), and (backend-agnostic) Sum/Mean
+ * gradients that do not upload a ones tensor. BatchMatMul's gradient is untouched, so
+ * grader/tfjs/broadcast-matmul-grad.ts keeps working.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const simd = options.simd ?? true;
   override(tf.UnsortedSegmentSum, () => unsortedSegmentSumConfig.kernelFunc as unknown as WasmKernelFunc);
   override(tf.BatchMatMul, (previous) => {
-    const rerouted = rerouteTransposes(required(tf.BatchMatMul, previous));
+    const own = required(tf.BatchMatMul, previous);
     if (!simd) {
-      matmulPath = 'wasm (baseline: the backend\'s own kernel, transposes rerouted)';
-      return rerouted;
+      matmulPath = 'wasm SIMD (baseline: no BLAS, no other kernels of ours)';
+      return batchMatMul(simdGemm, own);
     }
-    const wasmSimd = simdBatchMatMul(rerouted);
     const blas = options.blas === false ? { ok: false as const, reason: 'native addon not used: registerWasmKernels({ blas: false })' } : loadBlas();
     matmulPath = blas.ok ? describeBlas(blas.info) : `wasm SIMD (${blas.reason})`;
-    return blas.ok ? blasBatchMatMul(blas.addon, wasmSimd) : wasmSimd;
+    return batchMatMul(blas.ok ? blasGemm(blas.addon) : simdGemm, own);
   });
   if (!simd) return;
   override(tf.Transpose, (previous) => simdTranspose(required(tf.Transpose, previous)));
@@ -87,6 +86,6 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
-  override(fusedAdamWConfig.kernelName, () => fusedAdamWConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor
 }

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerBroadcastMatMulGradient } from '../../grader/tfjs/broadcast-matmul-grad.ts';
-import { checkMatMulAgainstCpu } from './cpu-oracle.ts';
+import { checkMatMulAgainstCpu } from './test-support/cpu-oracle.ts';
 import { registerWasmKernels } from './index.ts';
 import { simdModule } from './simd-module.ts';
 import type { WasmBackend } from './wasm-backend.ts';

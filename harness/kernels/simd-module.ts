@@ -4,23 +4,18 @@ import { setFlagsFromString } from 'node:v8';
 import { heapMemory, type WasmBackend, type WasmMemory } from './wasm-backend.ts';
 
 /** The exported C functions of wasm/kernels.c; pointers are byte offsets into tfjs's heap. */
-export interface SimdExports {
+interface SimdExports {
   bmm(batch: number, M: number, N: number, K: number, a: number, abs: number, ars: number, acs: number,
     b: number, bbs: number, transB: number, c: number, scratch: number): void;
   transpose(x: number, out: number, rank: number, shape: number, perm: number, work: number): void;
-  adamw(p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number, gscale: number,
-    b1: number, b2: number, eps: number, decay: number, step: number, invSqrtBc2: number): void;
   broadcast(x: number, out: number, rank: number, oshape: number, xstride: number, work: number): void;
   sum_squares(x: number, n: number): number;
   sum_mid(x: number, out: number, O: number, R: number, I: number): void;
-  pack_b(b: number, K: number, N: number, transB: number, bp: number): void;
-  gemm_rows(M: number, N: number, K: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number,
-    scratch: number): void;
 }
 
 /** The matmul tile of wasm/kernels.c, MR rows by NR columns; keep in step with its enum. */
-export const MR = 4;
-export const NR = 8;
+const MR = 4;
+const NR = 8;
 
 /** Floats of scratch the matmul kernels need: B packed in NR-column panels, A in MR-row panels, one spill tile. */
 export function matmulScratchFloats(M: number, N: number, K: number): { packedB: number; rest: number } {
@@ -49,19 +44,14 @@ function wasmFile(name: string): Uint8Array {
   return readFileSync(new URL(`./wasm/${name}`, import.meta.url));
 }
 
-/**
- * Compiles the FMA build if this V8 accepts relaxed SIMD (Node 20: behind a flag we turn on), else the plain one.
- * `shared` picks the builds that import a shared memory (for the worker thread).
- */
-export function compileKernels(shared: boolean): { module: object; bytes: Uint8Array; fma: boolean } {
-  const base = shared ? 'kernels-shared' : 'kernels';
-  const fmaBytes = wasmFile(`${base}-fma.wasm`);
+/** Compiles the FMA build if this V8 accepts relaxed SIMD (Node 20: behind a flag we turn on), else the plain one. */
+function compileKernels(): { module: object; fma: boolean } {
+  const fmaBytes = wasmFile('kernels-fma.wasm');
   if (process.env.GPT_KATA_NO_FMA !== '1') {
     if (!WA.validate(fmaBytes)) setFlagsFromString('--experimental-wasm-relaxed-simd');
-    if (WA.validate(fmaBytes)) return { module: new WA.Module(fmaBytes), bytes: fmaBytes, fma: true };
+    if (WA.validate(fmaBytes)) return { module: new WA.Module(fmaBytes), fma: true };
   }
-  const bytes = wasmFile(`${base}.wasm`);
-  return { module: new WA.Module(bytes), bytes, fma: false };
+  return { module: new WA.Module(wasmFile('kernels.wasm')), fma: false };
 }
 
 let compiled: { module: object; fma: boolean } | undefined;
@@ -71,7 +61,7 @@ export function simdModule(backend: WasmBackend): SimdModule {
   const existing = modules.get(backend);
   if (existing) return existing;
   const memory = heapMemory(backend);
-  compiled ??= compileKernels(false);
+  compiled ??= compileKernels();
   const instance = new WA.Instance(compiled.module, { env: { memory } });
   const malloc = (backend.wasm as unknown as { _malloc(n: number): number; _free(p: number): void });
   let ptr = 0;

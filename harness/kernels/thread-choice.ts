@@ -1,10 +1,10 @@
-// Decides, per matmul shape, whether the worker thread pays off right now: it times both ways and keeps the faster.
-// On an idle multi-core machine sharing wins; on a busy one (every core taken) the worker only adds copying and
-// waiting, so one thread wins. Load changes, so the slower way is still retried now and then.
+// Decides, per matmul shape, whether more threads pay off right now: it times both ways and keeps the faster.
+// On an idle multi-core machine sharing wins; on a busy one (every core taken) a second thread is often
+// descheduled and the product waits for it, so one thread wins. Load changes, so the slower way is still retried now and then.
 
 interface Stats {
   calls: number;
-  pooled: number; // EWMA of ms with the worker (NaN until measured)
+  pooled: number; // EWMA of ms on all threads (NaN until measured)
   single: number; // EWMA of ms on this thread alone
 }
 
@@ -13,11 +13,11 @@ const EXPLORE_EVERY = 8; // every 8th call of a shape tries the way that is curr
 
 export class ThreadChoice {
   private readonly byShape = new Map<string, Stats>();
-  /** Calls that used the worker, of all calls that could have (for the bench's report). */
+  /** Calls that ran on all threads, of all calls that could have (for the bench's report). */
   pooledCalls = 0;
   eligibleCalls = 0;
 
-  /** true: run this call with the worker. */
+  /** true: run this call on all threads. */
   pick(shape: string): boolean {
     let s = this.byShape.get(shape);
     if (!s) {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blasAvailable } from '../kernels/blas-test-gate.ts';
+import { blasAvailable } from '../kernels/test-support/blas-test-gate.ts';
 import { readMetrics } from './metrics.ts';
 
 const found = blasAvailable('training on BLAS');

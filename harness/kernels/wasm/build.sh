@@ -1,18 +1,14 @@
 #!/usr/bin/env bash
-# Builds the four kernel binaries from kernels.c with clang (wasm32): plain SIMD and relaxed-SIMD FMA, each for tfjs's own heap and for a shared memory.
+# Builds the two kernel binaries from kernels.c with clang (wasm32): plain SIMD and relaxed-SIMD FMA, for tfjs's own heap.
 set -euo pipefail
 cd "$(dirname "$0")"
 FLAGS=(--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fno-builtin -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all)
 # Imports tfjs-backend-wasm's (unshared) heap, for kernels that run in place on the main thread.
 clang "${FLAGS[@]}" -o kernels.wasm kernels.c
 clang "${FLAGS[@]}" -mrelaxed-simd -DUSE_FMA -o kernels-fma.wasm kernels.c
-# Imports a shared memory, for the matmul worker thread (harness/kernels/matmul-pool.ts).
-SHARED=(-matomics -Wl,--shared-memory -Wl,--max-memory=4294967296)
-clang "${FLAGS[@]}" "${SHARED[@]}" -o kernels-shared.wasm kernels.c
-clang "${FLAGS[@]}" "${SHARED[@]}" -mrelaxed-simd -DUSE_FMA -o kernels-shared-fma.wasm kernels.c
 # clang 14 encodes f32x4.fma with the pre-standard opcode 0xfd 0xaf 0x01; relaxed_madd is 0xfd 0x85 0x02.
 python3 - <<'PY'
-for name in ('kernels-fma.wasm', 'kernels-shared-fma.wasm'):
+for name in ('kernels-fma.wasm',):
     data = open(name, 'rb').read()
     print(name, 'fma instructions patched:', data.count(b'\xfd\xaf\x01'))
     open(name, 'wb').write(data.replace(b'\xfd\xaf\x01', b'\xfd\x85\x02'))

@@ -1,7 +1,7 @@
 // SIMD kernels compiled to wasm that work in place on tfjs-backend-wasm's own heap (imported memory).
 // Rules that keep this safe inside someone else's memory: no static data, no stack use, no libc;
 // every buffer (inputs, outputs, scratch) is allocated by tfjs and passed in as a pointer.
-// Build: bash harness/kernels/wasm/build.sh (clang >= 14, wasm32 target); the .wasm files are committed.
+// Build: bash harness/kernels/wasm/build.sh (clang 14 and wasm-ld; clang-14 + lld-14 reproduce the committed .wasm byte for byte).
 #include <wasm_simd128.h>
 
 #define EXPORT(name) __attribute__((export_name(name)))
@@ -99,14 +99,9 @@ static void pack_b(const float* b, int K, int N, int transB, float* bp) {
   }
 }
 
-// Packs B for gemm_rows: the same NR-column panels bmm uses. bp needs K*roundup(N,NR) floats.
-EXPORT("pack_b")
-void pack_b_export(const float* b, int K, int N, int transB, float* bp) { pack_b(b, K, N, transB, bp); }
-
 // C (M x N, row stride ldc) = A (element (i,k) at a[i*ars + k*acs]) times B already packed by pack_b.
 // scratch needs K*roundup(M,MR) + MR*NR floats (packed A, spill tile).
-EXPORT("gemm_rows")
-void gemm_rows(int M, int N, int K, const float* a, int ars, int acs, const float* bp, float* c, int ldc, float* scratch) {
+static void gemm_rows(int M, int N, int K, const float* a, int ars, int acs, const float* bp, float* c, int ldc, float* scratch) {
   const int mp = (M + MR - 1) / MR * MR;
   float* ap = scratch;
   float* spill = ap + K * mp;
@@ -189,38 +184,6 @@ void sum_mid(const float* x, float* out, int O, int R, int I) {
       for (int r = 0; r < R; r++) s += src[r * I + i];
       out[i] = s;
     }
-  }
-}
-
-// One AdamW update of n parameters in a single pass (PyTorch's torch.optim.AdamW, as harness/train/adamw.ts),
-// with g = gscale * grad (gscale folds in gradient clipping's coefficient, 1 when not clipping):
-//   m' = b1*m + (1-b1)*g;  v' = b2*v + (1-b2)*g*g;  p' = p*decay - step * m' / (sqrt(v')*inv_sqrt_bc2 + eps)
-// with decay = 1 - lr*wd (1 for undecayed tensors) and step = lr / (1 - b1^t). Outputs may not alias inputs.
-EXPORT("adamw")
-void adamw(const float* p, const float* g, const float* m, const float* v, float* p_out, float* m_out, float* v_out,
-           int n, float gscale, float b1, float b2, float eps, float decay, float step, float inv_sqrt_bc2) {
-  const v128_t GS = wasm_f32x4_splat(gscale);
-  const v128_t B1 = wasm_f32x4_splat(b1), B1c = wasm_f32x4_splat(1 - b1), B2 = wasm_f32x4_splat(b2),
-               B2c = wasm_f32x4_splat(1 - b2), EPS = wasm_f32x4_splat(eps), DEC = wasm_f32x4_splat(decay),
-               STEP = wasm_f32x4_splat(step), IBC2 = wasm_f32x4_splat(inv_sqrt_bc2);
-  int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const v128_t gi = wasm_f32x4_mul(GS, wasm_v128_load(g + i));
-    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(B1, wasm_v128_load(m + i)), wasm_f32x4_mul(B1c, gi));
-    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(B2, wasm_v128_load(v + i)), wasm_f32x4_mul(B2c, wasm_f32x4_mul(gi, gi)));
-    const v128_t denom = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_sqrt(vi), IBC2), EPS);
-    const v128_t pi = wasm_f32x4_sub(wasm_f32x4_mul(wasm_v128_load(p + i), DEC), wasm_f32x4_mul(STEP, wasm_f32x4_div(mi, denom)));
-    wasm_v128_store(m_out + i, mi);
-    wasm_v128_store(v_out + i, vi);
-    wasm_v128_store(p_out + i, pi);
-  }
-  for (; i < n; i++) {
-    const float gi = gscale * g[i];
-    const float mi = b1 * m[i] + (1 - b1) * gi;
-    const float vi = b2 * v[i] + (1 - b2) * gi * gi;
-    m_out[i] = mi;
-    v_out[i] = vi;
-    p_out[i] = p[i] * decay - step * (mi / (__builtin_sqrtf(vi) * inv_sqrt_bc2 + eps));
   }
 }
 

@@ -1,5 +1,5 @@
 // For the BLAS addon's tests: is it built and loadable here? If not, say why they are skipped (or fail, when CI demands it).
-import { loadBlas, type BlasAddon } from './blas-addon.ts';
+import { loadBlas, type BlasAddon } from '../blas-addon.ts';
 
 /** Set GPT_KATA_REQUIRE_BLAS=1 where the addon must load (CI after installing libopenblas-dev): then no skip. */
 const REQUIRED = process.env.GPT_KATA_REQUIRE_BLAS === '1';

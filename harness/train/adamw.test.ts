@@ -1,11 +1,11 @@
-// adamwUpdate on wasm (one fused kernel) follows the same trajectory as the tfjs-ops formula on the cpu backend.
+// adamwUpdate on wasm (one fused elementwise kernel) follows the same trajectory as the tfjs-ops formula on the cpu backend.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxAbsDiff, seeded } from './cpu-oracle.ts';
-import { adamwUpdate } from './fused-adamw.ts';
-import { registerWasmKernels } from './index.ts';
+import { maxAbsDiff, seeded } from '../kernels/test-support/cpu-oracle.ts';
+import { adamwUpdate } from './adamw.ts';
+import { registerWasmKernels } from '../kernels/index.ts';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');

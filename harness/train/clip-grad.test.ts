@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seeded } from './cpu-oracle.ts';
-import { globalNorm } from './global-norm.ts';
-import { registerWasmKernels } from './index.ts';
+import { seeded } from '../kernels/test-support/cpu-oracle.ts';
+import { globalNorm } from './clip-grad.ts';
+import { registerWasmKernels } from '../kernels/index.ts';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
