@@ -51,9 +51,10 @@ function decode(w: Wire, created: tf.Tensor[]): unknown {
 
 function encode(value: unknown): Wire {
   if (value instanceof tf.Tensor) {
-    const dtype = value.dtype === 'int32' || value.dtype === 'bool' ? value.dtype : 'float32';
-    const data = value.dtype === 'complex64' || value.dtype === 'string' ? new Float32Array(0) : (value.dataSync() as WireTensor['data']);
-    return { __tensor: true, shape: [...value.shape], dtype, data: dtype === value.dtype ? data : Float32Array.from(data) };
+    const t = value as tf.Tensor; // instanceof narrows to Tensor<any>
+    const dtype = t.dtype === 'int32' || t.dtype === 'bool' ? t.dtype : 'float32';
+    const data = t.dtype === 'complex64' || t.dtype === 'string' ? new Float32Array(0) : t.dataSync<'float32' | 'int32' | 'bool'>();
+    return { __tensor: true, shape: [...t.shape], dtype, data: dtype === t.dtype ? data : Float32Array.from(data) };
   }
   if (value instanceof Promise) throw new TypeError('returned a Promise: the contract is synchronous, so do not mark the function async');
   if (Array.isArray(value)) return value.map(encode);
@@ -62,7 +63,7 @@ function encode(value: unknown): Wire {
 }
 
 function leavesOf(tree: unknown, out: tf.Tensor[] = []): tf.Tensor[] {
-  if (tree instanceof tf.Tensor) out.push(tree);
+  if (tree instanceof tf.Tensor) out.push(tree as tf.Tensor);
   else if (Array.isArray(tree)) tree.forEach((x) => leavesOf(x, out));
   else if (tree && typeof tree === 'object') Object.values(tree).forEach((x) => leavesOf(x, out));
   return out;

@@ -14,7 +14,7 @@ const found = blasAvailable('BLAS matmul');
 
 /** Counts the addon's gemm calls while `f` runs: proof that the matmuls went through BLAS. */
 async function countingGemm(addon: BlasAddon, f: () => Promise<void>): Promise<number> {
-  const gemm = addon.gemm;
+  const gemm = addon.gemm.bind(addon);
   let calls = 0;
   addon.gemm = (...args) => {
     calls++;

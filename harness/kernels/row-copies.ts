@@ -52,7 +52,7 @@ export function rowSplit(fallback: WasmKernelFunc): WasmKernelFunc {
     const { numOrSizeSplits, axis } = attrs as { numOrSizeSplits: number | number[]; axis: number };
     if (!wordSized(x.dtype)) return fallback(args);
     const ax = tf.util.parseAxisParam(axis, x.shape)[0]!;
-    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, ax);
+    const sizes = tf.backend_util.prepareSplitSize(x, numOrSizeSplits, ax);
     const outer = tf.util.sizeFromShape(x.shape.slice(0, ax));
     const inner = tf.util.sizeFromShape(x.shape.slice(ax + 1)); // elements per index of the split axis
     const row = x.shape[ax]! * inner; // one outer index's elements in x

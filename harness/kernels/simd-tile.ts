@@ -15,7 +15,7 @@ export function simdTile(fallback: WasmKernelFunc): WasmKernelFunc {
     const out = backend.makeOutput(oshape, x.dtype);
     if (oshape.includes(0)) return out;
     const rank = oshape.length;
-    const xstride: number[] = new Array(rank);
+    const xstride = new Array<number>(rank);
     for (let d = rank - 1, s = 1; d >= 0; d--) {
       xstride[d] = x.shape[d] === 1 ? 0 : s; // size-1 axes repeat: stride 0
       s *= x.shape[d]!;

@@ -28,7 +28,7 @@ describe('Transpose on wasm', () => {
         const n = tf.util.sizeFromShape(shape);
         const values = Array.from({ length: n }, (_, i) => (i * 7919) % 1000);
         const f = () => {
-          const x = tf.tensor(values, shape, dtype as 'float32' | 'int32');
+          const x = tf.tensor(values, shape, dtype);
           const w = tf.tensor(values.map((v) => v % 13), perm.map((p) => shape[p]!));
           const g = tf.grad((xx: tf.Tensor) => tf.transpose(xx, perm).mul(w).sum())(x.toFloat());
           return [tf.transpose(x, perm), g];
