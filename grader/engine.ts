@@ -6,7 +6,7 @@ import { bundleSolution } from './sandbox/bundle.ts';
 import { DEFAULT_LIMITS, SandboxGone } from './sandbox/sandbox.ts';
 import { prewarm, takeSandbox } from './sandbox/warm-pool.ts';
 import { KATAS, kataById } from './registry.ts';
-import { getMistake } from './mistake-catalogue.ts';
+import { type MistakeInfo, mistakeCatalogue } from './mistake-catalogue.ts';
 import type { CheckResult, Diagnosis, GradeReport, KataId, KataReport } from './report.ts';
 import { type CheckContext, type CheckOutcome, diagnoseWithProbes } from './suite.ts';
 import { typeCheckFiles, typeCheckWarnings } from './type-check.ts';
@@ -41,12 +41,12 @@ function goneOutcome(g: SandboxGone): CheckOutcome {
   return { status: 'error', message: g.message, mistake: GONE_MISTAKE[g.reason] };
 }
 
-function report(kata: KataId, file: string, checks: CheckResult[], warnings: string[], t0: number): KataReport {
+function kataReport(catalogue: Map<string, MistakeInfo>, kata: KataId, file: string, checks: CheckResult[], warnings: string[], t0: number): KataReport {
   const named = checks.map((c) => c.mistake).filter((m): m is string => m !== null);
   const specific = named.filter((m) => m.includes('/'));
   const mistakes = [...new Set([...specific, ...named])];
   const diagnoses = mistakes.flatMap((id): Diagnosis[] => {
-    const m = getMistake(id);
+    const m = catalogue.get(id);
     return m ? [{ id: m.id, explanation: m.explanation, hintTier: m.hintTier }] : [];
   });
   const passed = checks.length > 0 && checks.every((c) => c.status === 'pass');
@@ -56,9 +56,11 @@ function report(kata: KataId, file: string, checks: CheckResult[], warnings: str
 export async function gradeKata(kata: KataId, file: string, opts: GradeOptions = {}): Promise<KataReport> {
   const t0 = Date.now();
   const abs = resolve(file);
-  const suite = kataById(kata)?.suite;
-  if (!suite) throw new Error(`no check suite for kata ${kata}`);
-  const one = (name: string, o: CheckOutcome) => report(kata, abs, [{ name, ...o }], [], t0);
+  const info = kataById(kata);
+  if (!info) throw new Error(`no check suite for kata ${kata}`);
+  const [suite, catalogue] = await Promise.all([info.suite(), mistakeCatalogue([kata])]);
+  const report = (checks: CheckResult[], warnings: string[]) => kataReport(catalogue, kata, abs, checks, warnings, t0);
+  const one = (name: string, o: CheckOutcome) => report([{ name, ...o }], []);
   if (!existsSync(abs)) return one('file exists', { status: 'fail', message: `no file at ${abs}; write your solution there`, mistake: 'load-error' });
 
   const source = readFileSync(abs, 'utf8');
@@ -81,7 +83,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   lap('bundle (esbuild)');
   if (!built.ok) {
     (await child).dispose();
-    return report(kata, abs, [{ name: 'loads', status: 'fail', message: `${built.where ?? abs}: ${built.message}`, mistake: 'load-error' }], await types, t0);
+    return report([{ name: 'loads', status: 'fail', message: `${built.where ?? abs}: ${built.message}`, mistake: 'load-error' }], await types);
   }
   const started = await (await child).load(built.path, abs);
   lap('wait for the child, then load the file');
@@ -91,7 +93,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
       started.kind === 'load-error'
         ? { status: 'fail', message: `your file threw while loading: ${started.error.name}: ${started.error.message}${started.error.where ? ` (at ${started.error.where})` : ''}`, mistake: 'load-error' }
         : goneOutcome(started.gone);
-    return report(kata, abs, [{ name: 'loads', ...o }], await types, t0);
+    return report([{ name: 'loads', ...o }], await types);
   }
 
   const { sandbox } = started;
@@ -149,7 +151,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   lap('type check (beside the checks)');
   const printed = sandbox.printed();
   if (printed) warnings.push(`your code printed (ignored by the grader):\n${printed.split('\n').slice(0, 6).join('\n')}`);
-  return { ...report(kata, abs, results, warnings, t0), phases };
+  return { ...report(results, warnings), phases };
 }
 
 /** Grades the given katas (default: every kata whose file exists in dir), two at a time. */

@@ -2,9 +2,7 @@
 // grader/katas/<kata>/mistakes.ts and reach this catalogue through the registry.
 import { genericMistakes } from './generic-mistakes.ts';
 import type { Mistake } from './mistake.ts';
-import { KATAS, type KataId, isKataId } from './registry.ts';
-
-const ALL = new Map<string, Mistake>([...genericMistakes, ...KATAS.flatMap((k) => k.suite.mistakes)].map((m) => [m.id, m]));
+import { KATAS, type KataId, isKataId, mistakesOf } from './registry.ts';
 
 export interface MistakeInfo {
   id: string;
@@ -13,9 +11,13 @@ export interface MistakeInfo {
   hintTier: 0 | 1 | 2 | 3;
 }
 
-export function getMistake(id: string): MistakeInfo | undefined {
-  const m = ALL.get(id);
-  if (!m) return undefined;
-  const prefix = id.split('/')[0]!;
-  return { id: m.id, kata: id.includes('/') && isKataId(prefix) ? prefix : null, explanation: m.explanation, hintTier: m.hintTier };
+function info(m: Mistake): MistakeInfo {
+  const prefix = m.id.split('/')[0]!;
+  return { id: m.id, kata: m.id.includes('/') && isKataId(prefix) ? prefix : null, explanation: m.explanation, hintTier: m.hintTier };
+}
+
+/** The generic mistakes and those of `katas` (default: every kata), by id. */
+export async function mistakeCatalogue(katas: readonly KataId[] = KATAS.map((k) => k.id)): Promise<Map<string, MistakeInfo>> {
+  const ofKatas = await Promise.all(katas.map(mistakesOf));
+  return new Map([...genericMistakes, ...ofKatas.flat()].map((m) => [m.id, info(m)]));
 }

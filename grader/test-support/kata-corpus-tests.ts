@@ -3,8 +3,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gradeKata } from '../engine.ts';
-import { mistakesOf } from '../registry.ts';
-import { getMistake } from '../mistake-catalogue.ts';
+import { mistakeCatalogue } from '../mistake-catalogue.ts';
 import type { KataId } from '../report.ts';
 import { PROJECT_ROOT } from '../sandbox/paths.ts';
 import { type Graded, declaredMistake, explain, fixtureFiles, gradeFixtures } from './fixture-corpus.ts';
@@ -35,7 +34,9 @@ export function kataCorpusTests(kata: KataId): void {
     let graded: Map<string, Graded>;
 
     let referenceReport: Awaited<ReturnType<typeof gradeKata>>;
+    let catalogue: Awaited<ReturnType<typeof mistakeCatalogue>>;
     beforeAll(async () => {
+      catalogue = await mistakeCatalogue();
       // the reference imports its sibling katas, so it is graded where it lies
       [referenceReport, graded] = await Promise.all([gradeKata(kata, reference, CORPUS_BUDGETS), gradeFixtures(kata, [...correct, ...faulty], CORPUS_BUDGETS)]);
     }, 600_000);
@@ -43,7 +44,7 @@ export function kataCorpusTests(kata: KataId): void {
     it('has at least three correct styles and a faulty file for every catalogued mistake', () => {
       expect(correct.length).toBeGreaterThanOrEqual(3);
       const declared = new Set(faulty.map((f) => f.split('/').pop()!.replace(/(--.*)?\.ts$/, '')));
-      const catalogued = (getMistakeIdsOf(kata)).filter((id) => !declared.has(id.split('/')[1]!));
+      const catalogued = [...catalogue.values()].filter((m) => m.kata === kata).map((m) => m.id).filter((id) => !declared.has(id.split('/')[1]!));
       expect(catalogued, 'catalogued mistakes without a faulty fixture').toEqual([]);
     });
 
@@ -69,7 +70,7 @@ export function kataCorpusTests(kata: KataId): void {
         const declared = declaredMistake(g.header);
         const want = GENERIC_VERDICTS[`${kata}/${name}`] ?? declared;
         expect(want, `${name} must declare its mistake on line 1`).not.toBeNull();
-        expect(getMistake(want!), `${want} is not in the catalogue`).toBeDefined();
+        expect(catalogue.get(want!), `${want} is not in the catalogue`).toBeDefined();
         expect(g.report.mistakes, explain(g)).toContain(want);
         expect(g.report.mistakes[0], `the most specific mistake comes first\n${explain(g)}`).toBe(want);
       });
@@ -77,6 +78,3 @@ export function kataCorpusTests(kata: KataId): void {
   });
 }
 
-function getMistakeIdsOf(kata: KataId): string[] {
-  return mistakesOf(kata).map((m) => m.id);
-}

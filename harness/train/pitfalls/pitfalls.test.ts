@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Generate, GPT, GPTConfig, GPTParams } from '../../../katas/contracts.ts';
 import { generate, gpt } from '../../../grader/katas/gpt/reference.ts';
-import { getMistake } from '../../../grader/mistake-catalogue.ts';
+import { mistakeCatalogue } from '../../../grader/mistake-catalogue.ts';
 import { selectBackend } from '../../backends/select.ts';
 import { causalityProbe } from '../causality-probe.ts';
 import { initGPTParams } from '../init-params.ts';
@@ -35,8 +35,9 @@ const logits = (f: GPT) => tf.tidy(() => f(tf.tensor2d(data.slice(0, 16), [2, 8]
 const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(a.sub(b))).dataSync()[0]!);
 
 describe('the pitfall catalogue', () => {
-  it('names every variant by a mistake id the grader knows, and trains the fixture that declares it', () => {
-    for (const id of [...TRAINING_PITFALLS.map((p) => p.mistake), LEAK_PITFALL.mistake]) expect(getMistake(id), id).toBeDefined();
+  it('names every variant by a mistake id the grader knows, and trains the fixture that declares it', async () => {
+    const catalogue = await mistakeCatalogue();
+    for (const id of [...TRAINING_PITFALLS.map((p) => p.mistake), LEAK_PITFALL.mistake]) expect(catalogue.get(id), id).toBeDefined();
     for (const { mistake, fixture } of [...TRAINING_PITFALLS, ...LEAK_PITFALL.variants.filter((v) => v.fixture).map((v) => ({ mistake: LEAK_PITFALL.mistake, fixture: v.fixture! }))]) {
       expect(readFileSync(fixture, 'utf8').split('\n')[0], fixture).toMatch(new RegExp(`^// mistake: ${mistake}: `));
     }
