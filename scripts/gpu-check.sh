@@ -80,7 +80,7 @@ torch_preset() { # $1 preset, $2 iters, rest: overrides (argparse keeps the last
     baby) flags=(--n_embd 128 --n_head 4 --n_layer 4 --block 64 --batch 12 --lr 1e-3) ;;
     lecture) flags=(--n_embd 384 --n_head 6 --n_layer 6 --block 256 --batch 64 --lr 3e-4 --dropout 0.2) ;;
   esac
-  line=$(timeout 120 "$PY" scripts/gpu/torch-gpt.py "$DATA" --iters "$iters" --device "$TORCH_DEVICE" --threads 1 "${flags[@]}" "$@" 2>&1 | tail -1)
+  line=$(timeout 120 "$PY" harness/bench/torch-gpt.py "$DATA" --iters "$iters" --device "$TORCH_DEVICE" --threads 1 "${flags[@]}" "$@" 2>&1 | tail -1)
   echo "preset=$preset $line" | tee -a "$OUT/torch.txt"
 }
 if "$PY" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then

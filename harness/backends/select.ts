@@ -48,7 +48,7 @@ async function setOrThrow(name: string): Promise<void> {
     console.warn = warn;
   }
   if (!ok) {
-    const cause = warned.map((w) => w.split('\n')[0]).find((w) => !w.startsWith('Initialization of backend'));
+    const cause = warned.map((w) => w.split('\n')[0] ?? '').find((w) => w !== '' && !w.startsWith('Initialization of backend'));
     throw new Skip(`tfjs could not initialise the '${name}' backend${cause ? ` (${cause})` : ''}`);
   }
   for (const w of warned) warn(w); // warnings of a backend that did start are its own business
