@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The GPU check, one run on the H200 (no network): WebGPU (Dawn on NVIDIA's Vulkan) bench and lecture training, PyTorch CUDA beside it.
+# The GPU check, for a GPU machine without network access (an NVIDIA H200 so far), one run of at most 10 minutes:
+# WebGPU (Dawn on NVIDIA's Vulkan) bench and lecture training, PyTorch CUDA beside it.
 #
-# Here first:  bash scripts/gpu-prepare.sh          (builds .cache/gpu-carry, ~47 MiB)
-# On the GPU:  device tool run(command="bash scripts/gpu-check.sh", carry=[".cache/gpu-carry"], timeout_s=600)
+# On a machine with network first:  bash scripts/gpu-prepare.sh   (builds .cache/gpu-carry, ~47 MiB)
+# Then copy the working tree with .cache/gpu-carry to the GPU machine and run there:  bash scripts/gpu-check.sh
 # Dry run here on lavapipe (tiny shapes, minutes):  GPU_CHECK_LOCAL=1 GPT_KATA_PYTHON=/usr/bin/python3 bash scripts/gpu-check.sh
 #
 # Writes into $OUT: summary.md (the figures and ratios), gpu-check.log, doctor.txt, bench.jsonl, torch.txt, metrics.jsonl.
@@ -33,7 +34,7 @@ APP=("$NODE" "$W/app/gpt-kata.mjs")
 DATA="$PWD/$CARRY/tinyshakespeare.txt"
 say "node $("$NODE" --version), bundle $(du -h "$W/app/gpt-kata.mjs" | cut -f1), data $(wc -c <"$DATA") bytes"
 
-# 2. Vulkan: the carried loader (private folder first; the device README's dpkg -x to / as a fallback) and NVIDIA's ICD.
+# 2. Vulkan: the carried loader (private folder first; dpkg -x into / as a fallback) and NVIDIA's ICD.
 use_loader_in() { # $1: root the debs were unpacked into
   export LD_LIBRARY_PATH="$1/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 }
@@ -58,7 +59,7 @@ say "VK_DRIVER_FILES=${VK_DRIVER_FILES:-unset} LD_LIBRARY_PATH=${LD_LIBRARY_PATH
 say "doctor"
 doctor
 if [ "$LOCAL" != 1 ] && ! grep -q '^  kind: hardware GPU' "$OUT/doctor.txt"; then
-  say "no hardware adapter with the private loader; unpacking the debs into / as the device README does"
+  say "no hardware adapter with the private loader; unpacking the debs into /"
   cat "$W/doctor.err" | tail -5
   for f in "$CARRY"/debs/*.deb; do dpkg -x "$f" /; done
   ldconfig

@@ -31,7 +31,7 @@ function setup() {
 }
 
 describe('trainStep', () => {
-  it('initialises as the issue says: N(0, 0.02) weights, zero biases, LayerNorm gamma 1', () => {
+  it('initialises as the lecture does: N(0, 0.02) weights, zero biases, LayerNorm gamma 1', () => {
     const { params } = setup();
     const w = Array.from(params.blocks[0]!.mlp.w1.dataSync());
     const mean = w.reduce((a, b) => a + b, 0) / w.length;
