@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SLICE_PATH, readSlice } from '../../datasets/tiny-shakespeare-slice.ts';
 import { readMetrics } from '../train/metrics.ts';
+import { webgpuAvailable } from '../backends/test-support/webgpu-test-gate.ts';
 import { npmRun } from './test-support/npm-run.ts';
 
 // On the slice (re-measured there): tiny, 60 steps, val loss 4.139 → 2.920 (the whole text: 4.195 → 2.882); 300 steps of
@@ -13,6 +14,7 @@ const DATA = SLICE_PATH;
 const tmp = (tag: string) => mkdtempSync(join(tmpdir(), `gpt-kata-${tag}-`));
 const train = (args: string[]) => npmRun('train', args);
 const trainMine = (args: string[]) => npmRun('train:mine', args);
+const webgpu = await webgpuAvailable('npm run train on WebGPU');
 
 const OUTPUTS = ['metrics.jsonl', 'checkpoint/model.json', 'checkpoint/weights.bin', 'checkpoint/optimizer.bin', 'sample.txt', 'loss.svg', 'loss.png', 'report.html'];
 
@@ -44,6 +46,15 @@ describe('npm run train', () => {
     expect(anyway.exitCode).toBe(2);
     expect(anyway.all).toContain('--anyway is for npm run train:mine');
   });
+
+  it.skipIf(!webgpu)('--backend webgpu --preset tiny --iters 5 trains on the WebGPU adapter, with nothing but our own words', async () => {
+    const out = tmp('train-webgpu');
+    const r = await train(['--backend', 'webgpu', '--preset', 'tiny', '--iters', '5', '--data', DATA, '--out', out]);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toMatch(/^backend: webgpu on .+\(asked for webgpu/m);
+    expect(r.all).not.toMatch(/^\s+at |^Warning: |\.(cpp|cc|h):\d+|Initialization of backend/m);
+    expect(readMetrics(out).map((m) => m.step)).toEqual([0, 5]);
+  }, 240_000); // lavapipe emulates the GPU on the CPU: 25-60 s here
 
   it('says where to put the data when --data points nowhere, without a stack trace', async () => {
     const r = await train(['--preset', 'tiny', '--data', '/nonexistent/input.txt', '--out', tmp('nodata')]);
