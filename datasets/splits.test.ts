@@ -1,23 +1,31 @@
-// The tokenizer, the 90/10 split and the seeded batches on the real Tiny Shakespeare text.
-import { readFileSync } from 'node:fs';
+// The tokenizer, the 90/10 split and the seeded batches, on the committed slice of Tiny Shakespeare.
 import { describe, expect, it } from 'vitest';
 import { CharTokenizer } from './char-tokenizer.ts';
 import { batchIds, splitTokens } from './splits.ts';
+import { readSlice, SLICE_CHARS } from './tiny-shakespeare-slice.ts';
 
-const text = readFileSync('../shared/datasets/tinyshakespeare.txt', 'utf8');
+/** The 65 characters of the whole of Tiny Shakespeare, in code-point order, as the lecture prints them. */
+const LECTURE_VOCAB = "\n !$&',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+const text = readSlice();
 const tok = CharTokenizer.fromText(text);
 const tokens = tok.encode(text);
 
 describe('CharTokenizer', () => {
-  it('has the 65 characters of the lecture, sorted', () => {
-    expect(tok.vocabSize).toBe(65);
-    expect(tok.chars.join('')).toBe("\n !$&',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+  it('sorts the characters by code point: the 65 of the lecture, with its ids for "hii there"', () => {
+    const lecture = CharTokenizer.fromText([...LECTURE_VOCAB].reverse().join(''));
+    expect(lecture.vocabSize).toBe(65);
+    expect(lecture.chars.join('')).toBe(LECTURE_VOCAB);
+    expect([...lecture.encode('hii there')]).toEqual([46, 47, 47, 1, 58, 46, 43, 56, 43]); // the lecture's example
   });
 
-  it('round-trips the whole text', () => {
-    expect(tokens.length).toBe(1_115_394);
+  it('takes its vocabulary from the text: the slice has 62 of the 65 (no $, 3 or X before character 300,000)', () => {
+    expect(tok.chars.join('')).toBe(LECTURE_VOCAB.replace(/[$3X]/g, ''));
+  });
+
+  it('round-trips the whole slice', () => {
+    expect(tokens.length).toBe(SLICE_CHARS);
     expect(tok.decode(tokens)).toBe(text);
-    expect([...tok.encode('hii there')]).toEqual([46, 47, 47, 1, 58, 46, 43, 56, 43]); // the lecture's example
   });
 
   it('names the character it cannot encode', () => {
@@ -26,11 +34,14 @@ describe('CharTokenizer', () => {
 });
 
 describe('splits and batches', () => {
-  it('splits 90/10: 1,003,854 train and 111,540 val tokens', () => {
+  it('splits 90/10 at floor(0.9·N): 1,003,854 train and 111,540 val tokens for the whole text', () => {
+    const whole = splitTokens(new Int32Array(1_115_394));
+    expect(whole.train.length).toBe(1_003_854);
+    expect(whole.val.length).toBe(111_540);
     const { train, val } = splitTokens(tokens);
-    expect(train.length).toBe(1_003_854);
-    expect(val.length).toBe(111_540);
-    expect(tok.decode(val.subarray(0, 1))).toBe(text[1_003_854]);
+    expect(train.length).toBe(270_000);
+    expect(val.length).toBe(30_000);
+    expect(tok.decode(val.subarray(0, 1))).toBe(text[270_000]);
   });
 
   it('draws windows whose targets are the inputs shifted by one', () => {

@@ -22,6 +22,8 @@ export interface LoadOptions {
   cacheDir?: string;
   /** Download address (tests inject an unreachable or local one; nothing in the tests reaches the internet). */
   url?: string;
+  /** The file to expect (default: Tiny Shakespeare's size and sha256; tests give those of their own text). */
+  expected?: { sha256: string; bytes: number };
   /** Give up on the download after this long. */
   timeoutMs?: number;
   /** Progress lines (e.g. "downloading ..."); silent by default. */
@@ -76,12 +78,13 @@ export async function loadTinyShakespeare(opts: LoadOptions = {}): Promise<Loade
   }
 
   const cache = join(opts.cacheDir ?? DATASETS_DIR, CACHE_FILE);
+  const want = opts.expected ?? { sha256: TINY_SHAKESPEARE_SHA256, bytes: TINY_SHAKESPEARE_BYTES };
   if (existsSync(cache)) {
     const bytes = readFileSync(cache);
     const digest = sha256(bytes);
-    if (digest !== TINY_SHAKESPEARE_SHA256) {
+    if (digest !== want.sha256) {
       throw new UserError(
-        `${display(cache)} is not Tiny Shakespeare (sha256 ${digest.slice(0, 12)}…, expected ${TINY_SHAKESPEARE_SHA256.slice(0, 12)}…); ` +
+        `${display(cache)} is not Tiny Shakespeare (sha256 ${digest.slice(0, 12)}…, expected ${want.sha256.slice(0, 12)}…); ` +
           `delete it to download again, or pass --data PATH to train on it anyway`,
       );
     }
@@ -96,15 +99,15 @@ export async function loadTinyShakespeare(opts: LoadOptions = {}): Promise<Loade
   } catch (e) {
     throw new UserError(
       `Tiny Shakespeare not found at ${display(cache)}, and the download from ${url} failed (${reason(e)}; offline?).\n` +
-        `Put the file (${TINY_SHAKESPEARE_BYTES.toLocaleString('en-US')} bytes, sha256 ${TINY_SHAKESPEARE_SHA256}) at ${cache}, ` +
+        `Put the file (${want.bytes.toLocaleString('en-US')} bytes, sha256 ${want.sha256}) at ${cache}, ` +
         `or pass --data PATH.`,
     );
   }
   const digest = sha256(bytes);
-  if (digest !== TINY_SHAKESPEARE_SHA256) {
+  if (digest !== want.sha256) {
     throw new UserError(
       `the download from ${url} is not Tiny Shakespeare (${bytes.length} bytes, sha256 ${digest}; expected ` +
-        `${TINY_SHAKESPEARE_BYTES} bytes, sha256 ${TINY_SHAKESPEARE_SHA256}); put the right file at ${cache}, or pass --data PATH`,
+        `${want.bytes} bytes, sha256 ${want.sha256}); put the right file at ${cache}, or pass --data PATH`,
     );
   }
   mkdirSync(dirname(cache), { recursive: true });

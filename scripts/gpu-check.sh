@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The GPU check, one run on the H200 (no network): WebGPU (Dawn on NVIDIA's Vulkan) bench and lecture training, PyTorch CUDA beside it.
+# The GPU check, for a GPU machine without network access (an NVIDIA H200 so far), one run of at most 10 minutes:
+# WebGPU (Dawn on NVIDIA's Vulkan) bench and lecture training, PyTorch CUDA beside it.
 #
-# Here first:  bash scripts/gpu-prepare.sh          (builds .cache/gpu-carry, ~47 MiB)
-# On the GPU:  device tool run(command="bash scripts/gpu-check.sh", carry=[".cache/gpu-carry"], timeout_s=600)
+# On a machine with network first:  bash scripts/gpu-prepare.sh   (builds .cache/gpu-carry, ~47 MiB)
+# Then copy the working tree with .cache/gpu-carry to the GPU machine and run there:  bash scripts/gpu-check.sh
 # Dry run here on lavapipe (tiny shapes, minutes):  GPU_CHECK_LOCAL=1 GPT_KATA_PYTHON=/usr/bin/python3 bash scripts/gpu-check.sh
 #
 # Writes into $OUT: summary.md (the figures and ratios), gpu-check.log, doctor.txt, bench.jsonl, torch.txt, metrics.jsonl.
@@ -33,7 +34,7 @@ APP=("$NODE" "$W/app/gpt-kata.mjs")
 DATA="$PWD/$CARRY/tinyshakespeare.txt"
 say "node $("$NODE" --version), bundle $(du -h "$W/app/gpt-kata.mjs" | cut -f1), data $(wc -c <"$DATA") bytes"
 
-# 2. Vulkan: the carried loader (private folder first; the device README's dpkg -x to / as a fallback) and NVIDIA's ICD.
+# 2. Vulkan: the carried loader (private folder first; dpkg -x into / as a fallback) and NVIDIA's ICD.
 use_loader_in() { # $1: root the debs were unpacked into
   export LD_LIBRARY_PATH="$1/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 }
@@ -58,7 +59,7 @@ say "VK_DRIVER_FILES=${VK_DRIVER_FILES:-unset} LD_LIBRARY_PATH=${LD_LIBRARY_PATH
 say "doctor"
 doctor
 if [ "$LOCAL" != 1 ] && ! grep -q '^  kind: hardware GPU' "$OUT/doctor.txt"; then
-  say "no hardware adapter with the private loader; unpacking the debs into / as the device README does"
+  say "no hardware adapter with the private loader; unpacking the debs into /"
   cat "$W/doctor.err" | tail -5
   for f in "$CARRY"/debs/*.deb; do dpkg -x "$f" /; done
   ldconfig
@@ -80,7 +81,7 @@ torch_preset() { # $1 preset, $2 iters, rest: overrides (argparse keeps the last
     baby) flags=(--n_embd 128 --n_head 4 --n_layer 4 --block 64 --batch 12 --lr 1e-3) ;;
     lecture) flags=(--n_embd 384 --n_head 6 --n_layer 6 --block 256 --batch 64 --lr 3e-4 --dropout 0.2) ;;
   esac
-  line=$(timeout 120 "$PY" scripts/gpu/torch-gpt.py "$DATA" --iters "$iters" --device "$TORCH_DEVICE" --threads 1 "${flags[@]}" "$@" 2>&1 | tail -1)
+  line=$(timeout 120 "$PY" harness/bench/torch-gpt.py "$DATA" --iters "$iters" --device "$TORCH_DEVICE" --threads 1 "${flags[@]}" "$@" 2>&1 | tail -1)
   echo "preset=$preset $line" | tee -a "$OUT/torch.txt"
 }
 if "$PY" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Builds the carry folder for scripts/gpu-check.sh (the H200 has no network): Node, the bundled CLIs, Dawn, Vulkan loader debs, data.
-# Usage: bash scripts/gpu-prepare.sh   (then carry .cache/gpu-carry; see scripts/gpu-check.sh)
+# Builds .cache/gpu-carry for scripts/gpu-check.sh on a GPU machine without network access: Node, the bundled CLIs, Dawn,
+# the Vulkan loader's debs and the data, everything that machine cannot download.
+# Usage: [DATA=PATH] bash scripts/gpu-prepare.sh   (then copy the working tree with .cache/gpu-carry there; see scripts/gpu-check.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CARRY=.cache/gpu-carry # .cache/ is git-ignored
 BUILD=.cache/gpu-build
-DATA=${DATA:-../shared/datasets/tinyshakespeare.txt}
-LIMIT_MB=60 # the device tool carries 64 MiB in all, working tree included
+DATA=${DATA:-datasets/tinyshakespeare.txt} # where npm run train caches the download
+LIMIT_MB=60 # what the GPU machine accepts is 64 MiB in all, working tree included
 
 rm -rf "$CARRY" "$BUILD"
 mkdir -p "$CARRY/app/node_modules/webgpu/dist/linux-x64" "$CARRY/debs" "$BUILD"
@@ -48,12 +49,12 @@ cp "$node_xz" "$CARRY/node.xz"
 node --version >"$CARRY/node-version.txt"
 
 # 4. The Vulkan loader (bookworm's 1.3.239 honours VK_DRIVER_FILES; backports has none newer) and glvnd, which
-#    NVIDIA's Vulkan ICD library (libGLX_nvidia.so.0) links to: the device README's list.
+#    NVIDIA's Vulkan ICD library (libGLX_nvidia.so.0) links to.
 (cd "$CARRY/debs" && apt-get download -qq libvulkan1 libglvnd0 libglx0 libegl1 libgl1 libopengl0 2>&1 | grep -v '^W:' || true)
 ls "$CARRY"/debs/libvulkan1_*.deb >/dev/null || { echo "gpu-prepare: apt-get download libvulkan1 failed (apt-get update first?)" >&2; exit 1; }
 
 # 5. The data.
-[ -f "$DATA" ] || { echo "gpu-prepare: Tiny Shakespeare not found at $DATA; pass DATA=PATH" >&2; exit 1; }
+[ -f "$DATA" ] || { echo "gpu-prepare: Tiny Shakespeare not found at $DATA; run npm run train once (it downloads it there) or pass DATA=PATH" >&2; exit 1; }
 cp "$DATA" "$CARRY/tinyshakespeare.txt"
 
 size_mb=$(du -sm "$CARRY" | cut -f1)

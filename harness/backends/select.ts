@@ -36,8 +36,22 @@ function unavailable(backend: string, reason: string): UserError {
 /** A backend that could not be used; auto moves on, a named choice throws. */
 class Skip extends Error {}
 
+/** Sets the backend; tfjs's own warnings when it fails (a stack trace) become the first line of our reason instead. */
 async function setOrThrow(name: string): Promise<void> {
-  if (!(await tf.setBackend(name))) throw new Skip(`tfjs could not initialise the '${name}' backend`);
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warned.push(args.map(String).join(' '));
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+  } finally {
+    console.warn = warn;
+  }
+  if (!ok) {
+    const cause = warned.map((w) => w.split('\n')[0] ?? '').find((w) => w !== '' && !w.startsWith('Initialization of backend'));
+    throw new Skip(`tfjs could not initialise the '${name}' backend${cause ? ` (${cause})` : ''}`);
+  }
+  for (const w of warned) warn(w); // warnings of a backend that did start are its own business
   await tf.ready();
 }
 

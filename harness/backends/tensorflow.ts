@@ -51,7 +51,7 @@ function probeInChild(path: string, timeoutMs: number): Promise<{ ok: boolean; l
 export function explainLoadFailure(log: string): string {
   const lib = /(lib[\w.+-]+\.so[\w.]*): cannot open shared object file/.exec(log)?.[1];
   if (lib?.startsWith('libtensorflow')) {
-    return `its native ${lib} is missing: the package's install step downloads it from storage.googleapis.com (offline? see README "GPU")`;
+    return `its native ${lib} is missing: the package's install step downloads it from storage.googleapis.com (offline? see docs/gpu.md)`;
   }
   if (lib) return `${lib} cannot be loaded (not on the library path: ldconfig -p / LD_LIBRARY_PATH)`;
   if (/tfjs_binding\.node/.test(log)) return 'its native addon tfjs_binding.node is missing or was built for another Node (reinstall it)';

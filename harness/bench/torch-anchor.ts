@@ -1,8 +1,10 @@
-// Runs the PyTorch anchor (../shared/anchors/torch_gpt.py) so the bench can measure tfjs and PyTorch side by side.
+// Runs the PyTorch anchor (harness/bench/torch-gpt.py) so the bench can measure tfjs and PyTorch side by side.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-export const DEFAULT_ANCHOR = '../shared/anchors/torch_gpt.py';
+/** The lecture's GPT in PyTorch, beside this file. */
+export const DEFAULT_ANCHOR = fileURLToPath(new URL('./torch-gpt.py', import.meta.url));
 
 /** The first Python that can import torch (pyenv shims often lack Debian's python3-torch), or an explanation. */
 export function findTorchPython(): { python: string } | { error: string } {
@@ -21,7 +23,7 @@ export interface AnchorRun {
 }
 
 /**
- * One anchor run: `python3 torch_gpt.py DATA --iters N --threads 1` with the preset's shape (under bash's `time`, for
+ * One anchor run: `python3 torch-gpt.py DATA --iters N --threads 1` with the preset's shape (under bash's `time`, for
  * the CPU seconds). PyTorch's fastest setting on a 2-core machine is 1 thread.
  */
 export function runTorchAnchor(o: {

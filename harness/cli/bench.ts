@@ -29,7 +29,7 @@ const OPTIONS = [
       'an estimate, good to ~10 ms)',
   },
   { name: 'rounds', kind: 'int', min: 1, value: 'N', help: 'rounds for --vs-torch (default 3)' },
-  { name: 'anchor', kind: 'string', value: 'PATH', help: `the PyTorch anchor script (default ${DEFAULT_ANCHOR})` },
+  { name: 'anchor', kind: 'string', value: 'PATH', help: 'the PyTorch anchor script (default harness/bench/torch-gpt.py)' },
 ] as const satisfies readonly OptionSpec[];
 
 const COMMAND = {
@@ -79,7 +79,7 @@ runCli(COMMAND, async ({ options: o }) => {
   const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data } : {}), log: say });
 
   const shape = { nEmbd: config.nEmbd, nHead: config.nHead, nLayer: config.nLayer, blockSize: config.blockSize, batchSize: config.batchSize };
-  const ANCHOR_ITERS = 40; // the issue's anchor command: --iters 40
+  const ANCHOR_ITERS = 40; // the anchor's timed run: --iters 40
   const SHORT_ITERS = 5; // a short run measures the anchor's fixed CPU cost (import torch, data, eval)
   let torch: { python: string; anchor: string; fixedCpuS: number } | undefined;
   if (o['vs-torch']) {

@@ -1,14 +1,15 @@
-// `npm run doctor` run as a user would: it names every backend, the CUDA/cuDNN libraries, the WebGPU adapter and auto's pick.
+// `npm run doctor` as a user types it: it names every backend, the CUDA/cuDNN libraries, the WebGPU adapter and auto's pick.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { CUDA_LIBS } from '../backends/cuda-libs.ts';
 import { resolveTensorflow } from '../backends/tensorflow.ts';
+import { webgpuAvailable } from '../backends/test-support/webgpu-test-gate.ts';
+import { npmRun } from './test-support/npm-run.ts';
 
 async function doctor(env: Record<string, string> = {}): Promise<string> {
-  const r = await execa('node_modules/.bin/tsx', ['harness/cli/doctor.ts'], { env, reject: false, timeout: 60_000 });
+  const r = await npmRun('doctor', [], { silent: true, env, timeoutMs: 60_000 });
   expect(r.exitCode, r.stderr).toBe(0);
   // Dawn's own warnings (e.g. "artificially reduced" limits with lavapipe) and backtraces never reach the user.
   expect(r.stderr).not.toMatch(/^Warning: |^\s+at |\.cpp:\d+/m);
@@ -16,6 +17,7 @@ async function doctor(env: Record<string, string> = {}): Promise<string> {
 }
 
 const line = (out: string, re: RegExp) => out.split('\n').find((l) => re.test(l));
+const webgpu = await webgpuAvailable('npm run doctor on WebGPU');
 
 describe('npm run doctor', () => {
   it('prints Node, every backend, the CUDA/cuDNN libraries tfjs-node-gpu needs, the WebGPU adapter and auto\'s choice', async () => {
@@ -49,5 +51,13 @@ describe('npm run doctor', () => {
     expect(line(out, /^ {2}libcudart\.so\.11\.0/)).toContain(`found ${join(dir, 'libcudart.so.11.0')}`);
     expect(line(out, /^ {2}libcudnn\.so\.8/)).toContain(`found ${join(dir, 'libcudnn.so.8')}`);
     expect(line(out, /^ {2}libcublas\.so\.11/)).toMatch(/missing \(from CUDA 11/);
+  });
+
+  it.skipIf(!webgpu)('on a Vulkan driver, says WebGPU loads and names the adapter', async () => {
+    const out = await doctor();
+    const adapter = /^ {2}adapter: vendor '(.*)', architecture '(.*)', device '(.*)'$/m.exec(out);
+    expect(adapter, out).not.toBeNull();
+    expect(line(out, /^ {2}webgpu\s/)).toMatch(/^ {2}webgpu\s+loads\s+\S/);
+    expect(out).not.toMatch(/not a constructor|Initialization of backend/);
   });
 });

@@ -3,9 +3,9 @@
 import { closeSync, mkdtempSync, openSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { sharedLibraries } from '../backends/shared-libs.ts';
+import { npmRun } from './test-support/npm-run.ts';
 
 /** The loader's path when it could be loaded: an ELF file. CI's bare-machine step bind-mounts /dev/null over it. */
 function loadableLoader(): string | undefined {
@@ -30,26 +30,26 @@ const SKIP = LOADER
     : undefined;
 if (SKIP) console.warn(`[no-vulkan] SKIPPED: ${SKIP}`);
 
-const tsx = (args: string[]) => execa('node_modules/.bin/tsx', args, { reject: false, all: true, timeout: 240_000, env: { FORCE_COLOR: '0' } });
 const STACK_LIKE = /^\s+at |\.(cpp|cc|h):\d+|^Warning: /m;
 
 describe.skipIf(SKIP !== undefined)('without the Vulkan loader', () => {
   it('no command prints a stack trace or Dawn\'s own words, only what went wrong', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'gpt-kata-no-vulkan-'));
     // Each reaches the point where it picks (or checks) a backend, then stops on a cheap, explained error.
-    const runs: [string, string[], number][] = [
-      ['train', ['harness/cli/train.ts', '--preset', 'tiny', '--data', '/nonexistent/input.txt', '--out', join(empty, 'out')], 1],
-      ['train:mine', ['harness/cli/train.ts', '--mine', '--dir', empty], 1],
-      ['train --backend webgpu', ['harness/cli/train.ts', '--backend', 'webgpu', '--data', '/nonexistent/input.txt'], 1],
-      ['sample', ['harness/cli/sample.ts', '--run', empty], 1],
-      ['experiments', ['harness/cli/experiments.ts', '--data', '/nonexistent/input.txt', '--out', join(empty, 'exp')], 1],
-      ['bench --backend webgpu', ['harness/cli/bench.ts', '--backend', 'webgpu', '--steps', '1'], 1],
-      ['grade', ['harness/cli/grade.ts', '--dir', empty], 2],
-      ['kata', ['harness/cli/kata.tsx', '--dir', empty], 2], // not a terminal: points to npm run grade
-      ['doctor', ['harness/cli/doctor.ts'], 0],
+    const runs: [string, string, string[], number][] = [
+      ['train', 'train', ['--preset', 'tiny', '--data', '/nonexistent/input.txt', '--out', join(empty, 'out')], 1],
+      ['train:mine', 'train:mine', ['--dir', empty], 1],
+      ['train --backend webgpu', 'train', ['--backend', 'webgpu', '--data', '/nonexistent/input.txt'], 1],
+      ['sample', 'sample', ['--run', empty], 1],
+      ['experiments', 'experiments', ['--data', '/nonexistent/input.txt', '--out', join(empty, 'exp')], 1],
+      ['bench --backend webgpu', 'bench', ['--backend', 'webgpu', '--steps', '1'], 1],
+      ['grade', 'grade', ['--dir', empty], 2],
+      ['kata', 'kata', ['--dir', empty], 2], // not a terminal: points to npm run grade
+      ['doctor', 'doctor', [], 0],
     ];
-    const results = await Promise.all(runs.map(([, args]) => tsx(args)));
-    runs.forEach(([what, , code], i) => {
+    // As typed: `npm run <script> -- ...`, through the launcher
+    const results = await Promise.all(runs.map(([, script, args]) => npmRun(script, args, { timeoutMs: 240_000 })));
+    runs.forEach(([what, , , code], i) => {
       const r = results[i]!;
       expect(r.exitCode, `${what}: ${r.all}`).toBe(code);
       expect(r.all, what).not.toMatch(STACK_LIKE);

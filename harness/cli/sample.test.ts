@@ -1,6 +1,5 @@
-// npm run sample as a user runs it: continue a prompt from a saved run; refuse what the run cannot encode.
-import { execa } from 'execa';
-import { mkdtempSync, readFileSync } from 'node:fs';
+// `npm run -s sample` as a user types it: continue a prompt from a saved run; refuse what the run cannot encode.
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +7,11 @@ import { gpt, generate } from '../../grader/katas/gpt/reference.ts';
 import { selectBackend } from '../backends/select.ts';
 import { PRESETS } from '../train/presets.ts';
 import { runTraining } from '../train/trainer.ts';
+import { readSlice } from '../../datasets/tiny-shakespeare-slice.ts';
+import { npmRun } from './test-support/npm-run.ts';
 
-const sample = (args: string[]) => execa('npx', ['tsx', 'harness/cli/sample.ts', '--backend', 'wasm', ...args], { reject: false });
+// -s: the sampled text on stdout is the output, as it is for a user who pipes it into a file
+const sample = (args: string[]) => npmRun('sample', ['--backend', 'wasm', ...args], { silent: true });
 let out = '';
 
 beforeAll(async () => {
@@ -22,7 +24,7 @@ beforeAll(async () => {
     config: { ...PRESETS.tiny, iters: 20, evalIters: 1, finalEvalIters: 1, sampleChars: 10 },
     seed: 1,
     resume: false,
-    text: { text: readFileSync('../shared/datasets/tinyshakespeare.txt', 'utf8').slice(0, 50_000), path: 'tinyshakespeare[0:50k]' },
+    text: { text: readSlice(50_000), path: 'tinyshakespeare[0:50k]' },
     model: { kind: 'gpt', source: 'reference', gpt, generate },
     backend: 'wasm',
     stream: { write: () => true },

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blasAvailable } from '../kernels/test-support/blas-test-gate.ts';
 import { readMetrics } from './metrics.ts';
+import { SLICE_PATH } from '../../datasets/tiny-shakespeare-slice.ts';
 
 const found = blasAvailable('training on BLAS');
 
 describe.skipIf(!found)('training on the system BLAS', () => {
-  const DATA = '../shared/datasets/tinyshakespeare.txt';
   const train = (out: string, env: Record<string, string>) =>
-    execa('npx', ['tsx', 'harness/cli/train.ts', '--preset', 'tiny', '--iters', '3', '--backend', 'wasm', '--data', DATA, '--out', out], {
+    execa('npx', ['tsx', 'harness/cli/train.ts', '--preset', 'tiny', '--iters', '3', '--backend', 'wasm', '--data', SLICE_PATH, '--out', out], {
       reject: false,
       all: true,
       env: { FORCE_COLOR: '0', ...env },

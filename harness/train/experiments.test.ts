@@ -10,8 +10,9 @@ import { EXPERIMENT_SAMPLE_CHARS, runExperiments, type ExperimentRow } from './e
 import { findChromium, renderInChromium } from './headless-chromium.ts';
 import { loadLearnerGpt } from './learner-gpt.ts';
 import { PRESETS, type TrainConfig } from './presets.ts';
+import { SLICE_PATH, readSlice } from '../../datasets/tiny-shakespeare-slice.ts';
 
-const text = { text: readFileSync('../shared/datasets/tinyshakespeare.txt', 'utf8').slice(0, 50_000), path: 'tinyshakespeare[0:50k]' };
+const text = { text: readSlice(50_000), path: 'tinyshakespeare[0:50k]' };
 const BASE: TrainConfig = { ...PRESETS.tiny, nEmbd: 16, blockSize: 16, batchSize: 4, iters: 6, evalInterval: 3, evalIters: 1, finalEvalIters: 1, sampleChars: 10 };
 let out = '';
 let rows: ExperimentRow[] = [];
@@ -120,7 +121,7 @@ describe('experiments --mine', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpt-kata-mine-faulty-'));
     copyFileSync('grader/katas/gpt/fixtures/faulty/tied-head.ts', join(dir, 'gpt.ts'));
     const o = mkdtempSync(join(tmpdir(), 'gpt-kata-experiments-refused-'));
-    const r = await execa('npx', ['tsx', 'harness/cli/experiments.ts', '--mine', '--dir', dir, '--preset', 'tiny', '--data', '../shared/datasets/tinyshakespeare.txt', '--out', o], {
+    const r = await execa('npx', ['tsx', 'harness/cli/experiments.ts', '--mine', '--dir', dir, '--preset', 'tiny', '--data', SLICE_PATH, '--out', o], {
       reject: false,
       all: true,
     });

@@ -8,8 +8,9 @@ import { findChromium, renderInChromium } from './headless-chromium.ts';
 import { runPitfallLab } from './pitfall-lab.ts';
 import type { PitfallLabResult } from './pitfall-results.ts';
 import { PRESETS } from './presets.ts';
+import { readSlice } from '../../datasets/tiny-shakespeare-slice.ts';
 
-const text = { text: readFileSync('../shared/datasets/tinyshakespeare.txt', 'utf8').slice(0, 300_000), path: 'tinyshakespeare[0:300k]' };
+const text = { text: readSlice(300_000), path: 'tinyshakespeare[0:300k]' };
 const chromium = findChromium();
 if (!chromium && process.env.GPT_KATA_REQUIRE_CHROMIUM) {
   throw new Error('GPT_KATA_REQUIRE_CHROMIUM is set but chromium is not installed: apt-get install -y chromium');

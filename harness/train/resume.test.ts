@@ -11,8 +11,9 @@ import { loadCheckpoint } from './checkpoint.ts';
 import { readMetrics } from './metrics.ts';
 import { PRESETS, type TrainConfig } from './presets.ts';
 import { runTraining, type TrainRunOptions } from './trainer.ts';
+import { readSlice } from '../../datasets/tiny-shakespeare-slice.ts';
 
-const text = { text: readFileSync('../shared/datasets/tinyshakespeare.txt', 'utf8').slice(0, 100_000), path: 'tinyshakespeare[0:100k]' };
+const text = { text: readSlice(100_000), path: 'tinyshakespeare[0:100k]' };
 const config: TrainConfig = {
   ...PRESETS.tiny,
   nLayer: 1,

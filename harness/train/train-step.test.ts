@@ -1,6 +1,5 @@
 // The shared train step on the wasm backend: it learns, it leaks nothing, and dropout is on only while training.
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dropout, GPTConfig, GPTParams } from '../../katas/contracts.ts';
 import { gpt } from '../../grader/katas/gpt/reference.ts';
@@ -13,8 +12,9 @@ import { estimateLoss } from './evaluate.ts';
 import { initGPTParams } from './init-params.ts';
 import { flattenParams } from './param-tree.ts';
 import { gptForward, trainStep, type Forward } from './train-step.ts';
+import { readSlice } from '../../datasets/tiny-shakespeare-slice.ts';
 
-const text = readFileSync('../shared/datasets/tinyshakespeare.txt', 'utf8').slice(0, 200_000);
+const text = readSlice(200_000);
 const tok = CharTokenizer.fromText(text);
 const { train } = splitTokens(tok.encode(text));
 const cfg: GPTConfig = { vocabSize: tok.vocabSize, blockSize: 16, nEmbd: 16, nHead: 2, nLayer: 1, activation: 'relu' };
@@ -31,7 +31,7 @@ function setup() {
 }
 
 describe('trainStep', () => {
-  it('initialises as the issue says: N(0, 0.02) weights, zero biases, LayerNorm gamma 1', () => {
+  it('initialises as the lecture does: N(0, 0.02) weights, zero biases, LayerNorm gamma 1', () => {
     const { params } = setup();
     const w = Array.from(params.blocks[0]!.mlp.w1.dataSync());
     const mean = w.reduce((a, b) => a + b, 0) / w.length;

@@ -2,7 +2,7 @@
 # Runs a command as a bare machine (Node 20 and nothing else) would see it: in a private mount namespace, the Vulkan
 # loader, tmux, chromium, PyTorch and OpenBLAS are covered by /dev/null or a stand-in, and the GPT_KATA_REQUIRE_*
 # flags are dropped, so every test that needs one of them must skip with its reason. Root only (unshare -m, mount).
-# Usage: bash scripts/ci/as-bare-machine.sh npm test
+# Usage: bash scripts/ci/as-bare-machine.sh npm test   (.ci/run: ... bash scripts/ci/in-fresh-clone.sh npm test)
 set -euo pipefail
 if [ "${1:-}" != "--inside" ]; then
   if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null; then

@@ -28,7 +28,7 @@ const warmup = Number(arg('warmup', '3'));
 const selected = await selectBackend(parseBackendChoice(arg('backend', 'webgpu')));
 console.error(`step-bench: ${selected.name} on ${selected.device ?? '?'} (${selected.reason})`);
 
-const text = readFileSync(arg('data', '../shared/datasets/tinyshakespeare.txt'), 'utf8');
+const text = readFileSync(arg('data', 'datasets/tinyshakespeare.txt'), 'utf8'); // where npm run train caches the download
 const tok = CharTokenizer.fromText(text);
 const { train } = splitTokens(tok.encode(text));
 const cfg: GPTConfig = { vocabSize: tok.vocabSize, blockSize: p.blockSize, nEmbd: p.nEmbd, nHead: p.nHead, nLayer: p.nLayer, activation: p.activation };

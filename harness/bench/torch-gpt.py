@@ -1,7 +1,7 @@
-"""PyTorch anchor: the lecture's char-level GPT (pre-norm blocks, ReLU FFN), timed per training step.
-Copied from ../shared/anchors/torch_gpt.py; added --device (cuda for the GPU check: the timer then waits for the GPU)
-and --dropout (the lecture preset's 0.2), so the GPU figures compare like with like.
-Usage: python3 torch-gpt.py DATA.txt --iters N [--n_embd 128 --n_head 4 --n_layer 4 --block 64 --batch 12 --threads 2]
+"""PyTorch anchor: the lecture's char-level GPT (pre-norm blocks, ReLU FFN), timed per training step, for the
+side-by-side figures of `npm run bench -- --vs-torch` and scripts/gpu-check.sh. --device cuda makes the timer wait
+for the GPU; --dropout 0.2 is the lecture preset's, so GPU figures compare like with like.
+Usage: python3 harness/bench/torch-gpt.py DATA.txt --iters N [--n_embd 128 --n_head 4 --n_layer 4 --block 64 --batch 12 --threads 2]
        [--device cpu|cuda] [--dropout 0.2] [--lr 3e-4]
 Prints: params, ms/step (median of timed steps after warm-up), tokens/s, final train loss and val loss."""
 import argparse, time, statistics, math
