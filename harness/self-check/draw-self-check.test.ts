@@ -3,34 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkAnswer, rightAnswer } from './check-answer.ts';
 import { drawSelfCheck, seedFromTime } from './draw-self-check.ts';
 import { gptParamCensus } from './gpt-param-census.ts';
-import type { Question } from './question.ts';
-
-/** What a learner who knows the answer types, in the notation of the page. */
-function typedRight(q: Question): string {
-  switch (q.kind) {
-    case 'shape':
-      return `[${q.answer.join(', ')}]`;
-    case 'number':
-      return String(q.answer);
-    case 'polynomial':
-      return rightAnswer(q);
-    case 'choice':
-      return String(q.options.findIndex((o) => o.right) + 1);
-  }
-}
-
-function typedWrong(q: Question): string {
-  switch (q.kind) {
-    case 'shape':
-      return [...q.answer].reverse().join(',');
-    case 'number':
-      return String(q.answer + 1);
-    case 'polynomial':
-      return '3d^2';
-    case 'choice':
-      return String(q.options.findIndex((o) => !o.right) + 1);
-  }
-}
+import { typedRightAnswer as typedRight, typedWrongAnswer as typedWrong } from './test-support/typed-answers.ts';
 
 describe('the Session A self-check', () => {
   const questions = drawSelfCheck(123456, gptParamCensus);
