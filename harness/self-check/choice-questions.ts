@@ -3,7 +3,7 @@ import { shuffled } from './pick.ts';
 import type { ChoiceOption, Question } from './question.ts';
 
 /** The pitfall lab's run whose mask lets every position see the next token. */
-export const SEES_THE_FUTURE_COMMAND = 'npm run experiments -- --pitfalls';
+const SEES_THE_FUTURE_COMMAND = 'npm run experiments -- --pitfalls';
 
 interface ChoiceSpec {
   id: string;

@@ -15,6 +15,11 @@ export function seedFromTime(now: number): number {
   return mixSeed(Math.floor(now)) % 1_000_000;
 }
 
+/** The command that asks a sitting's questions again: the score screen and WEEK.md print it. */
+export function replayCommand(seed: number): string {
+  return `npm run kata -- --seed ${seed}`;
+}
+
 export function drawSelfCheck(seed: number, census: ParamCensus): Question[] {
   const stream = (salt: number) => mulberry32(mixSeed(seed, salt));
   return [

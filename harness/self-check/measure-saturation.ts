@@ -47,7 +47,7 @@ async function measureFile(file: string, seed: number): Promise<SaturationRow[]>
 export async function measureSaturation(dir: string, seed: number, grade: (file: string) => Promise<KataReport>): Promise<SaturationReport> {
   const file = join(dir, 'attention.ts');
   let why: string;
-  if (!existsSync(file)) why = `no ${file} yet`;
+  if (!existsSync(file)) why = 'no attention.ts in your folder yet';
   else if (isBlank(readFileSync(file, 'utf8'))) why = 'your attention.ts is still blank';
   else {
     const report = await grade(file);

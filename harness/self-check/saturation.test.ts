@@ -22,7 +22,7 @@ describe('softmax saturation without the scale', () => {
   it('measures the reference when DIR has no attention.ts, and the learner\'s own once it passes', async () => {
     const ref = await measureSaturation(dir, 42, grade);
     expect(ref.source).toBe('reference');
-    expect(ref.why).toContain('no ');
+    expect(ref.why).toBe('no attention.ts in your folder yet');
     const last = ref.rows.at(-1)!;
     expect(last.dk).toBe(1024);
     expect(last.unscaled.maxWeight).toBeGreaterThan(0.9); // nearly one-hot

@@ -2,7 +2,7 @@
 import { mixSeed, mulberry32 } from '../../grader/seeded-random.ts';
 
 /** The head sizes measured, 16 to 1024. */
-export const SATURATION_DKS: readonly number[] = [16, 64, 256, 1024];
+const SATURATION_DKS: readonly number[] = [16, 64, 256, 1024];
 export const QUERIES = 16;
 export const KEYS = 32;
 
@@ -79,7 +79,7 @@ export function saturationLines(r: SaturationReport): string[] {
   const uniform = Math.log(KEYS);
   const lines = [
     `Measured on ${r.source === 'yours' ? 'your' : 'the reference'} scaledDotProductAttention (${r.why}):`,
-    `${QUERIES} queries over ${KEYS} keys, unit-normal entries; uniform is max weight ${(1 / KEYS).toFixed(3)}, entropy ${uniform.toFixed(2)} nats.`,
+    `${QUERIES} queries × ${KEYS} keys, N(0, 1) entries; uniform: max ${(1 / KEYS).toFixed(3)}, entropy ${uniform.toFixed(2)} nats`,
     '   dₖ   max weight: /√dₖ   unscaled   entropy: /√dₖ   unscaled',
     ...r.rows.map(
       (row) =>

@@ -18,7 +18,7 @@ export interface SelfCheckScreenProps {
   readonly keys: readonly KeyHelp[];
 }
 
-export const SELF_CHECK_KEY_LINES = 2;
+const SELF_CHECK_KEY_LINES = 2;
 
 export function SelfCheckScreen({ width, height, title, clock, clockColor, body, answer, keys }: SelfCheckScreenProps) {
   const room = Math.max(1, height - 1 - (answer ? 1 : 0) - SELF_CHECK_KEY_LINES);

@@ -5,19 +5,19 @@ import type { Question } from '../self-check/question.ts';
 import type { SaturationReport } from '../self-check/saturation.ts';
 import type { HistoryRecord, SelfCheckEndReason } from './history.ts';
 
-export interface SelfCheckResult {
+interface SelfCheckResult {
   question: Question;
   shown: string;
   correct: boolean;
 }
 
 /** What the screen shows after an answer until the learner moves on: every wrong answer, and the √dₖ question always. */
-export interface Feedback {
+interface Feedback {
   result: SelfCheckResult;
   why: string;
 }
 
-export type SaturationState = { state: 'measuring' } | { state: 'done'; report: SaturationReport } | { state: 'failed'; message: string };
+type SaturationState = { state: 'measuring' } | { state: 'done'; report: SaturationReport } | { state: 'failed'; message: string };
 
 export interface SelfCheckRun {
   seed: number;

@@ -1,7 +1,7 @@
 // The self-check's history: each attempt's score, time and seed, the latest and the best, derived from the history records.
 import type { HistoryRecord, SelfCheckEndReason } from './history.ts';
 
-export interface SelfCheckAttempt {
+interface SelfCheckAttempt {
   seed: number;
   at: number;
   score: number;

@@ -1,7 +1,7 @@
 // From a self-check sitting to what its screen displays: the question, the explanation after a wrong answer, the measurement, the score.
 import { historyPath } from './history.ts';
 import { rightAnswer } from '../self-check/check-answer.ts';
-import { SELF_CHECK_TITLE } from '../self-check/draw-self-check.ts';
+import { replayCommand, SELF_CHECK_TITLE } from '../self-check/draw-self-check.ts';
 import type { Question } from '../self-check/question.ts';
 import { saturationLines } from '../self-check/saturation.ts';
 import type { State } from './app-state.ts';
@@ -19,11 +19,6 @@ const HOW_TO_TYPE: Record<Question['kind'], string> = {
   polynomial: 'a polynomial in d, e.g. 2d^2 + 3d',
   choice: 'the number of an option',
 };
-
-/** The replay command the score screen and WEEK.md print. */
-export function replayCommand(seed: number): string {
-  return `npm run kata -- --seed ${seed}`;
-}
 
 function measurementLines(run: SelfCheckRun, width: number): Line[] {
   const sat = run.saturation;
@@ -47,10 +42,11 @@ function questionLines(run: SelfCheckRun, q: Question, width: number): Line[] {
 function feedbackLines(run: SelfCheckRun, width: number): Line[] {
   const f = run.feedback!;
   const q = f.result.question;
-  const lines = [...wrapped(q.prompt, width, { dim: true }), line('')];
-  const mark = f.result.correct ? '✓ right' : `✗ wrong · the answer is ${rightAnswer(q)}`;
+  // The measured question's explanation and table need the room: its prompt is left out there.
+  const lines = q.id === MEASURED_QUESTION ? [] : [...wrapped(q.prompt, width, { dim: true }), line('')];
   const color: LineColor = f.result.correct ? 'green' : 'red';
-  lines.push(...wrapped(`Your answer: ${f.result.shown}  ${mark}`, width, { color, bold: true }));
+  lines.push(...wrapped(`Your answer: ${f.result.shown}  ${f.result.correct ? '✓ right' : '✗ wrong'}`, width, { color, bold: true }));
+  if (!f.result.correct) lines.push(...wrapped(`The answer: ${rightAnswer(q)}`, width, { color: 'green', bold: true }));
   lines.push(...wrapped(f.why, width, { color: f.result.correct ? undefined : 'yellow' }));
   if (q.id === MEASURED_QUESTION) lines.push(line(''), ...measurementLines(run, width));
   return lines;
@@ -67,7 +63,11 @@ function endLines(s: State, run: SelfCheckRun, texts: Texts, width: number): Lin
   const wrong = run.results.filter((r) => !r.correct);
   if (wrong.length) {
     lines.push(line(''), line('To review:', { bold: true }));
-    for (const r of wrong) lines.push(...wrapped(`✗ ${r.question.id}: you typed ${r.shown}; the answer is ${rightAnswer(r.question)}`, width, { color: 'red' }));
+    // A choice is named by its number here; its text was on screen with the explanation.
+    const brief = (text: string, q: Question) => (q.kind === 'choice' ? `option ${text.split('.')[0]}` : text);
+    for (const r of wrong) {
+      lines.push(...wrapped(`✗ ${r.question.id}: you answered ${brief(r.shown, r.question)}; the answer is ${brief(rightAnswer(r.question), r.question)}`, width, { color: 'red' }));
+    }
   }
   lines.push(
     line(''),
