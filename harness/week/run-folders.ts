@@ -96,7 +96,7 @@ function subfolders(dir: string): string[] {
 }
 
 /** An experiments folder: results.json with its plot, and one run per configuration inside. */
-export interface ExperimentsFolder {
+interface ExperimentsFolder {
   dir: string;
   rows: ExperimentResult[];
   /** val_loss.png when it is there. */
@@ -107,7 +107,7 @@ export interface ExperimentsFolder {
   mtimeMs: number;
 }
 
-export interface ExperimentResult {
+interface ExperimentResult {
   name: string;
   change: string;
   params: number | null;

@@ -27,9 +27,10 @@ export interface WeekInputs {
   learningLog: string;
 }
 
-export const LEARNING_LOG_PROMPT = 'Three things I learned that the paper didn\'t say';
+const LEARNING_LOG_PROMPT = 'Three things I learned that the paper didn\'t say';
 
 const n = (x: number) => x.toLocaleString('en-US');
+const plural = (count: number, word: string) => `${n(count)} ${word}${count === 1 ? '' : 's'}`;
 const loss = (x: number | null) => (x === null ? '—' : x.toFixed(4));
 
 /** A relative path that GitHub resolves: forward slashes, spaces escaped. Links only ever point beside WEEK.md. */
@@ -62,7 +63,7 @@ function architecture(w: WeekInputs): string[] {
   return [
     '## Architecture',
     '',
-    `${c.nLayer} layers, ${c.nHead} heads, d_model ${c.nEmbd}, block size ${c.blockSize}, vocabulary ${c.vocabSize}, ${c.activation.toUpperCase()}: ` +
+    `${plural(c.nLayer, 'layer')}, ${plural(c.nHead, 'head')}, d_model ${c.nEmbd}, block size ${c.blockSize}, vocabulary ${c.vocabSize}, ${c.activation.toUpperCase()}: ` +
       `${n(m.params)} parameters, counted from the tensors the trainer creates. Shapes for a batch of ${m.batch}; this is ${source}.`,
     '',
     fence(architectureDiagram(c, m.batch), 'mermaid'),
@@ -86,9 +87,11 @@ function sample(w: WeekInputs): string[] {
 function convergence(run: RunFolder): string {
   const [a, b] = run.evals.slice(-2);
   if (!a || !b) return 'it has only one eval, so whether it converged cannot be read from it';
-  const drop = a.valLoss - b.valLoss;
-  if (drop > 0.01) return `its val loss was still falling at its last eval (${a.valLoss.toFixed(4)} → ${b.valLoss.toFixed(4)} over ${n(b.step - a.step)} steps), so it had not converged and its figure is an upper bound`;
-  return `its val loss had levelled off (${a.valLoss.toFixed(4)} → ${b.valLoss.toFixed(4)} over its last ${n(b.step - a.step)} steps)`;
+  const steps = Math.max(1, b.step - a.step);
+  const between = `${a.valLoss.toFixed(4)} → ${b.valLoss.toFixed(4)} over its last ${plural(steps, 'step')}`;
+  // Still falling by more than 0.005 nats per 100 steps: more steps would lower the bigram's figure.
+  if (((a.valLoss - b.valLoss) / steps) * 100 > 0.005) return `its val loss was still falling at its last eval (${between}), so it had not converged and its figure is an upper bound`;
+  return `its val loss had levelled off (${between})`;
 }
 
 function bigram(w: WeekInputs): string[] {
@@ -147,7 +150,7 @@ function katas(w: WeekInputs): string[] {
   const last = progress.sessions.at(-1)!;
   const lines = [
     ...head,
-    `${progress.sessions.length} session${progress.sessions.length === 1 ? '' : 's'}; splits from the latest (started ${new Date(last.startedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC).`,
+    `${plural(progress.sessions.length, 'session')}; splits from the latest (started ${new Date(last.startedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC).`,
     '',
     '| kata | budget | latest split | latest time on it | my best time on it |',
     '|---|---:|---:|---:|---:|',
@@ -177,7 +180,7 @@ function selfCheck(w: WeekInputs): string[] {
   return [
     ...head,
     `Latest: ${last.score} of ${last.total} in ${formatClock(last.ms)} (seed ${last.seed}; \`${replayCommand(last.seed)}\` asks the same questions). ` +
-      `Best: ${best.score} of ${best.total} in ${formatClock(best.ms)}. Taken ${stats.attempts.length} time${stats.attempts.length === 1 ? '' : 's'}, new questions each time.`,
+      `Best: ${best.score} of ${best.total} in ${formatClock(best.ms)}. Taken ${plural(stats.attempts.length, 'time')}, new questions each time.`,
     '',
   ];
 }
