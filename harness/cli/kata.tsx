@@ -11,7 +11,7 @@ const DEFAULT_MINUTES = 60;
 const { options, positionals } = readCommandLine({
   name: 'kata',
   usage: ['npm run kata -- [kata ...] [options]'],
-  summary: 'The timed self-test as a terminal app: edit your files, and every save is graded.',
+  summary: 'The timed self-test as a terminal app: edit your files, and every save is graded. Its first row is the Session A self-check.',
   positionals: { name: 'kata', choices: KATAS.map((k) => k.id), help: `any of ${KATAS.map((k) => k.id).join(', ')} (default: all five, in order)` },
   options: [
     { name: 'dir', kind: 'string', value: 'DIR', help: 'your workspace folder (default: solutions/); may be anywhere on disk' },

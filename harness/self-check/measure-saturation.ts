@@ -51,8 +51,14 @@ export async function measureSaturation(dir: string, seed: number, grade: (file:
   else if (isBlank(readFileSync(file, 'utf8'))) why = 'your attention.ts is still blank';
   else {
     const report = await grade(file);
-    if (report.passed) return { source: 'yours', file, why: 'your attention.ts passes the grader', rows: await measureFile(file, seed) };
-    why = `your attention.ts does not pass the grader yet${report.mistakes[0] ? ` (${report.mistakes[0]})` : ''}`;
+    if (!report.passed) why = `your attention.ts does not pass the grader yet${report.mistakes[0] ? ` (${report.mistakes[0]})` : ''}`;
+    else {
+      try {
+        return { source: 'yours', file, why: 'your attention.ts passes the grader', rows: await measureFile(file, seed) };
+      } catch (e) {
+        why = `your attention.ts passes the grader but not this measurement: ${(e as Error).message}`;
+      }
+    }
   }
   return { source: 'reference', file: REFERENCE_ATTENTION, why, rows: await measureFile(REFERENCE_ATTENTION, seed) };
 }

@@ -113,7 +113,8 @@ describe.skipIf(!hasTmux && !required)('npm run kata in a terminal', () => {
     expect(score).toContain(`Score ${questions.length - 1} of ${questions.length}`);
     expect(score).toContain(`npm run kata -- --seed ${seed}`);
     tmux('send-keys', '-t', 'check', 'q');
-    await screenShows('check', (s) => s.includes('KATA-EXIT=0'), 'the exit status');
+    const after = await screenShows('check', (s) => s.includes('KATA-EXIT=0'), 'the exit status');
+    expect(after.replace(/\n/g, '')).toContain(`Session A self-check: ${questions.length - 1} of ${questions.length} last time.`);
     const end = readHistory(historyPath(selfCheckDir)).records.at(-1);
     expect(end).toMatchObject({ type: 'self-check-end', seed, score: questions.length - 1, total: questions.length, reason: 'finished' });
   });
