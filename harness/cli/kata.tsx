@@ -11,11 +11,12 @@ const DEFAULT_MINUTES = 60;
 const { options, positionals } = readCommandLine({
   name: 'kata',
   usage: ['npm run kata -- [kata ...] [options]'],
-  summary: 'The timed self-test as a terminal app: edit your files, and every save is graded.',
+  summary: 'The timed self-test as a terminal app: edit your files, and every save is graded. Its first row is the Session A self-check.',
   positionals: { name: 'kata', choices: KATAS.map((k) => k.id), help: `any of ${KATAS.map((k) => k.id).join(', ')} (default: all five, in order)` },
   options: [
     { name: 'dir', kind: 'string', value: 'DIR', help: 'your workspace folder (default: solutions/); may be anywhere on disk' },
     { name: 'minutes', kind: 'number', min: 1, max: 24 * 60, value: 'N', help: `length of the session clock (default: ${DEFAULT_MINUTES})` },
+    { name: 'seed', kind: 'int', min: 0, max: 999_999, value: 'N', help: 'replay the Session A self-check drawn from this seed (its screen shows it; default: new questions each time)' },
   ],
 });
 // npm runs scripts from the project root; INIT_CWD is the folder the learner typed the command in.
@@ -32,4 +33,4 @@ if (process.stdout.isTTY && process.stdin.isTTY) {
   process.env.CONTINUOUS_INTEGRATION = 'false';
 }
 const { runKataApp } = await import('../ui/kata-main.tsx');
-runKataApp({ katas, dir, minutes: options.minutes ?? DEFAULT_MINUTES, cwd });
+runKataApp({ katas, dir, minutes: options.minutes ?? DEFAULT_MINUTES, cwd, ...(options.seed === undefined ? {} : { selfCheckSeed: options.seed }) });

@@ -12,6 +12,7 @@ const COMMANDS = {
   bench: 'harness/cli/bench.ts',
   'bench-grade': 'harness/cli/bench-grade.ts',
   doctor: 'harness/cli/doctor.ts',
+  week: 'harness/cli/week.ts',
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -7,6 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KataId, KataReport } from '../../grader/report.ts';
 import { App } from './App.tsx';
 import { historyPath, readHistory } from './history.ts';
+import { drawSelfCheck } from '../self-check/draw-self-check.ts';
+import { gptParamCensus } from '../self-check/gpt-param-census.ts';
+import { measureSaturation } from '../self-check/measure-saturation.ts';
+import { typedRightAnswer } from '../self-check/test-support/typed-answers.ts';
 import { failingReport, passingReport, sampleDoc } from './test-support/test-reports.ts';
 import { inputsReady, waitFor, waitForText } from './test-support/test-frames.ts';
 
@@ -15,7 +19,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setupApp(options: { katas?: KataId[]; minutes?: number } = {}) {
+function setupApp(options: { katas?: KataId[]; minutes?: number; selfCheckSeed?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'kata-ui-'));
   dirs.push(dir);
   const graded: string[] = [];
@@ -24,14 +28,26 @@ function setupApp(options: { katas?: KataId[]; minutes?: number } = {}) {
     graded.push(kata);
     return readFileSync(file, 'utf8').includes('CORRECT') ? passingReport(kata, file) : failingReport(kata, file);
   };
+  // The self-check's real drawing (the trainer's parameter census) and real measurement (the sandboxed reference).
+  const selfCheck = {
+    draw: (seed: number) => Promise.resolve(drawSelfCheck(seed, gptParamCensus)),
+    measure: (seed: number) => measureSaturation(dir, seed, (file) => grade('attention', file)),
+  };
   const mount = () =>
     render(
       <App
-        setup={{ dir, katas: options.katas ?? ['attention', 'multi-head', 'causal-mask', 'block', 'gpt'], minutes: options.minutes ?? 60, hintTiers: { attention: [1, 2, 3] } }}
+        setup={{
+          dir,
+          katas: options.katas ?? ['attention', 'multi-head', 'causal-mask', 'block', 'gpt'],
+          minutes: options.minutes ?? 60,
+          hintTiers: { attention: [1, 2, 3] },
+          ...(options.selfCheckSeed === undefined ? {} : { selfCheckSeed: options.selfCheckSeed }),
+        }}
         historyFile={historyPath(dir)}
         initialRecords={readHistory(historyPath(dir)).records}
         texts={{ docs: { attention: sampleDoc() }, references: { attention: { ok: true, value: 'export const REFERENCE_BODY = 1;' } }, cwd: dir }}
         grade={grade}
+        selfCheck={selfCheck}
       />,
     );
   return { dir, graded, mount };
@@ -146,4 +162,52 @@ describe('kata app', () => {
     expect(end).toContain('Bar: not measured');
     app.unmount();
   });
+
+  it('offers the Session A self-check above the katas: answers checked, a wrong one explained, the score kept in the history', async () => {
+    const seed = 4242;
+    const { dir, mount } = setupApp({ selfCheckSeed: seed });
+    const questions = drawSelfCheck(seed, gptParamCensus);
+    const app = mount();
+    const home = await waitForText(app.lastFrame, 'clock 60:00');
+    await inputsReady();
+    expect(home).toMatch(/A {2}Session A self-check\s+30 min\s+· not tried/);
+    expect(home.indexOf('Session A self-check')).toBeLessThan(home.indexOf('Scaled dot-product attention'));
+
+    app.stdin.write('a');
+    await waitForText(app.lastFrame, `Question 1 of ${questions.length}`);
+    for (const [i, q] of questions.entries()) {
+      await waitForText(app.lastFrame, `Question ${i + 1} of`);
+      if (q.id === 'shape/scores') {
+        app.stdin.write('2, 8, 64');
+        await waitForText(app.lastFrame, '› 2, 8, 64');
+        app.stdin.write(ENTER);
+        const explained = await waitForText(app.lastFrame, 'The answer: (');
+        expect(explained.replace(/\s+/g, ' ')).toContain('one score per (query, key) pair');
+        app.stdin.write(ENTER);
+        continue;
+      }
+      app.stdin.write(typedRightAnswer(q));
+      await waitForText(app.lastFrame, `› ${typedRightAnswer(q)}`);
+      app.stdin.write(ENTER);
+      if (q.id === 'sqrt-dk/variance') {
+        const measured = await waitForText(app.lastFrame, 'Measured on the reference', 120_000);
+        expect(measured).toContain('no attention.ts in your folder yet');
+        expect(measured).toMatch(/ {1,4}1024 /);
+        app.stdin.write(ENTER);
+      }
+    }
+    const end = await waitForText(app.lastFrame, `Score ${questions.length - 1} of ${questions.length}`);
+    expect(end).toContain('shape/scores');
+    expect(end).toContain(`--seed ${seed}`);
+    app.stdin.write(ENTER);
+    const after = await waitForText(app.lastFrame, 'clock 60:00');
+    expect(after).toContain(`last ${questions.length - 1}/${questions.length}`);
+    app.unmount();
+
+    const records = readHistory(historyPath(dir)).records;
+    const answers = records.filter((r) => r.type === 'self-check-answer');
+    expect(answers).toHaveLength(questions.length);
+    expect(answers.filter((r) => r.type === 'self-check-answer' && !r.correct).map((r) => r.type === 'self-check-answer' && r.question)).toEqual(['shape/scores']);
+    expect(records.at(-1)).toMatchObject({ type: 'self-check-end', seed, score: questions.length - 1, total: questions.length, reason: 'finished' });
+  }, 180_000);
 });

@@ -8,10 +8,14 @@ import { EndScreen } from './EndScreen.tsx';
 import { appendRecord, type HistoryRecord } from './history.ts';
 import { HomeScreen } from './HomeScreen.tsx';
 import { KataScreen } from './KataScreen.tsx';
+import type { Question } from '../self-check/question.ts';
+import type { SaturationReport } from '../self-check/saturation.ts';
+import { SelfCheckScreen } from './SelfCheckScreen.tsx';
 import { useClock } from './use-clock.ts';
 import { useFileWatch, type WatchedFile } from './use-file-watch.ts';
 import { terminalSize, useTerminalSize } from './use-terminal-size.ts';
 import { endProps, homeProps, kataProps, maxScrollOf, type Texts } from './view-model.ts';
+import { selfCheckProps } from './self-check-view.ts';
 import { createFreshKataFile, isBlank, kataFile } from './workspace.ts';
 
 export interface AppProps {
@@ -21,14 +25,22 @@ export interface AppProps {
   readonly texts: Texts;
   /** Grades a file in a sandboxed child process (grader/engine.ts gradeKata); never runs learner code here. */
   readonly grade: (kata: KataId, file: string) => Promise<KataReport>;
+  readonly selfCheck: SelfCheckServices;
   readonly now?: () => number;
+}
+
+/** The self-check's slow parts, run outside the reducer: drawing (which builds the trainer's parameters) and the measurement. */
+export interface SelfCheckServices {
+  draw(seed: number): Promise<Question[]>;
+  /** Grades DIR/attention.ts and measures softmax saturation on it, or on the reference when it does not pass. */
+  measure(seed: number): Promise<SaturationReport>;
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function App({ setup, historyFile, initialRecords, texts, grade, now = Date.now }: AppProps) {
+export function App({ setup, historyFile, initialRecords, texts, grade, selfCheck, now = Date.now }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [state, dispatch] = useReducer(reduce, undefined, () => {
@@ -84,6 +96,22 @@ export function App({ setup, historyFile, initialRecords, texts, grade, now = Da
         );
         return;
       }
+      case 'draw-self-check': {
+        const { seed } = effect;
+        selfCheck.draw(seed).then(
+          (questions) => send({ type: 'self-check-drawn', seed, questions }),
+          (error: unknown) => send({ type: 'self-check-draw-failed', seed, message: `Could not draw the self-check's questions: ${describe(error)}.` }),
+        );
+        return;
+      }
+      case 'measure-saturation': {
+        const { seed } = effect;
+        selfCheck.measure(seed).then(
+          (report) => send({ type: 'saturation-measured', seed, report }),
+          (error: unknown) => send({ type: 'saturation-failed', seed, message: `The measurement could not run: ${describe(error)}.` }),
+        );
+        return;
+      }
       case 'exit':
         exit();
         return;
@@ -118,5 +146,7 @@ export function App({ setup, historyFile, initialRecords, texts, grade, now = Da
       return <KataScreen {...kata!} />;
     case 'end':
       return <EndScreen {...endProps(state)} />;
+    case 'self-check':
+      return <SelfCheckScreen {...selfCheckProps(state, texts)} />;
   }
 }

@@ -15,6 +15,15 @@ interface HomeRow {
   best: string;
 }
 
+/** The Session A self-check's row, above the katas. */
+interface SelfCheckRow {
+  title: string;
+  budget: string;
+  /** "12/16" for the latest sitting, null when never taken. */
+  last: string | null;
+  best: string;
+}
+
 export interface HomeScreenProps {
   readonly width: number;
   readonly height: number;
@@ -22,6 +31,8 @@ export interface HomeScreenProps {
   readonly clock: string;
   readonly clockColor?: LineColor;
   readonly rows: readonly HomeRow[];
+  readonly selfCheck: SelfCheckRow;
+  /** The highlighted kata row; -1 highlights the self-check. */
   readonly cursor: number;
   /** Prompt, banner, bar and workspace lines under the table, already wrapped to the width. */
   readonly notes: readonly Line[];
@@ -34,10 +45,10 @@ const STATUS: Record<KataStatus, { text: string; color: LineColor }> = {
   'not-tried': { text: '· not tried', color: 'gray' },
 };
 
-export function HomeScreen({ width, height, heading, clock, clockColor, rows, cursor, notes, keys }: HomeScreenProps) {
+export function HomeScreen({ width, height, heading, clock, clockColor, rows, selfCheck, cursor, notes, keys }: HomeScreenProps) {
   const titleWidth = Math.max(8, width - 3 - 3 - 8 - 13 - 7);
   const keyLines = width < 60 ? 3 : 2;
-  const room = Math.max(0, height - 3 - rows.length - 1 - keyLines);
+  const room = Math.max(0, height - 4 - rows.length - 1 - keyLines);
   const shownNotes = notes.slice(0, room);
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -45,6 +56,15 @@ export function HomeScreen({ width, height, heading, clock, clockColor, rows, cu
       <Text> </Text>
       <Text dimColor wrap="truncate-end">
         {'   ' + padEnd('#', 3) + padEnd('Kata', titleWidth) + padStart('Budget', 8) + '  ' + padEnd('Status', 11) + padStart('Best', 7)}
+      </Text>
+      <Text wrap="truncate-end">
+        <Text color="cyan" bold>
+          {cursor === -1 ? ' ▸ ' : '   '}
+        </Text>
+        <Text bold={cursor === -1}>{padEnd('A', 3) + padEnd(selfCheck.title, titleWidth)}</Text>
+        <Text>{padStart(selfCheck.budget, 8) + '  '}</Text>
+        <Text color={selfCheck.last ? 'yellow' : 'gray'}>{padEnd(selfCheck.last ? `last ${selfCheck.last}` : '· not tried', 11)}</Text>
+        <Text>{padStart(selfCheck.best, 7)}</Text>
       </Text>
       {rows.map((r, i) => {
         const selected = i === cursor;

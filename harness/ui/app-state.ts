@@ -12,6 +12,10 @@ import {
   type Progress,
 } from './history-stats.ts';
 import { formatClock } from './format-time.ts';
+import { SELF_CHECK_MINUTES, seedFromTime } from '../self-check/draw-self-check.ts';
+import type { Question } from '../self-check/question.ts';
+import type { SaturationReport } from '../self-check/saturation.ts';
+import { finish, runDeadline, startRun, submit, typed, type SelfCheckRun, type Step } from './self-check-run.ts';
 
 export interface Setup {
   /** Absolute path of the learner's DIR. */
@@ -21,9 +25,11 @@ export interface Setup {
   minutes: number;
   /** Hint tiers each kata's README provides. */
   hintTiers: Partial<Record<KataId, HintTier[]>>;
+  /** Replays the self-check drawn from this seed (npm run kata -- --seed N); otherwise each sitting draws from the clock. */
+  selfCheckSeed?: number;
 }
 
-type Screen = 'home' | 'kata' | 'end';
+type Screen = 'home' | 'kata' | 'end' | 'self-check';
 type Pane = 'result' | 'spec' | 'hint' | 'reference';
 
 /** A named mistake with the hint tier that explains it (from the grader's mistake catalogue). */
@@ -51,6 +57,9 @@ export interface KeyInfo {
   pageDown?: boolean;
   tab?: boolean;
   ctrl?: boolean;
+  meta?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
 }
 
 export type AppEvent =
@@ -66,12 +75,18 @@ export type AppEvent =
   | { type: 'history-failed'; message: string }
   /** The pane's content grew or shrank: how far it can scroll now (the view knows; the reducer clamps). */
   | { type: 'pane-size'; maxScroll: number }
+  | { type: 'self-check-drawn'; seed: number; questions: Question[] }
+  | { type: 'self-check-draw-failed'; seed: number; message: string }
+  | { type: 'saturation-measured'; seed: number; report: SaturationReport }
+  | { type: 'saturation-failed'; seed: number; message: string }
   | { type: 'effects-ran'; upTo: number };
 
 type EffectBody =
   | { type: 'append'; record: HistoryRecord }
   | { type: 'create-file'; kata: KataId }
   | { type: 'grade'; kata: KataId; savedAt: number }
+  | { type: 'draw-self-check'; seed: number }
+  | { type: 'measure-saturation'; seed: number }
   | { type: 'exit' };
 export type Effect = EffectBody & { id: number };
 
@@ -87,6 +102,10 @@ export interface State {
   prompt: 'resume' | 'confirm-end' | null;
   /** Highlighted row on the home screen (index into listedKatas). */
   cursor: number;
+  /** The home screen's highlight is on the self-check row, above the katas. */
+  onSelfCheck: boolean;
+  /** The self-check sitting on screen, or the last one until the learner goes home. */
+  selfCheck: SelfCheckRun | null;
   /** The kata on the kata screen. */
   current: KataId | null;
   pane: Pane;
@@ -174,6 +193,8 @@ export function initState(setup: Setup, records: HistoryRecord[], now: number, c
     screen: 'home',
     prompt: null,
     cursor: 0,
+    onSelfCheck: false,
+    selfCheck: null,
     current: null,
     pane: 'result',
     scroll: 0,
@@ -326,10 +347,49 @@ function scrollBy(s: State, delta: number): State {
   return { ...s, scroll: Math.max(0, Math.min(s.maxScroll, s.scroll + delta)) };
 }
 
+// ---------------------------------------------------------------------------------------------- self-check
+
+function applyStep(s: State, step: Step): State {
+  const next = { ...s, selfCheck: step.run };
+  return step.records.length ? record(next, ...step.records) : next;
+}
+
+function startSelfCheck(s: State, at: number): State {
+  if (s.progress.active) {
+    return { ...s, banner: { kind: 'info', text: 'A kata session is running: finish it or end it (e) first; the self-check keeps its own clock.' } };
+  }
+  const seed = s.setup.selfCheckSeed ?? seedFromTime(at);
+  const next = applyStep({ ...s, screen: 'self-check', banner: null, onSelfCheck: true }, startRun(seed, SELF_CHECK_MINUTES, at));
+  return emit(next, { type: 'draw-self-check', seed }, { type: 'measure-saturation', seed });
+}
+
+function onSelfCheckKey(s: State, e: Extract<AppEvent, { type: 'key' }>): State {
+  const run = s.selfCheck!;
+  const { input, key, at } = e;
+  if (key.ctrl && input === 'c') return emit(s, { type: 'exit' });
+  if (run.endedAt !== null || run.failure !== null) {
+    if (input === 'q') return emit(s, { type: 'exit' });
+    if (key.return || key.escape) return { ...s, screen: 'home', selfCheck: run.endedAt !== null ? run : null };
+    return s;
+  }
+  if (key.escape) return applyStep(s, finish(run, 'left', at));
+  if (key.return) return applyStep(s, submit(run, at));
+  if (input === 'q' && run.input === '' && !run.feedback) return emit(s, { type: 'exit' });
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return s;
+  return { ...s, selfCheck: typed(run, input, key.backspace === true || key.delete === true) };
+}
+
+/** Results that arrive for a sitting no longer on screen (a new one began) are dropped. */
+function forRun(s: State, seed: number, f: (run: SelfCheckRun) => SelfCheckRun): State {
+  const run = s.selfCheck;
+  return run && run.seed === seed && run.endedAt === null ? { ...s, selfCheck: f(run) } : s;
+}
+
 // ---------------------------------------------------------------------------------------------- keys
 
 function onKey(s: State, e: Extract<AppEvent, { type: 'key' }>): State {
   const { input, key, at } = e;
+  if (s.screen === 'self-check' && s.selfCheck) return onSelfCheckKey(s, e);
   if (input === 'q' || (key.ctrl && input === 'c')) return emit(s, { type: 'exit' });
   const active = s.progress.active;
   const list = listedKatas(s);
@@ -352,10 +412,13 @@ function onKey(s: State, e: Extract<AppEvent, { type: 'key' }>): State {
   }
 
   if (s.screen === 'home') {
-    if (key.upArrow || input === 'k') return { ...s, cursor: Math.max(0, s.cursor - 1), banner: null };
-    if (key.downArrow || input === 'j') return { ...s, cursor: Math.min(list.length - 1, s.cursor + 1), banner: null };
+    if (key.upArrow || input === 'k') return s.cursor === 0 ? { ...s, onSelfCheck: true, banner: null } : { ...s, cursor: s.cursor - 1, onSelfCheck: false, banner: null };
+    if (key.downArrow || input === 'j') {
+      return s.onSelfCheck ? { ...s, onSelfCheck: false, banner: null } : { ...s, cursor: Math.min(list.length - 1, s.cursor + 1), banner: null };
+    }
+    if (input === 'a' || (key.return && s.onSelfCheck)) return startSelfCheck(s, at);
     if (digit >= 0 && digit < list.length) {
-      return active ? openKata(s, list[digit]!, at) : { ...s, cursor: digit };
+      return active ? openKata({ ...s, onSelfCheck: false }, list[digit]!, at) : { ...s, cursor: digit, onSelfCheck: false };
     }
     if (key.return) {
       const kata = list[s.cursor]!;
@@ -411,7 +474,9 @@ export function reduce(s: State, e: AppEvent): State {
     case 'key':
       return onKey({ ...s, now: Math.max(s.now, e.at) }, e);
     case 'tick': {
-      const next = { ...s, now: e.at };
+      let next = { ...s, now: e.at };
+      const run = next.selfCheck;
+      if (run && run.endedAt === null && e.at >= runDeadline(run)) next = applyStep(next, finish(run, 'clock-out', runDeadline(run)));
       const active = next.progress.active;
       if (active && e.at >= sessionDeadline(active)) {
         const ended = endSession(next, 'clock-out', sessionDeadline(active));
@@ -457,6 +522,14 @@ export function reduce(s: State, e: AppEvent): State {
       return { ...s, banner: { kind: 'error', text: e.message } };
     case 'pane-size':
       return { ...s, maxScroll: e.maxScroll, scroll: Math.min(s.scroll, e.maxScroll) };
+    case 'self-check-drawn':
+      return forRun(s, e.seed, (run) => (run.questions ? run : { ...run, questions: e.questions }));
+    case 'self-check-draw-failed':
+      return forRun(s, e.seed, (run) => ({ ...run, failure: e.message }));
+    case 'saturation-measured':
+      return forRun(s, e.seed, (run) => ({ ...run, saturation: { state: 'done', report: e.report } }));
+    case 'saturation-failed':
+      return forRun(s, e.seed, (run) => ({ ...run, saturation: { state: 'failed', message: e.message } }));
     case 'effects-ran':
       return { ...s, outbox: s.outbox.filter((x) => x.id > e.upTo) };
   }

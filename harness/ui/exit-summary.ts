@@ -3,8 +3,15 @@ import { BAR_MINUTES } from '../../grader/registry.ts';
 import { formatClock, formatRemaining } from './format-time.ts';
 import type { HistoryRecord } from './history.ts';
 import { barTimeMs, deriveProgress, sessionDeadline } from './history-stats.ts';
+import { selfCheckStats } from './self-check-stats.ts';
 
 export function exitSummary(records: readonly HistoryRecord[], now: number, dir: string): string {
+  const last = selfCheckStats(records).last;
+  const selfCheck = last ? ` Session A self-check: ${last.score} of ${last.total} last time.` : '';
+  return katasSummary(records, now, dir) + selfCheck;
+}
+
+function katasSummary(records: readonly HistoryRecord[], now: number, dir: string): string {
   const progress = deriveProgress(records);
   const active = progress.active;
   if (active && now < sessionDeadline(active)) {

@@ -79,6 +79,7 @@ export function deriveProgress(records: readonly HistoryRecord[]): Progress {
       byId.set(s.id, s);
       continue;
     }
+    if (!('session' in r)) continue; // the self-check's records belong to no kata session (self-check-stats.ts)
     if (r.type === 'attempt') lastStatus[r.kata] = r.passed ? 'passed' : 'failed';
     const s = r.session === null ? undefined : byId.get(r.session);
     if (!s || s.endedAt !== null) continue; // records after a session's end change nothing in it

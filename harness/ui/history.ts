@@ -33,7 +33,13 @@ export type HistoryRecord =
   /** First pass of a kata in a session: split = session clock at the passing save; kataMs = time spent on this kata. */
   | { type: 'pass'; at: number; session: string; kata: KataId; splitMs: number; kataMs: number }
   | { type: 'hint'; at: number; session: string | null; kata: KataId; tier: 1 | 2 | 3 }
-  | { type: 'session-end'; at: number; session: string; reason: EndReason };
+  | { type: 'session-end'; at: number; session: string; reason: EndReason }
+  /** Session A's self-check, apart from the kata sessions: its seed replays the same questions. */
+  | { type: 'self-check-start'; at: number; seed: number; minutes: number }
+  | { type: 'self-check-answer'; at: number; seed: number; question: string; given: string; correct: boolean }
+  | { type: 'self-check-end'; at: number; seed: number; score: number; total: number; ms: number; reason: SelfCheckEndReason };
+
+export type SelfCheckEndReason = 'finished' | 'clock-out' | 'left';
 
 const REQUIRED: Record<HistoryRecord['type'], string[]> = {
   'session-start': ['session', 'minutes', 'katas'],
@@ -43,6 +49,9 @@ const REQUIRED: Record<HistoryRecord['type'], string[]> = {
   pass: ['session', 'kata', 'splitMs', 'kataMs'],
   hint: ['kata', 'tier'],
   'session-end': ['session', 'reason'],
+  'self-check-start': ['seed', 'minutes'],
+  'self-check-answer': ['seed', 'question', 'correct'],
+  'self-check-end': ['seed', 'score', 'total', 'ms', 'reason'],
 };
 
 function isRecord(value: unknown): value is HistoryRecord {

@@ -2,7 +2,7 @@
 import { render } from 'ink';
 import { KATAS } from '../../grader/registry.ts';
 import type { KataId, KataReport } from '../../grader/report.ts';
-import { App } from './App.tsx';
+import { App, type SelfCheckServices } from './App.tsx';
 import { historyPath, readHistory } from './history.ts';
 import { exitSummary } from './exit-summary.ts';
 import { loadKataDoc, loadReference, type HintTier } from './kata-docs.ts';
@@ -32,6 +32,25 @@ async function grade(kata: KataId, file: string): Promise<KataReport> {
   }
 }
 
+/** The self-check's drawing builds the trainer's parameters with tfjs: loaded after the first frame, like the engine. */
+let drawing: Promise<[typeof import('../self-check/draw-self-check.ts'), typeof import('../self-check/gpt-param-census.ts')]> | undefined;
+function loadDrawing() {
+  return (drawing ??= Promise.all([import('../self-check/draw-self-check.ts'), import('../self-check/gpt-param-census.ts')]));
+}
+
+function selfCheckServices(dir: string): SelfCheckServices {
+  return {
+    draw: async (seed) => {
+      const [{ drawSelfCheck }, { gptParamCensus }] = await loadDrawing();
+      return drawSelfCheck(seed, gptParamCensus);
+    },
+    measure: async (seed) => {
+      const { measureSaturation } = await import('../self-check/measure-saturation.ts');
+      return measureSaturation(dir, seed, (file) => grade('attention', file));
+    },
+  };
+}
+
 /** What `npm run kata` was asked for (harness/cli/kata.tsx reads the command line). */
 export interface KataArgs {
   katas: KataId[];
@@ -40,6 +59,8 @@ export interface KataArgs {
   minutes: number;
   /** The folder the learner typed the command in; paths on screen are shown relative to it. */
   cwd: string;
+  /** Replays the self-check drawn from this seed. */
+  selfCheckSeed?: number;
 }
 
 async function main(args: KataArgs): Promise<number> {
@@ -79,16 +100,18 @@ async function main(args: KataArgs): Promise<number> {
   };
   const app = render(
     <App
-      setup={{ dir: args.dir, katas: args.katas, minutes: args.minutes, hintTiers }}
+      setup={{ dir: args.dir, katas: args.katas, minutes: args.minutes, hintTiers, ...(args.selfCheckSeed === undefined ? {} : { selfCheckSeed: args.selfCheckSeed }) }}
       historyFile={historyFile}
       initialRecords={history.records}
       texts={{ docs, references, cwd }}
       grade={grade}
+      selfCheck={selfCheckServices(args.dir)}
     />,
     { exitOnCtrlC: false },
   );
   setTimeout(() => {
     void loadEngine().catch(() => undefined); // a failure resurfaces, explained, at the first grading
+    void loadDrawing().catch(() => undefined); // likewise, when the self-check starts
     keepSpareReady();
   }, 50);
   // Killed from outside: restore the terminal, then exit as the signal would have (history is already on disk).

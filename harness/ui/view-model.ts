@@ -21,6 +21,8 @@ import { line, type Line, type LineColor } from './line.ts';
 import { markdownLines } from './markdown-lines.ts';
 import { barMet, barTimeMs, kataSpentMs, personalBests, sessionDeadline, sessionStatus } from './history-stats.ts';
 import { kataFile } from './workspace.ts';
+import { SELF_CHECK_MINUTES, SELF_CHECK_TITLE } from '../self-check/draw-self-check.ts';
+import { selfCheckStats } from './self-check-stats.ts';
 import { wrapText } from '../../grader/wrap-text.ts';
 
 export interface Texts {
@@ -31,16 +33,16 @@ export interface Texts {
 }
 
 /** Ink redraws the whole terminal when a frame fills every row, so frames keep one row free. */
-function frameHeight(rows: number): number {
+export function frameHeight(rows: number): number {
   return Math.max(10, rows - 1);
 }
 
-function displayPath(path: string, cwd: string): string {
+export function displayPath(path: string, cwd: string): string {
   const rel = relative(cwd, path);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-function wrapped(text: string, width: number, style: Omit<Line, 'text'> = {}): Line[] {
+export function wrapped(text: string, width: number, style: Omit<Line, 'text'> = {}): Line[] {
   return wrapText(text, width).map((t) => line(t, style));
 }
 
@@ -69,6 +71,13 @@ export function homeProps(s: State, texts: Texts): HomeScreenProps {
       best: best === undefined ? '—' : formatClock(best),
     };
   });
+  const stats = selfCheckStats(s.records);
+  const selfCheck = {
+    title: SELF_CHECK_TITLE,
+    budget: `${SELF_CHECK_MINUTES} min`,
+    last: stats.last ? `${stats.last.score}/${stats.last.total}` : null,
+    best: stats.best ? `${stats.best.score}/${stats.best.total}` : '—',
+  };
   const notes: Line[] = [];
   if (s.prompt === 'resume' && active) {
     const passed = active.katas.filter((k) => active.passes[k]).length;
@@ -94,7 +103,17 @@ export function homeProps(s: State, texts: Texts): HomeScreenProps {
       width,
     ),
   );
-  const selected = list[s.cursor];
+  const selected = s.onSelfCheck ? undefined : list[s.cursor];
+  if (s.onSelfCheck) {
+    notes.push(
+      line(''),
+      ...wrapped(
+        'A · Session A, without notes: the shape of every tensor, parameter counts, why √dₖ (measured), why masking, several heads, W_O. Drawn afresh each time.',
+        width,
+        { dim: true },
+      ),
+    );
+  }
   if (selected) {
     const info = kataById(selected)!;
     notes.push(line(''), ...wrapped(`${info.number} · ${info.summary}`, width, { dim: true }));
@@ -108,7 +127,9 @@ export function homeProps(s: State, texts: Texts): HomeScreenProps {
       ? [['Enter', 'resume'], ['n', 'start over'], ['q', 'quit']]
       : active
         ? [['Enter', 'open kata'], ['↑↓', 'choose'], ['1-5', 'jump'], ['Esc', 'back'], ['e', 'end session'], ['q', 'quit']]
-        : [['Enter', 'start the session'], ['↑↓', 'choose the first kata'], ['q', 'quit']];
+        : s.onSelfCheck
+          ? [['Enter', 'start the self-check'], ['↑↓', 'choose'], ['q', 'quit']]
+          : [['Enter', 'start the session'], ['↑↓', 'choose the first kata'], ['a', 'Session A self-check'], ['q', 'quit']];
   const clock = clockFor(s);
   return {
     width,
@@ -117,7 +138,8 @@ export function homeProps(s: State, texts: Texts): HomeScreenProps {
     clock: clock.text,
     clockColor: clock.color,
     rows,
-    cursor: s.cursor,
+    selfCheck,
+    cursor: s.onSelfCheck ? -1 : s.cursor,
     notes,
     keys,
   };

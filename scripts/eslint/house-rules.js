@@ -10,7 +10,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  */
 const LAYERS = [
   ['command-line', ['harness/cli/']],
-  ['kata app, trainer and lab', ['harness/ui/', 'harness/train/', 'harness/bench/', 'harness/backends/', 'datasets/']],
+  ['kata app, trainer and lab', ['harness/ui/', 'harness/self-check/', 'harness/week/', 'harness/train/', 'harness/bench/', 'harness/backends/', 'datasets/']],
   ['grader', ['grader/']],
   ['sandbox', ['grader/sandbox/']],
   ['tfjs and kernels', ['grader/tfjs/', 'harness/kernels/']],
