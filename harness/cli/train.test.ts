@@ -1,14 +1,16 @@
 // npm run train / train:mine as a user runs them: the real CLI in a child process, real data, real files out.
 import { execa } from 'execa';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readMetrics } from '../train/metrics.ts';
+import { evalsOf, readMetrics, trainLinesOf } from '../train/metrics.ts';
 
 const DATA = '../shared/datasets/tinyshakespeare.txt';
 const tmp = (tag: string) => mkdtempSync(join(tmpdir(), `gpt-kata-${tag}-`));
 const train = (args: string[]) => execa('npx', ['tsx', 'harness/cli/train.ts', ...args], { reject: false, all: true, env: { FORCE_COLOR: '0' } });
+
+const sample = (args: string[]) => execa('npx', ['tsx', 'harness/cli/sample.ts', '--backend', 'wasm', ...args], { reject: false });
 
 const OUTPUTS = ['metrics.jsonl', 'checkpoint/model.json', 'checkpoint/weights.bin', 'checkpoint/optimizer.bin', 'sample.txt', 'loss.svg', 'loss.png', 'report.html'];
 
@@ -17,14 +19,42 @@ describe('npm run train', () => {
     const out = tmp('train');
     const r = await train(['--preset', 'tiny', '--iters', '60', '--data', DATA, '--out', out]);
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.all).toMatch(/^backend: \w+.*\(.+\)$/m); // the name and, in brackets, the reason
+    const backendLine = r.all.split('\n').find((l) => l.startsWith('backend: '))!;
+    expect(backendLine).toMatch(/^backend: \w+ on .+: .+ \(npm run doctor for the details\)$/); // the name, on what, the gist of why
+    expect(backendLine.length).toBeLessThan(120); // one short line, not the whole story
+    expect(r.all).toMatch(/^estimate: \d+s in all \(60 steps × \d+ ms, evaluations \d+s, sample \d+s\)/m); // before the first step
+    expect(r.all.indexOf('estimate:')).toBeLessThan(r.all.indexOf('step 0:'));
     expect(r.all).toMatch(/step 60\/60 │ loss \d\.\d{4} │ [\d,]+ tok\/s │ \[█+\] 100% │ ETA 0s/);
     for (const f of OUTPUTS) expect(existsSync(join(out, f)), f).toBe(true);
     const metrics = readMetrics(out);
-    expect(metrics.map((m) => m.step)).toEqual([0, 60]);
-    expect(Object.keys(metrics[0]!)).toEqual(['step', 'train_loss', 'val_loss', 'lr', 'tokens_per_s', 'elapsed_s']);
-    expect(metrics[1]!.val_loss).toBeLessThan(metrics[0]!.val_loss - 0.5);
-    expect([...readFileSync(join(out, 'sample.txt'), 'utf8').replace(/\n$/, '')]).toHaveLength(500);
+    // the train loss every log interval (10 steps), the val loss at every evaluation
+    expect(trainLinesOf(metrics).map((m) => m.step)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(Object.keys(trainLinesOf(metrics)[0]!)).toEqual(['step', 'train_loss']);
+    const evals = evalsOf(metrics);
+    expect(evals.map((m) => m.step)).toEqual([0, 60]);
+    expect(Object.keys(evals[0]!)).toEqual(['step', 'train_loss', 'val_loss', 'lr', 'tokens_per_s', 'elapsed_s']);
+    expect(evals[1]!.val_loss).toBeLessThan(evals[0]!.val_loss - 0.5);
+    expect(evals[1]!.val_se).toBeGreaterThan(0); // the final figure comes with its standard error
+    // the end of the run shows its result: the final losses, the sample itself, where the files are
+    const sampleText = readFileSync(join(out, 'sample.txt'), 'utf8').replace(/\n$/, '');
+    expect([...sampleText]).toHaveLength(500);
+    expect(r.all).toContain(`\n${sampleText}\n`);
+    expect(r.all).toMatch(new RegExp(`final train loss ${evals[1]!.train_loss.toFixed(4)}, val loss ${evals[1]!.val_loss.toFixed(4)} ± 0\\.\\d{4}`));
+    expect(r.all).toContain(`files: ${out}/`);
+  });
+
+  it('never replaces a run silently: the same command again refuses, naming --resume and --fresh; --fresh starts over', async () => {
+    const out = tmp('twice');
+    const args = ['--preset', 'tiny', '--iters', '20', '--data', DATA, '--out', out];
+    expect((await train(args)).exitCode).toBe(0);
+    const weights = readFileSync(join(out, 'checkpoint', 'weights.bin'));
+    const again = await train(args);
+    expect(again.exitCode).toBe(1);
+    expect(again.all).toMatch(/already holds a run at step 20 of 20, saved .* UTC, and train does not replace a run silently: continue it with --resume, start afresh over it with --fresh, or give this run another folder with --out DIR\./);
+    expect(readFileSync(join(out, 'checkpoint', 'weights.bin')).equals(weights)).toBe(true);
+    const fresh = await train([...args, '--fresh', '--seed', '7']);
+    expect(fresh.exitCode, fresh.all).toBe(0);
+    expect(readFileSync(join(out, 'checkpoint', 'weights.bin')).equals(weights)).toBe(false);
   });
 
   it('refuses an unknown flag with what it accepts (exit 2), and a bad value', async () => {
@@ -98,12 +128,29 @@ describe('npm run train:mine', () => {
     expect(r.all).toMatch(/passes the gpt kata/);
     expect(r.all).toMatch(/model: your gpt \(.*gpt\.ts\)/);
     for (const f of OUTPUTS) expect(existsSync(join(out, f)), f).toBe(true);
-    const m = readMetrics(out);
+    const m = evalsOf(readMetrics(out));
     expect(m[0]!.val_loss - m.at(-1)!.val_loss).toBeGreaterThan(1.2);
     // the detectors judged this correct run and stayed silent
     expect(m.some((l) => l.alerts)).toBe(false);
     expect(r.all).not.toContain('⚠');
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('flat loss: judged at step 60');
+  });
+
+  it('the run owns its model: with the learner\'s files broken, sample uses the code saved with the checkpoint and says so', async () => {
+    const dir = learnerDir();
+    const out = tmp('mine-owned');
+    const r = await train(['--mine', '--dir', dir, '--preset', 'tiny', '--iters', '20', '--data', DATA, '--out', out]);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(existsSync(join(out, 'checkpoint', 'code', 'gpt.mjs'))).toBe(true);
+    expect(readFileSync(join(out, 'checkpoint', 'code', 'src', 'gpt-impl.ts'), 'utf8')).toBe(readFileSync('grader/katas/gpt/fixtures/correct/gather-tidy.ts', 'utf8'));
+    writeFileSync(join(dir, 'gpt.ts'), 'export const gpt = (; // half-typed\n');
+    appendFileSync(join(dir, 'gpt-impl.ts'), '\nthrow new Error("broken");\n');
+    const s = await sample(['--run', out, '--chars', '30', '--temperature', '0']);
+    expect(s.exitCode, s.stderr).toBe(0);
+    expect([...s.stdout.slice(1)]).toHaveLength(30); // the prompt (a newline) and 30 characters
+    expect(s.stderr).toMatch(/gpt\.ts, .*gpt-impl\.ts changed since this run was trained; sampling with the code it was trained with \(.*checkpoint\/code\)/);
+    expect(s.stderr.trim().split('\n')).toHaveLength(2); // the backend line and that one line
+    expect(s.stderr).not.toContain('grading');
   });
 
   it('refuses a faulty gpt.ts with the failing checks and the named mistake, exit 1', async () => {
@@ -127,7 +174,7 @@ describe('npm run train:mine', () => {
     const mark = 'this gpt.ts FAILS the grader (mistakes: gpt/returns-probabilities)';
     expect(r.all.split(mark).length - 1).toBeGreaterThanOrEqual(3); // when graded, when training starts, when it ends
     expect(r.all).toContain('⚠ loss has flatlined at ln(vocab): check your scale and softmax axis (step 20:');
-    const m = readMetrics(out);
+    const m = evalsOf(readMetrics(out));
     for (const line of m) expect(line.grader).toBe(mark);
     expect(m.flatMap((l) => l.alerts ?? []).map((a) => [a.id, a.step])).toEqual([['flat-loss', 20]]);
     const html = readFileSync(join(out, 'report.html'), 'utf8');

@@ -23,6 +23,9 @@ const evalsBefore = (c: TrainConfig, start: number) => {
   return n;
 };
 
+/** Tokens per timed generate call: enough to spread its fixed costs. */
+const SAMPLE_TOKENS = 8;
+
 const timeMs = async (f: () => Promise<void>, repeats: number): Promise<number> => {
   await f(); // the first call compiles kernels and allocates: not what a step costs
   const t0 = performance.now();
@@ -37,7 +40,7 @@ export async function estimateRun<P>(
   vars: tf.Variable[],
   train: Int32Array,
   c: TrainConfig,
-  sampleOne: (context: tf.Tensor2D) => tf.Tensor2D,
+  sample: (context: tf.Tensor2D, n: number) => tf.Tensor2D,
   start = 0,
 ): Promise<RunEstimate> {
   const ids = batchIds(train, c.batchSize, c.blockSize, 0, 0);
@@ -54,11 +57,12 @@ export async function estimateRun<P>(
       await loss.data();
       loss.dispose();
     }, 2);
-    const tokenMs = await timeMs(async () => {
-      const out = sampleOne(context);
-      await out.data();
-      out.dispose();
-    }, 2);
+    const tokenMs =
+      (await timeMs(async () => {
+        const out = sample(context, SAMPLE_TOKENS);
+        await out.data();
+        out.dispose();
+      }, 1)) / SAMPLE_TOKENS;
     const remaining = Math.max(0, c.iters - start);
     const evalBatches = 2 * (evalsBefore(c, start) * c.evalIters + c.finalEvalIters);
     const seconds = (remaining * stepMs + evalBatches * evalBatchMs + c.sampleChars * tokenMs) / 1000;

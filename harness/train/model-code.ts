@@ -35,7 +35,9 @@ export function modelCodeOf(entry: string, bundlePath: string): ModelCode {
     const map = JSON.parse(Buffer.from(m[1]!, 'base64').toString('utf8')) as { sources?: string[]; sourcesContent?: (string | null)[] };
     (map.sources ?? []).forEach((s, i) => {
       const text = map.sourcesContent?.[i];
-      if (typeof text === 'string') sources.push({ path: resolve(dirname(bundlePath), s), text });
+      const path = resolve(dirname(bundlePath), s);
+      // only real files: the bundler's stand-ins for packages (tfjs) are not the learner's code
+      if (typeof text === 'string' && existsSync(path)) sources.push({ path, text });
     });
   }
   if (!sources.some((s) => s.path === entry)) sources.unshift({ path: entry, text: readFileSync(entry, 'utf8') });

@@ -119,7 +119,7 @@ export async function estimateModelRun(model: ModelSpec, c: TrainConfig, vocabSi
   const cfg = gptConfigOf(c, vocabSize);
   const built = buildModel(model, cfg, seed);
   try {
-    return await estimateRun(built.forward, built.params as never, flattenParams(built.params).map((p) => p.variable), train, c, (ctx) => built.sampleTokens(ctx, 1));
+    return await estimateRun(built.forward, built.params as never, flattenParams(built.params).map((p) => p.variable), train, c, built.sampleTokens);
   } finally {
     disposeParams(built.params);
   }
@@ -202,7 +202,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
         `AdamW wd ${c.weightDecay}, clip ${c.gradClip}, seed ${o.seed}${start ? `; resuming at step ${start}` : ''}`,
     );
     if (o.estimate !== false) {
-      const e = await estimateRun(forward, params as never, named.map((p) => p.variable), train, c, (ctx) => sampleTokens(ctx, 1), start);
+      const e = await estimateRun(forward, params as never, named.map((p) => p.variable), train, c, sampleTokens, start);
       say(estimateLine(e, c, start));
     }
 
