@@ -55,7 +55,7 @@ runCli(COMMAND, async ({ options: o }) => {
   const text = await loadTinyShakespeare({ ...(o.data !== undefined ? { dataPath: o.data } : {}), log: say });
   const seed = o.seed ?? 1337;
   if (pitfalls) {
-    await runPitfallLab({ preset, base, seed, out: resolve(o.out ?? `runs/pitfalls-${preset}`), text, backend });
+    await runPitfallLab({ preset, base, seed, out: resolve(o.out ?? `runs/pitfalls-${preset}`), text, backend, fresh: o.fresh === true });
     return;
   }
   const project = process.env.WANDB_PROJECT || 'gpt-kata-experiments';
