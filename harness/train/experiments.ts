@@ -28,7 +28,7 @@ export interface Experiment {
  * The bigram's own schedule: a 65×65 table converges at a large step (val ≈ 2.49 on Tiny Shakespeare, the
  * count-based optimum), not at the GPT's rate and steps; each step costs a few milliseconds.
  */
-export function bigramSchedule(b: TrainConfig): TrainConfig {
+function bigramSchedule(b: TrainConfig): TrainConfig {
   return { ...b, iters: 2000, lrDecayIters: 2000, lr: 1e-1, minLr: 1e-2, warmupIters: 10, weightDecay: 0, evalInterval: 100 };
 }
 

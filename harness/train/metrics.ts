@@ -33,7 +33,7 @@ export interface EvalLine {
 
 export type MetricsLine = TrainLine | EvalLine;
 
-export const isEval = (m: MetricsLine): m is EvalLine => 'val_loss' in m;
+const isEval = (m: MetricsLine): m is EvalLine => 'val_loss' in m;
 export const evalsOf = (lines: readonly MetricsLine[]): EvalLine[] => lines.filter(isEval);
 export const trainLinesOf = (lines: readonly MetricsLine[]): TrainLine[] => lines.filter((m) => !isEval(m));
 

@@ -23,7 +23,7 @@ interface CodeManifest {
   sources: { path: string; saved: string; sha256: string }[];
 }
 
-export const CODE_DIR = 'code';
+const CODE_DIR = 'code';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** The sources a bundle was built from, read back from its inline source map (the bundler writes one). */
@@ -82,7 +82,7 @@ export function readModelCode(checkpointFolder: string): ModelCode {
 }
 
 /** The saved sources whose file on disk is now different or gone, as paths relative to the working folder. */
-export function changedSources(code: ModelCode): string[] {
+function changedSources(code: ModelCode): string[] {
   return code.sources
     .filter((s) => !existsSync(s.path) || sha256(readFileSync(s.path, 'utf8')) !== sha256(s.text))
     .map((s) => {

@@ -10,7 +10,7 @@ const show = (dir: string) => {
 };
 
 /** What the folder holds, in words ("a run at step 300 of 300, saved 2026-12-03 12:03"), or null when it holds none. */
-export function describeExistingRun(out: string): string | null {
+function describeExistingRun(out: string): string | null {
   if (hasCheckpoint(out)) {
     const path = join(checkpointDir(out), 'model.json');
     const meta = JSON.parse(readFileSync(path, 'utf8')) as { step?: number; train?: { iters?: number } };

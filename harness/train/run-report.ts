@@ -49,7 +49,7 @@ function detectorsHtml(alerts: readonly Alert[], checks: readonly string[]): str
 const failsGraderBanner = (mark: string) => `<p class="fails-grader" id="fails-grader">⚠ ${escapeHtml(mark)}</p>`;
 
 /** Train loss every log interval (the batches it trained on) and val loss at every evaluation. */
-export function lossChart(title: string, metrics: readonly MetricsLine[]): ChartSpec {
+function lossChart(title: string, metrics: readonly MetricsLine[]): ChartSpec {
   const train = trainLinesOf(metrics);
   const evals = evalsOf(metrics);
   // Before the first log interval only the step-0 evaluation knows the train loss.

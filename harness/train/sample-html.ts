@@ -3,7 +3,13 @@ import { escapeHtml } from './html-page.ts';
 
 /** Control characters (other than the newline) as their Unicode control pictures, e.g. a tab as ␉. */
 const visibleControls = (s: string) =>
-  s.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, (c) => (c === '\u007f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
+  [...s]
+    .map((c) => {
+      const code = c.codePointAt(0)!;
+      if (code === 0x7f) return '\u2421';
+      return code < 0x20 && c !== '\n' ? String.fromCodePoint(0x2400 + code) : c;
+    })
+    .join('');
 
 /**
  * The sample's text as HTML for a <pre class="sample">: an empty or whitespace-only line shows a faint ↵ (spaces as ·),

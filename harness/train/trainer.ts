@@ -104,14 +104,14 @@ export interface BuiltModel {
 }
 
 /** The model's parameters (seeded init), forward pass and sampler; the caller disposes the parameters. */
-export function buildModel(model: ModelSpec, cfg: GPTConfig, seed: number): BuiltModel {
+function buildModel(model: ModelSpec, cfg: GPTConfig, seed: number): BuiltModel {
   if (model.kind === 'gpt') {
     const p = initGPTParams(cfg, seed);
     const gen = model.generate;
-    return { params: p, forward: gptForward(model.gpt, cfg) as Forward<never>, sampleTokens: (idx, n) => gen(idx, p, cfg, n, 1) };
+    return { params: p, forward: gptForward(model.gpt, cfg), sampleTokens: (idx, n) => gen(idx, p, cfg, n, 1) };
   }
   const p = initBigramParams(cfg.vocabSize);
-  return { params: p, forward: bigramForward as Forward<never>, sampleTokens: (idx, n) => bigramGenerate(idx, p, n, 1) };
+  return { params: p, forward: bigramForward, sampleTokens: (idx, n) => bigramGenerate(idx, p, n, 1) };
 }
 
 /** Times `model` under config `c` on this machine and returns the estimated seconds of a whole run (experiments sum these). */

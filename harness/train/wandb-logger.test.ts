@@ -112,12 +112,12 @@ describe('--wandb', () => {
   it('without WANDB_API_KEY, or with W&B out of reach, says so in one line and gives no run', async () => {
     delete process.env.WANDB_API_KEY;
     const said: string[] = [];
-    expect(await openWandbRun({ project: 'p', name: 'n', config, say: (l) => said.push(l) })).toBeNull();
+    expect(await openWandbRun({ project: 'p', name: 'n', config: { ...config }, say: (l) => said.push(l) })).toBeNull();
     process.env.WANDB_API_KEY = KEY;
     const closed = await standIn();
     closed.server.close(); // nothing listens there now
     process.env.WANDB_BASE_URL = closed.url;
-    expect(await openWandbRun({ project: 'p', name: 'n', config, say: (l) => said.push(l) })).toBeNull();
+    expect(await openWandbRun({ project: 'p', name: 'n', config: { ...config }, say: (l) => said.push(l) })).toBeNull();
     expect(said).toEqual([
       'W&B: WANDB_API_KEY is not set (wandb.ai/authorize gives one), so this run is not logged to W&B; training goes on',
       `W&B: cannot reach ${closed.url} (ECONNREFUSED), so this run is not logged to W&B; training goes on`,

@@ -10,14 +10,14 @@ export interface WandbRunOptions {
   /** This run's name in W&B, e.g. "baseline" or "mine-baby". */
   name: string;
   /** Logged as the run's config. */
-  config: TrainConfig & Record<string, unknown>;
+  config: TrainConfig & { [extra: string]: unknown };
   say: (line: string) => void;
 }
 
 export type WandbRun = RunObserver & { finish(): Promise<void>; url: string };
 
 /** Where the SDK sends its requests: WANDB_BASE_URL, as the SDK itself reads it, else W&B's own service. */
-export const wandbBaseUrl = () => process.env.WANDB_BASE_URL || 'https://api.wandb.ai';
+const wandbBaseUrl = () => process.env.WANDB_BASE_URL || 'https://api.wandb.ai';
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   new Promise((resolve, reject) => {
@@ -68,7 +68,7 @@ export async function openWandbRun(o: WandbRunOptions): Promise<WandbRun | null>
   let run: Awaited<ReturnType<typeof wandb.init>>;
   try {
     run = await withTimeout(
-      wandb.init({ project: o.project, name: o.name, config: o.config, settings: { baseUrl: base, apiKey: key, silent: true } as never }),
+      wandb.init({ project: o.project, name: o.name, config: o.config, settings: { baseUrl: base, apiKey: key, silent: true } }),
       30_000,
       'W&B',
     );
