@@ -117,8 +117,9 @@ describe('npm run train:mine', () => {
       backend: 'wasm',
       stream: { write: () => true },
     });
-    expect(calls.gpt).toBe(10 + 2 * 2 * 2); // 10 training steps + 2 evals × 2 splits × 2 batches
-    expect(calls.generate).toBe(1);
+    // 10 training steps + 2 evals × 2 splits × 2 batches, and the estimate before them: 3 steps and 3 eval batches (the first of each a warm-up)
+    expect(calls.gpt).toBe(10 + 2 * 2 * 2 + 3 + 3);
+    expect(calls.generate).toBe(1 + 2); // the sample, and the estimate's warm-up and timed call
   });
 
   it('acceptance: --preset tiny --iters 300 exits 0, lowers val loss by well over 1 nat, writes every output', async () => {
@@ -148,7 +149,10 @@ describe('npm run train:mine', () => {
     const s = await sample(['--run', out, '--chars', '30', '--temperature', '0']);
     expect(s.exitCode, s.stderr).toBe(0);
     expect([...s.stdout.slice(1)]).toHaveLength(30); // the prompt (a newline) and 30 characters
-    expect(s.stderr).toMatch(/gpt\.ts, .*gpt-impl\.ts changed since this run was trained; sampling with the code it was trained with \(.*checkpoint\/code\)/);
+    const said = s.stderr.trim().split('\n').at(-1)!;
+    expect(said).toMatch(/^\S+, \S+ changed since this run was trained; sampling with the code it was trained with \(.*checkpoint\/code\)$/);
+    expect(said).toContain(join(dir, 'gpt.ts'));
+    expect(said).toContain(join(dir, 'gpt-impl.ts'));
     expect(s.stderr.trim().split('\n')).toHaveLength(2); // the backend line and that one line
     expect(s.stderr).not.toContain('grading');
   });
