@@ -10,7 +10,7 @@ import { runCli } from './run-cli.ts';
 const OPTIONS = [
   { name: 'mine', kind: 'flag', help: 'train your DIR/gpt.ts (graded first; it must pass the gpt kata) instead of the reference GPT' },
   { name: 'dir', kind: 'string', value: 'DIR', help: 'with --mine: the folder with your gpt.ts (default: solutions/)' },
-  { name: 'preset', kind: 'choice', choices: PRESET_NAMES, help: 'model size and schedule (default: lecture on a GPU, baby on a CPU)' },
+  { name: 'preset', kind: 'choice', choices: PRESET_NAMES, help: 'model size and schedule (default: lecture on a GPU, baby on a CPU: the page\'s 5000 steps;\nthe time it will take is printed before the first step)' },
   { name: 'iters', kind: 'int', min: 1, value: 'N', help: 'training steps (default: the preset\'s)' },
   { name: 'data', kind: 'string', value: 'PATH', help: 'training text (default: Tiny Shakespeare, downloaded once into datasets/)' },
   { name: 'out', kind: 'string', value: 'DIR', help: 'where metrics, checkpoint, sample and report go (default: runs/<reference|mine>-<preset>);\na folder that holds a run is never replaced silently: add --resume or --fresh' },
