@@ -127,7 +127,7 @@ function resultsMarkdown(rows: ExperimentRow[], preset: string, iters: number, s
   return lines.join('\n');
 }
 
-/** Runs every experiment in turn into OUT/<name>/, then writes val_loss.svg/.png, results.md/.json and report.html. */
+/** Runs every experiment in turn into OUT/<name>/, then writes loss.svg/.png (every curve), results.md/.json and report.html. */
 export async function runExperiments(o: ExperimentsOptions, only: readonly Experiment[] = EXPERIMENTS): Promise<ExperimentRow[]> {
   const stream = o.stream ?? process.stdout;
   const held = only.filter((e) => existsSync(join(o.out, e.name, 'metrics.jsonl'))).map((e) => e.name);
