@@ -1,5 +1,5 @@
-// npm run sample -- --run OUT: continue a prompt with a trained checkpoint (the learner's generate for train:mine runs).
-import { dirname, resolve } from 'node:path';
+// npm run sample -- --run OUT: continue a prompt with a trained checkpoint (for a train:mine run, the model code saved with it).
+import { resolve } from 'node:path';
 import { BACKEND_CHOICES } from '../backends/backend-choices.ts';
 import { UserError } from '../../grader/user-error.ts';
 import type { OptionSpec } from './command-line.ts';
@@ -16,19 +16,20 @@ const OPTIONS = [
 const COMMAND = {
   name: 'sample',
   usage: ['npm run sample -- --run OUT [options]'],
-  summary: 'Continues a prompt with a trained checkpoint: the text on stdout, the backend on stderr.',
+  summary: 'Continues a prompt with a trained checkpoint: the text on stdout, the backend on stderr. A train:mine run samples with the model code saved with it, whatever solutions/ holds now.',
   options: OPTIONS,
 };
 
 runCli(COMMAND, async ({ options: o }) => {
   if (o.run === undefined) throw new UserError('npm run sample needs --run OUT, the --out folder of a training run (e.g. runs/reference-baby)', { kind: 'usage' });
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ generate: referenceGenerate }, { describeBackend }, { selectBackend }, { hasCheckpoint, readCheckpointMeta }, { loadLearnerGpt }, { sampleRun }] = await Promise.all([
+  const [{ generate: referenceGenerate }, { describeBackend }, { selectBackend }, { checkpointDir, hasCheckpoint, readCheckpointMeta }, modelCode, { failsGraderMark }, { sampleRun }] = await Promise.all([
     import('../../grader/katas/gpt/reference.ts'),
     import('../train/backend.ts'),
     import('../backends/select.ts'),
     import('../train/checkpoint.ts'),
-    import('../train/learner-gpt.ts'),
+    import('../train/model-code.ts'),
+    import('../train/grader-mark.ts'),
     import('../train/sampler.ts'),
   ]);
   const out = resolve(o.run);
@@ -37,10 +38,16 @@ runCli(COMMAND, async ({ options: o }) => {
   note(describeBackend(await selectBackend(o.backend ?? 'auto')));
   const meta = readCheckpointMeta(out);
   let generate = referenceGenerate;
-  if (meta.model.source === 'mine' && meta.model.file) {
-    // The checkpoint came from train:mine: sample with the learner's own generate, graded again in case it changed.
-    // A train:mine --anyway run failed the grader when it was trained: sample it anyway, marked as such.
-    generate = (await loadLearnerGpt(dirname(meta.model.file), note, meta.model.failsGrader ? { anyway: true, command: 'sample' } : {})).generate;
+  if (meta.model.source === 'mine') {
+    const ck = checkpointDir(out);
+    if (!modelCode.hasModelCode(ck)) {
+      throw new UserError(`${ck} holds no model code (it was written before runs kept their code); train it again with npm run train:mine -- --out ${o.run} --fresh`);
+    }
+    const code = modelCode.readModelCode(ck);
+    const changed = modelCode.changedSinceLine(code, ck, 'sampling');
+    if (changed) note(changed);
+    if (meta.model.failsGrader) note(`⚠ ${failsGraderMark(meta.model.failsGrader)}; it was trained with --anyway`);
+    generate = (await modelCode.importModelCode(code)).generate;
   }
   const text = await sampleRun(out, {
     chars: o.chars ?? 500,

@@ -7,12 +7,15 @@
 //   weights.bin    the parameters, float32 little-endian, concatenated in manifest order; names are paths into
 //                  GPTParams such as "blocks.0.attn.wqkv" (weights are [in, out], x @ W)
 //   optimizer.bin  AdamW's first and second moments, same layout
+//   code/          train:mine runs only: the model code it trained with (model-code.ts): gpt.mjs, the bundle of the
+//                  learner's gpt.ts and everything it imports; src/, those sources; manifest.json, where each came from
 // Loading the weights elsewhere: tf.io.decodeWeights(readFileSync('weights.bin'), manifest.weightsManifest[0].weights).
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GPTConfig } from '../../katas/contracts.ts';
 import type { AdamW } from './adamw.ts';
+import { writeModelCode, type ModelCode } from './model-code.ts';
 import type { NamedVariable } from './param-tree.ts';
 import type { TrainConfig } from './presets.ts';
 
@@ -60,7 +63,7 @@ export interface LoadedCheckpoint {
 export const checkpointDir = (out: string) => join(out, 'checkpoint');
 
 /** Writes the checkpoint into a temporary folder and swaps it in, so an interrupted save never leaves a broken one. */
-export async function saveCheckpoint(out: string, meta: CheckpointMeta, params: readonly NamedVariable[], optimizer: AdamW): Promise<void> {
+export async function saveCheckpoint(out: string, meta: CheckpointMeta, params: readonly NamedVariable[], optimizer: AdamW, code?: ModelCode): Promise<void> {
   const final = checkpointDir(out);
   const tmp = `${final}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
@@ -75,6 +78,7 @@ export async function saveCheckpoint(out: string, meta: CheckpointMeta, params: 
     weightsManifest: [{ paths: ['weights.bin'], weights: weights.specs }],
     optimizer: { t: optimizer.t, paths: ['optimizer.bin'], weights: moments.specs },
   };
+  if (code) writeModelCode(tmp, code);
   writeFileSync(join(tmp, 'model.json'), `${JSON.stringify(json, null, 1)}\n`);
   rmSync(`${final}.old`, { recursive: true, force: true });
   if (existsSync(final)) renameSync(final, `${final}.old`);

@@ -19,15 +19,23 @@ export interface EvalSpec {
  * eval interval scores the same windows and the curve moves only because the model did.
  */
 export async function estimateLoss<P>(forward: Forward<P>, params: P, data: Int32Array, spec: EvalSpec, salt: number): Promise<number> {
-  let total = 0;
+  return (await estimateLossWithError(forward, params, data, spec, salt)).mean;
+}
+
+/** The mean loss and its standard error over the batches (the batches are independent draws of the split). */
+export async function estimateLossWithError<P>(forward: Forward<P>, params: P, data: Int32Array, spec: EvalSpec, salt: number): Promise<{ mean: number; se: number }> {
+  const losses: number[] = [];
   for (let i = 0; i < spec.iters; i++) {
     const ids = batchIds(data, spec.batchSize, spec.blockSize, mixSeed(spec.seed, salt), i);
     const loss = tf.tidy(() => {
       const b = batchTensors(ids, spec.batchSize, spec.blockSize);
       return crossEntropy(forward(b.x, params, identity), b.y);
     });
-    total += (await loss.data())[0]!;
+    losses.push((await loss.data())[0]!);
     loss.dispose();
   }
-  return total / spec.iters;
+  const n = losses.length;
+  const mean = losses.reduce((a, b) => a + b, 0) / n;
+  const variance = n > 1 ? losses.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+  return { mean, se: Math.sqrt(variance / n) };
 }

@@ -1,4 +1,4 @@
-// The experiments command's outputs on a few steps: five runs, one val plot with five curves, the table, the samples, the report;
+// The experiments command's outputs on a few steps: five runs, one plot with every curve, the table, the samples, the report;
 // and experiments --mine, which trains every GPT configuration through the learner's own gpt.
 import { execa } from 'execa';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { selectBackend } from '../backends/select.ts';
 import { EXPERIMENT_SAMPLE_CHARS, runExperiments, type ExperimentRow } from './experiments.ts';
 import { findChromium, renderInChromium } from './headless-chromium.ts';
 import { loadLearnerGpt } from './learner-gpt.ts';
+import { evalsOf, readMetrics, trainLinesOf } from './metrics.ts';
 import { PRESETS, type TrainConfig } from './presets.ts';
 import { SLICE_PATH, readSlice } from '../../datasets/tiny-shakespeare-slice.ts';
 
@@ -43,12 +44,17 @@ describe('runExperiments', () => {
     for (const r of rows) expect(existsSync(join(out, r.name, 'report.html'))).toBe(true);
   });
 
-  it('writes one val plot with every curve, and the table as markdown and JSON', () => {
-    const svg = readFileSync(join(out, 'val_loss.svg'), 'utf8');
-    expect([...svg.matchAll(/<path d="M/g)]).toHaveLength(5);
-    const baseline = readFileSync(join(out, 'baseline', 'metrics.jsonl'), 'utf8').trim().split('\n');
-    expect(baseline).toHaveLength(7); // 6 steps, evaluated at every step: at least 10 points or every step
-    expect(readFileSync(join(out, 'val_loss.png')).subarray(1, 4).toString('ascii')).toBe('PNG');
+  it('writes one plot with every curve, and the table as markdown and JSON', () => {
+    const svg = readFileSync(join(out, 'loss.svg'), 'utf8');
+    // train and val for each of the four GPT configurations, and the converged bigram as one line
+    expect([...svg.matchAll(/<path d="M/g)]).toHaveLength(9);
+    expect(svg).toMatch(/<title>baseline: train<\/title>/);
+    expect(svg).toMatch(/<title>baseline: val<\/title>/);
+    expect(svg).toMatch(/<title>bigram, converged: val \d\.\d{3}<\/title>/);
+    const baseline = readMetrics(join(out, 'baseline'));
+    expect(evalsOf(baseline)).toHaveLength(7); // 6 steps, evaluated at every step: at least 10 points or every step
+    expect(trainLinesOf(baseline).map((m) => m.step)).toEqual([6]); // the log interval (10) is longer than the run: its last step
+    expect(readFileSync(join(out, 'loss.png')).subarray(1, 4).toString('ascii')).toBe('PNG');
     const md = readFileSync(join(out, 'results.md'), 'utf8');
     const lines = md.split('\n');
     const table = lines.slice(lines.findIndex((l) => l.startsWith('| configuration')) + 2);
@@ -67,9 +73,21 @@ describe('runExperiments', () => {
     expect(md).not.toMatch(/<(?!br>)[a-z]/i); // the samples cannot open an HTML tag
   });
 
+  it('trains the bigram to convergence on its own schedule, not the GPT\'s steps', () => {
+    const bigram = evalsOf(readMetrics(join(out, 'bigram')));
+    expect(bigram.at(-1)!.step).toBe(2000);
+    expect(rows[4]!.final_val_loss).toBeLessThan(2.7); // 50k characters: near the count-based optimum, far below ln 65 ≈ 4.17
+  });
+
+  it('refuses to run into a folder that holds experiments, naming --fresh', async () => {
+    await expect(runExperiments({ preset: 'tiny', base: BASE, seed: 3, out, text, backend: 'wasm', stream: { write: () => true } })).rejects.toThrow(
+      /already holds experiments \(baseline, n_embd-x2, n_layer-x2, gelu, bigram\), and experiments does not replace them silently: start afresh over them with --fresh/,
+    );
+  });
+
   it.skipIf(!findChromium())('report.html shows the curves and the table in headless Chromium', async () => {
     const { dom } = await renderInChromium(join(out, 'report.html'));
-    expect([...dom.matchAll(/<path d="M/g)]).toHaveLength(5);
+    expect([...dom.matchAll(/<path d="M/g)]).toHaveLength(9);
     expect(dom).toContain('<a href="n_layer-x2/report.html">n_layer-x2</a>');
     expect(dom).toContain(rows[3]!.final_val_loss.toFixed(4));
     const samples = [...dom.matchAll(/<pre class="sample" data-config="([^"]+)">/g)].map((m) => m[1]);
@@ -103,15 +121,16 @@ describe('experiments --mine', () => {
     const mineOut = mkdtempSync(join(tmpdir(), 'gpt-kata-experiments-mine-'));
     const mine = await runExperiments({ preset: 'tiny', base: BASE, seed: 3, out: mineOut, text, backend: 'wasm', stream: { write: () => true }, learner });
     const calls = (globalThis as unknown as { __experimentCalls: Calls }).__experimentCalls;
-    // 6 training steps + an eval before each (at least 10 points a curve: every step here; 2 splits × 1 batch) + the final eval; one generate for the sample
-    const each = { gpt: 6 + 6 * 2 * 1 + 2 * 1, generate: 1 };
+    // 6 training steps + an eval before each (at least 10 points a curve: every step here; 2 splits × 1 batch) + the final eval; one generate for the sample;
+    // and, before anything trains, the estimate times each configuration: 3 steps and 3 eval batches (the first of each a warm-up), 2 generate calls
+    const each = { gpt: 6 + 6 * 2 * 1 + 2 * 1 + 3 + 3, generate: 1 + 2 };
     expect(calls).toEqual({ '16/2/relu': each, '32/2/relu': each, '16/4/relu': each, '16/2/gelu': each });
     expect(mine.map((r) => r.name)).toEqual(['baseline', 'n_embd-x2', 'n_layer-x2', 'gelu', 'bigram']);
     // same seed and batches: the learner's (correct) gpt gives the reference's numbers
     expect(mine.map((r) => r.final_train_loss)).toEqual(rows.map((r) => r.final_train_loss).map((l, i) => (i === 4 ? l : (expect.closeTo(l, 3) as number))));
     const html = readFileSync(join(mineOut, 'report.html'), 'utf8');
     expect(html).toContain(`your gpt (${learner.file})`);
-    expect([...html.matchAll(/<path d="M/g)]).toHaveLength(5);
+    expect([...html.matchAll(/<path d="M/g)]).toHaveLength(9);
     expect([...html.matchAll(/<pre class="sample"/g)]).toHaveLength(5);
     expect(readFileSync(join(mineOut, 'results.md'), 'utf8')).toContain('# Experiments: your gpt (');
     expect((JSON.parse(readFileSync(join(mineOut, 'baseline', 'checkpoint', 'model.json'), 'utf8')) as { model: unknown }).model).toMatchObject({ source: 'mine', file: learner.file });

@@ -1,16 +1,20 @@
 // The week's experiments: baseline, n_embd×2, n_layer×2, GELU and a bigram, same seed and steps; one val plot, one table, the samples.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gpt, generate } from '../../grader/katas/gpt/reference.ts';
 import { PALETTE, renderSvg, type ChartSpec } from './chart/line-chart.ts';
 import { svgToPng } from './chart/svg-to-png.ts';
 import type { Alert } from './detectors.ts';
+import { CharTokenizer } from '../../datasets/char-tokenizer.ts';
+import { splitTokens } from '../../datasets/splits.ts';
+import { UserError } from '../../grader/user-error.ts';
 import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
 import type { LearnerGpt } from './learner-gpt.ts';
-import type { MetricsLine } from './metrics.ts';
+import { evalsOf, trainLinesOf, type MetricsLine } from './metrics.ts';
+import { sampleBox } from './sample-html.ts';
 import type { TrainConfig } from './presets.ts';
 import { formatDuration, type OutputStream } from './progress-bar.ts';
-import { runTraining, type ModelSpec } from './trainer.ts';
+import { estimateModelRun, runTraining, type ModelSpec, type RunObserver } from './trainer.ts';
 
 export interface Experiment {
   name: string;
@@ -20,13 +24,20 @@ export interface Experiment {
   kind: 'gpt' | 'bigram';
 }
 
+/**
+ * The bigram's own schedule: a 65×65 table converges at a large step (val ≈ 2.49 on Tiny Shakespeare, the
+ * count-based optimum), not at the GPT's rate and steps; each step costs a few milliseconds.
+ */
+function bigramSchedule(b: TrainConfig): TrainConfig {
+  return { ...b, iters: 2000, lrDecayIters: 2000, lr: 1e-1, minLr: 1e-2, warmupIters: 10, weightDecay: 0, evalInterval: 100 };
+}
+
 const EXPERIMENTS: readonly Experiment[] = [
   { name: 'baseline', change: 'the preset as is', config: (b) => b, kind: 'gpt' },
   { name: 'n_embd-x2', change: 'n_embd ×2 (wider: head size ×2)', config: (b) => ({ ...b, nEmbd: b.nEmbd * 2 }), kind: 'gpt' },
   { name: 'n_layer-x2', change: 'n_layer ×2 (deeper)', config: (b) => ({ ...b, nLayer: b.nLayer * 2 }), kind: 'gpt' },
   { name: 'gelu', change: 'GELU instead of ReLU in the MLP', config: (b) => ({ ...b, activation: 'gelu' }), kind: 'gpt' },
-  // The lecture's bigram.py trains at 1e-2: a lookup table needs large steps to move in the same number of iterations.
-  { name: 'bigram', change: 'bigram table (no attention), lr 1e-2', config: (b) => ({ ...b, lr: 1e-2, minLr: 1e-3 }), kind: 'bigram' },
+  { name: 'bigram', change: 'bigram table (no attention), trained to convergence on its own schedule: 2000 steps at lr 0.1', config: bigramSchedule, kind: 'bigram' },
 ];
 
 /** Session C compares samples too: this many characters per configuration, at temperature 1. */
@@ -61,20 +72,32 @@ export interface ExperimentsOptions {
   stream?: OutputStream;
   /** experiments --mine: the learner's graded gpt and generate train every GPT configuration; absent = the reference. */
   learner?: LearnerGpt;
+  /** --fresh: replace the runs a previous experiments left in OUT. */
+  fresh?: boolean;
+  /** The backend's full reason, for the reports' details sections. */
+  backendDetails?: string;
+  /** One observer per configuration (W&B: one run each), or none. */
+  observe?: (name: string, config: TrainConfig) => Promise<(RunObserver & { finish(): Promise<void> }) | null>;
 }
 
-function valChart(title: string, runs: { name: string; metrics: MetricsLine[] }[]): ChartSpec {
-  return {
-    title,
-    xLabel: 'step',
-    yLabel: 'val loss (nats)',
-    series: runs.map((r, i) => ({
-      label: r.name,
-      color: PALETTE[i % PALETTE.length]!,
-      points: r.metrics.map((m) => ({ x: m.step, y: m.val_loss })),
-      dashed: r.name === 'bigram',
-    })),
-  };
+/**
+ * Every GPT configuration's train loss (solid, every log interval) and val loss (dashed, every evaluation) in its colour;
+ * the bigram, trained on its own longer schedule, as a grey line at its converged val loss.
+ */
+function lossCurvesChart(title: string, runs: { name: string; kind: 'gpt' | 'bigram'; metrics: MetricsLine[] }[], iters: number): ChartSpec {
+  const series: ChartSpec['series'] = [];
+  runs.forEach((r, i) => {
+    const evals = evalsOf(r.metrics);
+    if (r.kind === 'bigram') {
+      const v = evals.at(-1)?.val_loss ?? NaN;
+      series.push({ label: `bigram, converged: val ${v.toFixed(3)}`, color: '#777777', dashed: true, points: [{ x: 0, y: v }, { x: iters, y: v }] });
+      return;
+    }
+    const color = PALETTE[i % PALETTE.length]!;
+    series.push({ label: `${r.name}: train`, color, points: trainLinesOf(r.metrics).map((m) => ({ x: m.step, y: m.train_loss })) });
+    series.push({ label: `${r.name}: val`, color, dashed: true, points: evals.map((m) => ({ x: m.step, y: m.val_loss })) });
+  });
+  return { title, xLabel: 'step', yLabel: 'loss (nats)', series };
 }
 
 /** A sample as one markdown table cell: line breaks as <br>, and nothing that could end the cell or open a tag. */
@@ -104,29 +127,58 @@ function resultsMarkdown(rows: ExperimentRow[], preset: string, iters: number, s
   return lines.join('\n');
 }
 
-/** Runs every experiment in turn into OUT/<name>/, then writes val_loss.svg/.png, results.md/.json and report.html. */
+/** Runs every experiment in turn into OUT/<name>/, then writes loss.svg/.png (every curve), results.md/.json and report.html. */
 export async function runExperiments(o: ExperimentsOptions, only: readonly Experiment[] = EXPERIMENTS): Promise<ExperimentRow[]> {
   const stream = o.stream ?? process.stdout;
+  const held = only.filter((e) => existsSync(join(o.out, e.name, 'metrics.jsonl'))).map((e) => e.name);
+  if (held.length && !o.fresh) {
+    throw new UserError(`${o.out} already holds experiments (${held.join(', ')}), and experiments does not replace them silently: start afresh over them with --fresh, or give these runs another folder with --out DIR.`);
+  }
   mkdirSync(o.out, { recursive: true });
   const rows: ExperimentRow[] = [];
-  const curves: { name: string; metrics: MetricsLine[] }[] = [];
+  const curves: { name: string; kind: 'gpt' | 'bigram'; metrics: MetricsLine[] }[] = [];
+  const l = o.learner;
+  const modelOf = (e: Experiment): ModelSpec =>
+    e.kind === 'bigram'
+      ? { kind: 'bigram' }
+      : l
+        ? { kind: 'gpt', source: 'mine', file: l.file, gpt: l.gpt, generate: l.generate, code: l.code }
+        : { kind: 'gpt', source: 'reference', gpt, generate };
+
+  // The whole job's time, before any of it: every configuration timed on this machine.
+  const tok = CharTokenizer.fromText(o.text.text);
+  const train = splitTokens(tok.encode(o.text.text)).train;
+  let total = 0;
+  const parts: string[] = [];
+  for (const e of only) {
+    const est = await estimateModelRun(modelOf(e), e.config(withCurvePoints(o.base)), tok.vocabSize, train, o.seed);
+    total += est.seconds;
+    parts.push(`${e.name} ${formatDuration(est.seconds)}`);
+  }
+  stream.write(`estimate: ${formatDuration(total)} for all ${only.length} configurations (${parts.join(', ')}), timed on this machine just now\n`);
+
   for (const [i, e] of only.entries()) {
     stream.write(`\n=== experiment ${i + 1}/${only.length}: ${e.name} (${e.change}) ===\n`);
-    const l = o.learner;
-    const model: ModelSpec =
-      e.kind === 'bigram' ? { kind: 'bigram' } : l ? { kind: 'gpt', source: 'mine', file: l.file, gpt: l.gpt, generate: l.generate } : { kind: 'gpt', source: 'reference', gpt, generate };
+    const config = e.config(withCurvePoints(o.base));
+    const observer = await o.observe?.(e.name, config);
     const r = await runTraining({
       title: `experiment ${e.name}${o.learner && e.kind === 'gpt' ? ' (your gpt)' : ''}, ${o.preset} preset`,
       preset: o.preset,
       out: join(o.out, e.name),
-      config: e.config(withCurvePoints(o.base)),
+      config,
       seed: o.seed,
       resume: false,
+      fresh: true, // the folder was checked above, as a whole
+      command: 'experiments',
       text: o.text,
-      model,
+      model: modelOf(e),
       backend: o.backend,
+      ...(o.backendDetails ? { backendDetails: o.backendDetails } : {}),
       stream,
+      estimate: false,
+      ...(observer ? { observer } : {}),
     });
+    await observer?.finish();
     rows.push({
       name: e.name,
       change: e.change,
@@ -138,19 +190,19 @@ export async function runExperiments(o: ExperimentsOptions, only: readonly Exper
       sample: r.sample,
       alerts: r.alerts,
     });
-    curves.push({ name: e.name, metrics: r.metrics });
+    curves.push({ name: e.name, kind: e.kind, metrics: r.metrics });
   }
 
   const whose = o.learner ? `your gpt (${o.learner.file})` : 'reference gpt';
-  const title = `validation loss: ${o.learner ? 'your gpt' : 'reference gpt'}, ${o.preset} preset, ${o.base.iters} steps`;
-  const chart = valChart(title, curves);
+  const title = `train and val loss: ${o.learner ? 'your gpt' : 'reference gpt'}, ${o.preset} preset, ${o.base.iters} steps`;
+  const chart = lossCurvesChart(title, curves, o.base.iters);
   const svg = renderSvg(chart);
-  writeFileSync(join(o.out, 'val_loss.svg'), svg);
-  writeFileSync(join(o.out, 'val_loss.png'), svgToPng(svg));
+  writeFileSync(join(o.out, 'loss.svg'), svg);
+  writeFileSync(join(o.out, 'loss.png'), svgToPng(svg));
   writeFileSync(join(o.out, 'results.json'), `${JSON.stringify(rows, null, 2)}\n`);
   const md = resultsMarkdown(rows, o.preset, o.base.iters, o.seed, whose);
   writeFileSync(join(o.out, 'results.md'), md);
-  const table = `<table id="results"><tr><th>configuration</th><th>change</th><th class="num">params</th><th class="num">train loss</th><th class="num">val loss</th><th class="num">wall time</th><th class="num">ms/step</th></tr>
+  const table = `<table id="results" class="wide"><tr><th>configuration</th><th>change</th><th class="num">params</th><th class="num">train loss</th><th class="num">val loss</th><th class="num">wall time</th><th class="num">ms/step</th></tr>
 ${rows
   .map(
     (r) =>
@@ -163,7 +215,7 @@ ${rows
   const alerts = rows.flatMap((r) => r.alerts.map((a) => `<li class="alert" data-alert="${escapeHtml(a.id)}">${escapeHtml(r.name)}, step ${a.step}: ${escapeHtml(a.message)}</li>`));
   // The newline after <pre> is the one the HTML parser drops, so a sample that starts with a newline keeps it.
   const samples = rows
-    .map((r) => `<div><h3>${escapeHtml(r.name)}</h3><pre class="sample" data-config="${escapeHtml(r.name)}">\n${escapeHtml(r.sample)}</pre></div>`)
+    .map((r) => `<div><h3>${escapeHtml(r.name)}</h3>${sampleBox(r.sample, `data-config="${escapeHtml(r.name)}"`)}</div>`)
     .join('\n');
   const body = `<h1>Experiments: ${escapeHtml(whose)}, ${escapeHtml(o.preset)} preset, ${o.base.iters} steps</h1>
 ${keyValueTable([
@@ -173,18 +225,19 @@ ${keyValueTable([
   ['data', o.text.path],
   ['baseline', `${o.base.nLayer} layers, ${o.base.nHead} heads, n_embd ${o.base.nEmbd}, block ${o.base.blockSize}, batch ${o.base.batchSize}, lr ${o.base.lr}`],
 ])}
-<h2>Validation loss</h2>
+<h2>Loss curves</h2>
 <div class="figure">${renderSvg(chart)}</div>
 <h2>Results</h2>
 ${table}
-<p class="note">Every configuration trains with the same seed, batches and steps; each row links to its own report (curves and sample).</p>
+<p class="note">Every GPT configuration trains with the same seed, batches and steps; the bigram trains to convergence on its own schedule (${bigramSchedule(o.base).iters} steps at lr ${bigramSchedule(o.base).lr}), so it is the honest floor of a model without context. Each row links to its own report (curves and sample).</p>
 <h2>Detectors</h2>
 ${alerts.length ? `<ul class="alerts" id="alerts">${alerts.join('')}</ul>` : '<p id="alerts">No detector fired in any configuration.</p>'}
 <h2>Samples (${EXPERIMENT_SAMPLE_CHARS} characters each, temperature 1)</h2>
 <div class="samples" id="samples">
 ${samples}
-</div>`;
+</div>
+${o.backendDetails ? `<details id="details"><summary>Details: the backend</summary><pre>${escapeHtml(o.backendDetails)}</pre></details>` : ''}`;
   writeFileSync(join(o.out, 'report.html'), htmlPage(`experiments: ${o.preset} preset`, body));
-  stream.write(`\n${md}\nwrote ${o.out}/{val_loss.svg,val_loss.png,results.md,results.json,report.html}\n`);
+  stream.write(`\n${md}\nwrote ${o.out}/{loss.svg,loss.png,results.md,results.json,report.html}\n`);
   return rows;
 }

@@ -21,10 +21,13 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 1.6em; border-botto
 table { border-collapse: collapse; } th, td { padding: 2px 10px; text-align: left; border-bottom: 1px solid #eee; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.kv th { font-weight: normal; color: #555; }
-pre.sample { background: #f7f7f5; padding: 1em; white-space: pre-wrap; font-size: 0.9em; border-left: 3px solid #0072b2; }
+pre.sample { background: #f7f7f5; padding: 1em; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.9em; border-left: 3px solid #0072b2; max-height: 24em; overflow: auto; }
+pre.sample .ws { color: #bbb; }
+table.wide { display: block; overflow-x: auto; max-width: 100%; } td, th { overflow-wrap: anywhere; }
+details { margin-top: 1.6em; } details pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.85em; }
 .figure { overflow-x: auto; } .note { color: #555; font-size: 0.9em; }
 .alert { color: #9a3412; } .fails-grader { background: #fdecea; border-left: 4px solid #c62828; padding: 0.6em 1em; font-weight: bold; }
-.samples { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 0.8em; } .samples h3 { font-size: 1em; margin: 0.2em 0; }
+.samples { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 0.8em; } .samples > div { min-width: 0; } .samples h3 { font-size: 1em; margin: 0.2em 0; }
 </style>
 </head>
 <body>

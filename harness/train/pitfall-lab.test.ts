@@ -1,10 +1,11 @@
 // The pitfall lab on the tiny preset: every pitfall trained for real, the detectors' verdicts, the leak line, the report in Chromium.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backends/select.ts';
 import { findChromium, renderInChromium } from './headless-chromium.ts';
+import { sampleHtml } from './sample-html.ts';
 import { runPitfallLab } from './pitfall-lab.ts';
 import type { PitfallLabResult } from './pitfall-results.ts';
 import { PRESETS } from './presets.ts';
@@ -83,8 +84,26 @@ describe('the pitfall lab', () => {
     expect(dom).toContain(`ln(${V}) = ${Math.log(V).toFixed(4)}`); // the flat line of the scale plot
     for (const p of lab.pitfalls.filter((t) => t.pitfall!.section === 'scale')) expect(dom).toContain(`data-mistake="${p.pitfall!.mistake}"`);
     expect(dom).toContain(`${lab.leak.small.curves[2]!.tensorsPerToken.toFixed(1)}</td>`);
-    expect(dom).toContain(cheat.sample.slice(0, 40).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+    // the sample as shown: blank lines marked, so a sample of mostly newlines reads as one
+    expect(dom).toContain(sampleHtml(cheat.sample).replace(/&quot;/g, '"').slice(0, 200));
     expect([...dom.matchAll(/<svg /g)].length).toBe(5); // off-by-one, scale, two leak curves, the lecture extrapolation
     expect(dom).not.toMatch(/NaN|undefined|Infinity/);
+  });
+
+  it.skipIf(!chromium)('the page fits: every sample in a bounded box, no table wider than the window', async () => {
+    const page = join(out, 'measure.html');
+    writeFileSync(
+      page,
+      readFileSync(join(out, 'report.html'), 'utf8').replace(
+        '</body>',
+        `<script>window.onload = () => { const d = document.documentElement; document.body.dataset.tallest = String(Math.max(...[...document.querySelectorAll('pre.sample')].map((p) => Math.round(p.getBoundingClientRect().height))));` +
+          ` document.body.dataset.overflow = String(d.scrollWidth - d.clientWidth); };</script></body>`,
+      ),
+    );
+    const { dom } = await renderInChromium(page);
+    const tallest = Number(/data-tallest="(\d+)"/.exec(dom)?.[1]);
+    expect(tallest).toBeGreaterThan(50);
+    expect(tallest).toBeLessThan(450); // the off-by-one's sample (mostly newlines) scrolls inside its box
+    expect(/data-overflow="(-?\d+)"/.exec(dom)?.[1]).toBe('0'); // nothing sticks out to the right
   });
 });

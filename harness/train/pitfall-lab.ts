@@ -1,6 +1,6 @@
 // npm run experiments -- --pitfalls: every pitfall trained for real beside the correct model, the sampling leak measured, one report.
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Generate, GPTConfig, GPTParams } from '../../katas/contracts.ts';
@@ -17,6 +17,7 @@ import { loadFaultyModel } from './pitfalls/faulty-model.ts';
 import { LEAK_PITFALL, TRAINING_PITFALLS, type TrainingPitfall } from './pitfalls/index.ts';
 import { gptConfigOf, PRESETS } from './presets.ts';
 import { runTraining } from './trainer.ts';
+import { UserError } from '../../grader/user-error.ts';
 
 const slug = (id: string) => id.replace(/\//g, '--');
 
@@ -88,6 +89,9 @@ const GPU_BUDGET_BYTES = 80e9; // an 80 GB A100/H100, the class of GPU the lectu
 export async function runPitfallLab(o: PitfallLabOptions): Promise<PitfallLabResult> {
   const stream = o.stream ?? process.stdout;
   const say = (line: string) => stream.write(`${line}\n`);
+  if (!o.fresh && existsSync(join(o.out, 'correct', 'metrics.jsonl'))) {
+    throw new UserError(`${o.out} already holds a pitfall lab, and experiments does not replace it silently: start afresh over it with --fresh, or give the lab another folder with --out DIR.`);
+  }
   mkdirSync(o.out, { recursive: true });
   const config = withCurvePoints(o.base);
   const train = async (pitfall: TrainingPitfall | null, i: number): Promise<TrainedPitfall> => {
@@ -103,6 +107,7 @@ export async function runPitfallLab(o: PitfallLabOptions): Promise<PitfallLabRes
       config,
       seed: o.seed,
       resume: false,
+      fresh: true, // the folder was checked above, as a whole
       text: o.text,
       model: { kind: 'gpt', source: 'reference', gpt: model.gpt, generate: model.generate },
       backend: o.backend,

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { PALETTE, renderSvg, type ChartSpec, type Series } from './chart/line-chart.ts';
 import { flatCheckStep, FLAT_BAND, tooGoodFloor } from './detectors.ts';
 import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
-import type { MetricsLine } from './metrics.ts';
+import { evalsOf, trainLinesOf, type EvalLine, type MetricsLine } from './metrics.ts';
+import { sampleBox, whitespaceNote } from './sample-html.ts';
 import type { LeakCurve, PitfallLabOptions, PitfallLabResult, TrainedPitfall } from './pitfall-results.ts';
 import { LEAK_PITFALL } from './pitfalls/index.ts';
 import { formatDuration } from './progress-bar.ts';
@@ -37,10 +38,15 @@ const statsLine = (s: string) => {
 };
 
 /** The eval at or just after `step` (the lab evaluates at least ten times a run). */
-const evalAt = (m: MetricsLine[], step: number) => m.find((x) => x.step >= step) ?? m.at(-1)!;
+const evalAt = (m: MetricsLine[], step: number): EvalLine => {
+  const evals = evalsOf(m);
+  return evals.find((x) => x.step >= step) ?? evals.at(-1)!;
+};
 
+/** The train loss of every log interval, or the val loss of every evaluation. */
 function lossSeries(label: string, m: MetricsLine[], key: 'train_loss' | 'val_loss', color: string, dashed = false): Series {
-  return { label, color, points: m.map((x) => ({ x: x.step, y: x[key] })), dashed };
+  const points = key === 'train_loss' ? trainLinesOf(m).map((x) => ({ x: x.step, y: x.train_loss })) : evalsOf(m).map((x) => ({ x: x.step, y: x.val_loss }));
+  return { label, color, points, dashed };
 }
 
 function flatLine(label: string, y: number, x1: number, color = '#000000'): Series {
@@ -48,7 +54,7 @@ function flatLine(label: string, y: number, x1: number, color = '#000000'): Seri
 }
 
 function sampleBlock(title: string, s: string, id: string): string {
-  return `<div><h3>${escapeHtml(title)}</h3><pre class="sample" id="${id}">\n${escapeHtml(s)}</pre><p class="note">${escapeHtml(statsLine(s))}</p></div>`;
+  return `<div><h3>${escapeHtml(title)}</h3>${sampleBox(s, `id="${id}"`)}<p class="note">${escapeHtml(`${whitespaceNote(s)}; ${statsLine(s)}`)}</p></div>`;
 }
 
 function alertsOf(t: TrainedPitfall): string {
@@ -91,7 +97,7 @@ function renderPitfallReport(input: PitfallReportInput): { html: string; charts:
         lossSeries('correct: val', cm, 'val_loss', PALETTE[0]!, true),
         lossSeries(`${p.title}: train`, m, 'train_loss', PALETTE[1]!),
         lossSeries(`${p.title}: val`, m, 'val_loss', PALETTE[1]!, true),
-        { label: 'honest floor (detector)', color: '#777777', dashed: true, points: m.map((x) => ({ x: x.step, y: tooGoodFloor(x.step) })) },
+        { label: 'honest floor (detector)', color: '#777777', dashed: true, points: evalsOf(m).map((x) => ({ x: x.step, y: tooGoodFloor(x.step) })) },
       ],
     };
     const rows: [string, string][] = [
@@ -120,12 +126,16 @@ ${sampleBlock(`${p.title}: sample`, t.run.sample, `sample-${name}`)}
   {
     const flatStep = flatCheckStep(c);
     charts['scale'] = {
-      title: `wrong scale or softmax axis: val loss (${input.preset} preset)`,
+      title: `wrong scale or softmax axis: train and val loss (${input.preset} preset)`,
       xLabel: 'step',
-      yLabel: 'val loss (nats)',
+      yLabel: 'loss (nats)',
       series: [
-        lossSeries('correct', cm, 'val_loss', PALETTE[0]!),
-        ...scale.map((t, i) => lossSeries(t.pitfall!.title, t.run.metrics, 'val_loss', PALETTE[(i + 1) % PALETTE.length]!)),
+        lossSeries('correct: train', cm, 'train_loss', PALETTE[0]!),
+        lossSeries('correct: val', cm, 'val_loss', PALETTE[0]!, true),
+        ...scale.flatMap((t, i) => [
+          lossSeries(`${t.pitfall!.title}: train`, t.run.metrics, 'train_loss', PALETTE[(i + 1) % PALETTE.length]!),
+          lossSeries(`${t.pitfall!.title}: val`, t.run.metrics, 'val_loss', PALETTE[(i + 1) % PALETTE.length]!, true),
+        ]),
         flatLine(`ln(${vocab}) = ${f4(lnV)}`, lnV, c.iters),
       ],
     };
@@ -138,7 +148,7 @@ ${sampleBlock(`${p.title}: sample`, t.run.sample, `sample-${name}`)}
       const gap = t === r.correct ? '' : `; ends ${f4(Math.abs(d))} nats ${d < 0 ? 'below' : 'above'} the correct model`;
       return `${flat ? 'FLAT' : 'not flat'} (${where})${gap}${leak}`;
     };
-    const table = `<table id="scale-results"><tr><th>variant</th><th>mistake id</th><th class="num">final train</th><th class="num">final val</th><th class="num">val − correct</th><th>detectors</th><th>causality probe</th><th>what it did</th></tr>
+    const table = `<table id="scale-results" class="wide"><tr><th>variant</th><th>mistake id</th><th class="num">final train</th><th class="num">final val</th><th class="num">val − correct</th><th>detectors</th><th>causality probe</th><th>what it did</th></tr>
 <tr><td>correct</td><td>–</td><td class="num">${f4(correct.finalTrainLoss)}</td><td class="num">${f4(correct.finalValLoss)}</td><td class="num">0</td><td>${escapeHtml(alertsOf(r.correct))}</td><td>${escapeHtml(probeOf(r.correct))}</td><td>${escapeHtml(verdict(r.correct))}</td></tr>
 ${scale
   .map(
@@ -212,7 +222,7 @@ and tf.memory() is read after each call. A leaky generate leaves per call what o
 <p class="note">How it is extrapolated: the same measurement at the lecture's shapes (${lc.nLayer} layers, n_embd ${lc.nEmbd}, ${lc.nHead} heads, a full ${lc.blockSize}-token context; weights initialised, not trained, since memory depends on shapes only) for ${nl} token${nl === 1 ? '' : 's'} gives the bytes each token leaks.
 generate crops its context to blockSize, so once the context is full every token leaks the same: memory held = (held at the start) + tokens × (bytes per token), a straight line, drawn until it reaches ${escapeHtml(budget.label)}.</p>
 <div class="figure">${renderSvg(charts['leak-lecture'])}</div>
-<table id="leak-results"><tr><th>sampler</th><th class="num">tensors/token (${escapeHtml(input.preset)})</th><th class="num">bytes/token (${escapeHtml(input.preset)})</th><th class="num">R² of the bytes line</th><th class="num">tensors/token (lecture)</th><th class="num">bytes/token (lecture)</th><th class="num">held after a ${PRESET_SAMPLE}-character sample (lecture)</th>${r.leak.budgets.map((b) => `<th class="num">tokens to fill ${escapeHtml(b.label)}</th>`).join('')}</tr>
+<table id="leak-results" class="wide"><tr><th>sampler</th><th class="num">tensors/token (${escapeHtml(input.preset)})</th><th class="num">bytes/token (${escapeHtml(input.preset)})</th><th class="num">R² of the bytes line</th><th class="num">tensors/token (lecture)</th><th class="num">bytes/token (lecture)</th><th class="num">held after a ${PRESET_SAMPLE}-character sample (lecture)</th>${r.leak.budgets.map((b) => `<th class="num">tokens to fill ${escapeHtml(b.label)}</th>`).join('')}</tr>
 ${small.map(row).join('\n')}
 </table>
 </section>`);

@@ -17,6 +17,8 @@ export interface PitfallLabOptions {
   leakTokens?: number;
   /** Tokens measured at the lecture size, from which the leak is extrapolated (default 3: each is a full 10.8M-parameter forward). */
   lectureTokens?: number;
+  /** --fresh: replace the runs a previous lab left in OUT (without it, such a folder is refused). */
+  fresh?: boolean;
 }
 
 export interface TrainedPitfall {

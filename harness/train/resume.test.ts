@@ -8,7 +8,7 @@ import { gpt, generate } from '../../grader/katas/gpt/reference.ts';
 import { wasmMatmulPath } from '../kernels/index.ts';
 import { selectBackend } from '../backends/select.ts';
 import { loadCheckpoint } from './checkpoint.ts';
-import { readMetrics } from './metrics.ts';
+import { evalsOf, readMetrics, trainLinesOf } from './metrics.ts';
 import { PRESETS, type TrainConfig } from './presets.ts';
 import { runTraining, type TrainRunOptions } from './trainer.ts';
 import { readSlice } from '../../datasets/tiny-shakespeare-slice.ts';
@@ -25,6 +25,7 @@ const config: TrainConfig = {
   lrDecayIters: 12,
   warmupIters: 2,
   evalInterval: 4,
+  logInterval: 4, // a train line at every eval step, so the resumed run's lines match the straight run's
   evalIters: 2,
   finalEvalIters: 2,
   sampleChars: 20,
@@ -77,9 +78,10 @@ describe('checkpoint and --resume', () => {
     const b = readFileSync(join(resumed, 'checkpoint', 'weights.bin'));
     expect(b.equals(a)).toBe(true);
     expect(readFileSync(join(resumed, 'checkpoint', 'optimizer.bin')).equals(readFileSync(join(straight, 'checkpoint', 'optimizer.bin')))).toBe(true);
-    const pick = (m: ReturnType<typeof readMetrics>) => m.map(({ step, train_loss, val_loss, lr }) => ({ step, train_loss, val_loss, lr }));
+    const pick = (m: ReturnType<typeof readMetrics>) => evalsOf(m).map(({ step, train_loss, val_loss, lr }) => ({ step, train_loss, val_loss, lr }));
     expect(pick(readMetrics(resumed))).toEqual(pick(readMetrics(straight)));
-    expect(readMetrics(resumed).map((m) => m.step)).toEqual([0, 4, 8, 12]);
+    expect(evalsOf(readMetrics(resumed)).map((m) => m.step)).toEqual([0, 4, 8, 12]);
+    expect(trainLinesOf(readMetrics(resumed))).toEqual(trainLinesOf(readMetrics(straight))); // the train loss of every log interval too
   });
 
   it('--resume without a checkpoint says what to do', async () => {

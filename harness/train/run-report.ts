@@ -5,7 +5,8 @@ import { PALETTE, renderSvg, type ChartSpec } from './chart/line-chart.ts';
 import { svgToPng } from './chart/svg-to-png.ts';
 import { escapeHtml, htmlPage, keyValueTable } from './html-page.ts';
 import type { Alert } from './detectors.ts';
-import type { MetricsLine } from './metrics.ts';
+import { evalsOf, trainLinesOf, type MetricsLine } from './metrics.ts';
+import { sampleBox, whitespaceNote } from './sample-html.ts';
 import { formatDuration } from './progress-bar.ts';
 import type { TrainConfig } from './presets.ts';
 
@@ -14,8 +15,10 @@ export interface RunSummary {
   title: string;
   /** Whose model: "reference gpt (grader/katas/gpt/reference.ts)" or the learner's file. */
   model: string;
-  /** describeBackend()'s line. */
+  /** describeBackend()'s short line. */
   backend: string;
+  /** Why that backend (and not the others), for the details section. */
+  backendDetails?: string;
   preset: string;
   config: TrainConfig;
   seed: number;
@@ -45,28 +48,34 @@ function detectorsHtml(alerts: readonly Alert[], checks: readonly string[]): str
 /** The banner of a run whose gpt.ts fails the grader. */
 const failsGraderBanner = (mark: string) => `<p class="fails-grader" id="fails-grader">⚠ ${escapeHtml(mark)}</p>`;
 
-function lossChart(title: string, metrics: MetricsLine[]): ChartSpec {
+/** Train loss every log interval (the batches it trained on) and val loss at every evaluation. */
+function lossChart(title: string, metrics: readonly MetricsLine[]): ChartSpec {
+  const train = trainLinesOf(metrics);
+  const evals = evalsOf(metrics);
+  // Before the first log interval only the step-0 evaluation knows the train loss.
+  const trainPoints = [...evals.filter((m) => m.step === 0), ...train].map((m) => ({ x: m.step, y: m.train_loss }));
   return {
     title,
     xLabel: 'step',
     yLabel: 'loss (nats)',
     series: [
-      { label: 'train', color: PALETTE[0]!, points: metrics.map((m) => ({ x: m.step, y: m.train_loss })) },
-      { label: 'val', color: PALETTE[1]!, points: metrics.map((m) => ({ x: m.step, y: m.val_loss })), dashed: true },
+      { label: 'train (batches, every log interval)', color: PALETTE[0]!, points: trainPoints.length > 1 ? trainPoints : evals.map((m) => ({ x: m.step, y: m.train_loss })) },
+      { label: 'val (every evaluation)', color: PALETTE[1]!, points: evals.map((m) => ({ x: m.step, y: m.val_loss })), dashed: true },
     ],
   };
 }
 
 export function renderRunReport(s: RunSummary): string {
-  const first = s.metrics[0];
-  const last = s.metrics.at(-1);
+  const evals = evalsOf(s.metrics);
+  const first = evals[0];
+  const last = evals.at(-1);
   const c = s.config;
   const summary: [string, string | number][] = [
     ['model', s.model],
     ['backend', s.backend.replace(/^backend: /, '')],
     ['steps', last?.step ?? 0],
     ['final train loss', last ? last.train_loss.toFixed(4) : '–'],
-    ['final val loss', last ? last.val_loss.toFixed(4) : '–'],
+    ['final val loss', last ? `${last.val_loss.toFixed(4)}${last.val_se !== undefined ? ` ± ${last.val_se.toFixed(4)} (standard error)` : ''}` : '–'],
     ['val loss at step 0', first ? first.val_loss.toFixed(4) : '–'],
     ['wall time', formatDuration(s.wallS)],
     ['parameters', s.params.toLocaleString('en-US')],
@@ -85,7 +94,7 @@ export function renderRunReport(s: RunSummary): string {
     ['vocabulary', `${s.vocabSize} characters`],
     ['data', `${s.data.path} (${s.data.tokens.toLocaleString('en-US')} tokens: ${s.data.train.toLocaleString('en-US')} train / ${s.data.val.toLocaleString('en-US')} val)`],
   ];
-  const rows = s.metrics
+  const rows = evals
     .map(
       (m) =>
         `<tr><td class="num">${m.step}</td><td class="num">${m.train_loss.toFixed(4)}</td><td class="num">${m.val_loss.toFixed(4)}</td>` +
@@ -100,14 +109,16 @@ ${keyValueTable(summary)}
 <h2>Detectors</h2>
 ${detectorsHtml(s.alerts ?? [], s.detectorChecks ?? [])}
 <h2>Sample (${[...s.sample].length} characters, temperature 1)</h2>
-<pre class="sample" id="sample">${escapeHtml(s.sample)}</pre>
+${sampleBox(s.sample, 'id="sample"')}
+<p class="note">${escapeHtml(whitespaceNote(s.sample))}</p>
 <h2>Configuration</h2>
 ${keyValueTable(config)}
 <h2>Evaluations</h2>
-<table id="metrics"><tr><th class="num">step</th><th class="num">train loss</th><th class="num">val loss</th><th class="num">lr</th><th class="num">tokens/s</th><th class="num">elapsed s</th></tr>
+<table id="metrics" class="wide"><tr><th class="num">step</th><th class="num">train loss</th><th class="num">val loss</th><th class="num">lr</th><th class="num">tokens/s</th><th class="num">elapsed s</th></tr>
 ${rows}
 </table>
-<p class="note">Written by gpt-kata's trainer. Losses are mean cross-entropy in nats over fixed, seeded eval batches.</p>`;
+<p class="note">Written by gpt-kata's trainer. Losses are mean cross-entropy in nats over fixed, seeded eval batches; metrics.jsonl also keeps the train loss of every log interval (the curve's solid line).</p>
+${s.backendDetails ? `<details id="details"><summary>Details: the backend</summary><pre>${escapeHtml(s.backendDetails)}</pre></details>` : ''}`;
   return htmlPage(`${s.title}: training report`, body);
 }
 

@@ -13,21 +13,24 @@ import { causalityProbe, type ProbeResult } from './causality-probe.ts';
 import { assignWeights, checkpointDir, hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointMeta, type ModelMeta } from './checkpoint.ts';
 import { RunDetectors, type Alert } from './detectors.ts';
 import { trainingDropout } from './dropout.ts';
-import { estimateLoss } from './evaluate.ts';
+import { estimateLoss, estimateLossWithError } from './evaluate.ts';
+import { estimateLine, estimateRun } from './estimate.ts';
 import { failsGraderMark } from './grader-mark.ts';
 import { initGPTParams } from './init-params.ts';
 import { learningRate, type LrSchedule } from './lr-schedule.ts';
-import { appendMetrics, readMetrics, resetMetrics, type MetricsLine } from './metrics.ts';
+import { appendEvalLine, appendTrainLine, evalsOf, readMetrics, resetMetrics, type EvalLine, type MetricsLine } from './metrics.ts';
+import type { ModelCode } from './model-code.ts';
 import { countParams, disposeParams, flattenParams } from './param-tree.ts';
 import { type TrainConfig, gptConfigOf } from './presets.ts';
 import { formatDuration, Progress, type OutputStream } from './progress-bar.ts';
 import { writeRunReport } from './run-report.ts';
+import { refuseToReplace } from './run-folder.ts';
 import { UserError } from '../../grader/user-error.ts';
 import { gptForward, trainStep, type Forward } from './train-step.ts';
 
 /** Which model to train: a contract GPT (the reference's or the learner's functions) or the bigram baseline. */
 export type ModelSpec =
-  | { kind: 'gpt'; source: 'reference' | 'mine'; file?: string; gpt: GPT; generate: Generate }
+  | { kind: 'gpt'; source: 'reference' | 'mine'; file?: string; gpt: GPT; generate: Generate; code?: ModelCode }
   | { kind: 'bigram' };
 
 export interface TrainRunOptions {
@@ -38,21 +41,41 @@ export interface TrainRunOptions {
   config: TrainConfig;
   seed: number;
   resume: boolean;
+  /** --fresh: start over in a folder that holds a run (without it, such a folder is refused unless resume). */
+  fresh?: boolean;
+  /** The command, for the refusal's wording (default "train"). */
+  command?: string;
   text: { text: string; path: string };
   model: ModelSpec;
-  /** describeBackend()'s line, for the report. */
+  /** describeBackend()'s short line, for the report. */
   backend: string;
+  /** The backend's full reason, for the report's details section. */
+  backendDetails?: string;
   stream?: OutputStream;
   /** train:mine --anyway: the grader's mistakes in the learner's gpt.ts; every output is marked with them. */
   failsGrader?: readonly string[];
   /** Also run the causality probe on the finished model (the pitfall lab reports it for every variant). */
   finalProbe?: boolean;
+  /** Print an estimate of the run's time before it starts (default true; experiments estimate all runs up front). */
+  estimate?: boolean;
+  /** Told every metrics line as it is written, and the sample at the end (the W&B logger). */
+  observer?: RunObserver;
+}
+
+export interface RunObserver {
+  metrics(line: MetricsLine): void;
+  sample(text: string, step: number): void;
 }
 
 export interface TrainRunResult {
+  /** Every line of metrics.jsonl: the train loss every log interval and the evaluations. */
   metrics: MetricsLine[];
+  /** The evaluations only. */
+  evals: EvalLine[];
   finalTrainLoss: number;
   finalValLoss: number;
+  /** Standard error of the final val loss over its eval batches. */
+  finalValSe: number;
   /** Val loss of the untrained model (step 0). */
   initialValLoss: number;
   wallS: number;
@@ -71,6 +94,36 @@ export interface TrainRunResult {
 const TRAIN_STREAM = 1;
 const EVAL_TRAIN = 2;
 const EVAL_VAL = 3;
+
+export interface BuiltModel {
+  params: unknown;
+  /** The forward pass the step differentiates. */
+  forward: Forward<never>;
+  /** Appends n tokens sampled at temperature 1 with the model's own generate. */
+  sampleTokens: (idx: tf.Tensor2D, n: number) => tf.Tensor2D;
+}
+
+/** The model's parameters (seeded init), forward pass and sampler; the caller disposes the parameters. */
+function buildModel(model: ModelSpec, cfg: GPTConfig, seed: number): BuiltModel {
+  if (model.kind === 'gpt') {
+    const p = initGPTParams(cfg, seed);
+    const gen = model.generate;
+    return { params: p, forward: gptForward(model.gpt, cfg), sampleTokens: (idx, n) => gen(idx, p, cfg, n, 1) };
+  }
+  const p = initBigramParams(cfg.vocabSize);
+  return { params: p, forward: bigramForward, sampleTokens: (idx, n) => bigramGenerate(idx, p, n, 1) };
+}
+
+/** Times `model` under config `c` on this machine and returns the estimated seconds of a whole run (experiments sum these). */
+export async function estimateModelRun(model: ModelSpec, c: TrainConfig, vocabSize: number, train: Int32Array, seed: number) {
+  const cfg = gptConfigOf(c, vocabSize);
+  const built = buildModel(model, cfg, seed);
+  try {
+    return await estimateRun(built.forward, built.params as never, flattenParams(built.params).map((p) => p.variable), train, c, built.sampleTokens);
+  } finally {
+    disposeParams(built.params);
+  }
+}
 
 function modelMetaMatches(a: ModelMeta, b: ModelMeta): string | null {
   if (a.kind !== b.kind) return `it holds a ${a.kind} model, not a ${b.kind}`;
@@ -98,23 +151,9 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       : { kind: 'bigram', source: 'reference', config: cfg };
   const mark = o.failsGrader ? failsGraderMark(o.failsGrader) : undefined;
 
+  if (!o.resume) refuseToReplace(o.out, { fresh: o.fresh === true, resumable: true, command: o.command ?? 'train' });
   mkdirSync(o.out, { recursive: true });
-  // The model: parameters, the forward pass the step differentiates, and the sampler.
-  let params: unknown;
-  let forward: Forward<never>;
-  let sampleTokens: (idx: tf.Tensor2D, n: number) => tf.Tensor2D;
-  if (o.model.kind === 'gpt') {
-    const p = initGPTParams(cfg, o.seed);
-    const gen = o.model.generate;
-    params = p;
-    forward = gptForward(o.model.gpt, cfg);
-    sampleTokens = (idx, n) => gen(idx, p, cfg, n, 1);
-  } else {
-    const p = initBigramParams(tok.vocabSize);
-    params = p;
-    forward = bigramForward;
-    sampleTokens = (idx, n) => bigramGenerate(idx, p, n, 1);
-  }
+  const { params, forward, sampleTokens } = buildModel(o.model, cfg, o.seed);
   const named = flattenParams(params);
   const optimizer = new AdamW(named, { beta1: c.beta1, beta2: c.beta2, weightDecay: c.weightDecay });
   const nParams = countParams(params);
@@ -162,6 +201,10 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       `training: ${c.iters} steps of ${c.batchSize}×${c.blockSize} tokens, lr ${c.lr} → ${c.minLr} (cosine, ${c.warmupIters} warm-up), ` +
         `AdamW wd ${c.weightDecay}, clip ${c.gradClip}, seed ${o.seed}${start ? `; resuming at step ${start}` : ''}`,
     );
+    if (o.estimate !== false) {
+      const e = await estimateRun(forward, params as never, named.map((p) => p.variable), train, c, sampleTokens, start);
+      say(estimateLine(e, c, start));
+    }
 
     const probeLive = async (): Promise<ProbeResult> => {
       try {
@@ -180,6 +223,13 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
     const stepMs: number[] = [];
     let windowMs = 0; // training time since the last eval
     let windowSteps = 0;
+    let logLosses: number[] = []; // training-batch losses since the last train line
+    let finalValSe = 0;
+    const record = (line: MetricsLine) => {
+      if ('val_loss' in line) appendEvalLine(o.out, line);
+      else appendTrainLine(o.out, line);
+      o.observer?.metrics(line);
+    };
 
     const meta = (step: number): CheckpointMeta => ({
       step,
@@ -197,17 +247,19 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
         const e0 = performance.now();
         const iters = final ? c.finalEvalIters : c.evalIters;
         const trainLoss = await estimateLoss(forward, params as never, train, evalSpec(iters), mixSeed(o.seed, EVAL_TRAIN));
-        const valLoss = await estimateLoss(forward, params as never, val, evalSpec(iters), mixSeed(o.seed, EVAL_VAL));
+        const { mean: valLoss, se: valSe } = await estimateLossWithError(forward, params as never, val, evalSpec(iters), mixSeed(o.seed, EVAL_VAL));
         const tokensPerS = windowSteps ? (windowSteps * c.batchSize * c.blockSize) / (windowMs / 1000) : 0;
         progress.print(
-          `step ${step}: train loss ${trainLoss.toFixed(4)}, val loss ${valLoss.toFixed(4)} ` +
+          `step ${step}: train loss ${trainLoss.toFixed(4)}, val loss ${valLoss.toFixed(4)}${final ? ` ± ${valSe.toFixed(4)} (standard error)` : ''} ` +
             `(${iters} batches each, ${((performance.now() - e0) / 1000).toFixed(1)}s)`,
         );
+        if (final) finalValSe = valSe;
         await detectors.afterEval(step, trainLoss, () => probeLive());
-        appendMetrics(o.out, {
+        record({
           step,
           train_loss: trainLoss,
           val_loss: valLoss,
+          ...(final ? { val_se: valSe } : {}),
           lr: learningRate(step, schedule),
           tokens_per_s: tokensPerS,
           elapsed_s: elapsed(),
@@ -216,7 +268,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
         });
         windowMs = 0;
         windowSteps = 0;
-        if (step > 0) await saveCheckpoint(o.out, meta(step), named, optimizer);
+        if (step > 0) await saveCheckpoint(o.out, meta(step), named, optimizer, o.model.kind === 'gpt' ? o.model.code : undefined);
       }
       if (final) break;
 
@@ -241,6 +293,11 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       }
       const ms = performance.now() - s0;
       detectors.afterStep(step + 1, loss);
+      logLosses.push(loss);
+      if ((step + 1) % c.logInterval === 0 || step + 1 === c.iters) {
+        record({ step: step + 1, train_loss: logLosses.reduce((a, b) => a + b, 0) / logLosses.length });
+        logLosses = [];
+      }
       stepMs.push(ms);
       windowMs += ms;
       windowSteps += 1;
@@ -271,9 +328,11 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       prompt.dispose();
     }
     writeFileSync(join(o.out, 'sample.txt'), `${sample}\n`);
-    say(`sample: ${c.sampleChars} characters in ${((performance.now() - s0) / 1000).toFixed(1)}s → ${join(o.out, 'sample.txt')}`);
+    const sampleS = (performance.now() - s0) / 1000;
+    o.observer?.sample(sample, c.iters);
 
     const metrics = readMetrics(o.out);
+    const evals = evalsOf(metrics);
     const wallS = elapsed();
     writeRunReport(o.out, {
       title: o.title,
@@ -284,6 +343,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
             : 'reference gpt (grader/katas/gpt/reference.ts)'
           : 'bigram table (the lecture\'s first model)',
       backend: o.backend,
+      ...(o.backendDetails ? { backendDetails: o.backendDetails } : {}),
       preset: o.preset,
       config: c,
       seed: o.seed,
@@ -293,18 +353,28 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunResult> {
       metrics,
       sample,
       wallS,
-      alerts: metrics.flatMap((m) => m.alerts ?? []), // a resumed run keeps what was said before the checkpoint
+      alerts: evals.flatMap((m) => m.alerts ?? []), // a resumed run keeps what was said before the checkpoint
       detectorChecks: detectors.checks,
       ...(mark ? { failsGrader: mark } : {}),
     });
-    const last = metrics.at(-1)!;
+    const last = evals.at(-1)!;
+    say(`\nsample (${[...sample].length} characters at temperature 1, ${sampleS.toFixed(1)}s):\n${'─'.repeat(60)}\n${sample}\n${'─'.repeat(60)}`);
     if (mark) say(`⚠ ${mark}`);
-    say(`done in ${formatDuration(wallS)}: train loss ${last.train_loss.toFixed(4)}, val loss ${last.val_loss.toFixed(4)}; wrote ${o.out}/{metrics.jsonl,checkpoint/,sample.txt,loss.svg,loss.png,report.html}`);
+    say(
+      `done in ${formatDuration(wallS)}: ${c.iters} steps; final train loss ${last.train_loss.toFixed(4)}, ` +
+        `val loss ${last.val_loss.toFixed(4)} ± ${finalValSe.toFixed(4)} (standard error over ${c.finalEvalIters} batches)`,
+    );
+    say(`files: ${o.out}/`);
+    say(`  report.html   curves, sample, configuration   loss.png, loss.svg   the curves`);
+    say(`  metrics.jsonl train loss every ${c.logInterval} steps, val loss every ${c.evalInterval}   sample.txt   the sample above`);
+    say(`  checkpoint/   weights and optimizer${o.model.kind === 'gpt' && o.model.code ? ', and code/: the model code it trained with' : ''} (npm run sample -- --run ${o.out})`);
     return {
       metrics,
+      evals,
       finalTrainLoss: last.train_loss,
       finalValLoss: last.val_loss,
-      initialValLoss: metrics[0]!.val_loss,
+      finalValSe,
+      initialValLoss: evals[0]!.val_loss,
       wallS,
       params: nParams,
       sample,

@@ -7,9 +7,11 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpt, generate } from '../../grader/katas/gpt/reference.ts';
 import { mulberry32 } from '../../grader/seeded-random.ts';
+import { bundleSolution } from '../../grader/sandbox/bundle.ts';
 import { PROJECT_ROOT } from '../../grader/sandbox/paths.ts';
 import { selectBackend } from '../backends/select.ts';
 import { runExperiments, type Experiment } from '../train/experiments.ts';
+import { modelCodeOf } from '../train/model-code.ts';
 import { PRESETS, type TrainConfig } from '../train/presets.ts';
 import { runTraining } from '../train/trainer.ts';
 import { appendRecord, historyPath } from '../ui/history.ts';
@@ -54,8 +56,12 @@ beforeAll(async () => {
     { name: 'gelu', change: 'GELU instead of ReLU in the MLP', config: (b) => ({ ...b, activation: 'gelu' }), kind: 'gpt' },
     { name: 'bigram', change: 'bigram table (no attention), lr 1e-2', config: (b) => ({ ...b, lr: 1e-2 }), kind: 'bigram' },
   ];
+  // The learner's code as train:mine keeps it: here the reference, bundled, recorded as the learner's file.
+  const built = await bundleSolution(join(PROJECT_ROOT, 'grader', 'katas', 'gpt', 'reference.ts'));
+  if (!built.ok) throw new Error(built.message);
+  const code = modelCodeOf(learnerFile, built.path);
   await runExperiments(
-    { preset: 'tiny', base: CONFIG, seed: 1, out: join(runs, 'experiments-mine-tiny'), text: text(), backend: 'cpu', stream: quiet, learner: { file: learnerFile, gpt, generate } },
+    { preset: 'tiny', base: CONFIG, seed: 1, out: join(runs, 'experiments-mine-tiny'), text: text(), backend: 'cpu', stream: quiet, learner: { file: learnerFile, gpt, generate, code } },
     only,
   );
   const history = historyPath(workspace);
