@@ -99,7 +99,7 @@ function subfolders(dir: string): string[] {
 interface ExperimentsFolder {
   dir: string;
   rows: ExperimentResult[];
-  /** val_loss.png when it is there. */
+  /** The plot of every configuration's curves (loss.png; val_loss.png in older runs) when it is there. */
   plot: string | null;
   report: string | null;
   /** experiments --mine: the GPT configurations trained the learner's own gpt. */
@@ -140,9 +140,9 @@ function readExperiments(dir: string): ExperimentsFolder | null {
   );
   const runs = subfolders(dir).map(readRun).filter((r): r is RunFolder => r !== null);
   const mine = runs.some((r) => r.kind === 'gpt' && r.source === 'mine') || /(^|[/\\])experiments-mine-[^/\\]*$/.test(dir);
-  const plot = join(dir, 'val_loss.png');
+  const plot = ['loss.png', 'val_loss.png'].map((f) => join(dir, f)).find((f) => existsSync(f)) ?? null;
   const report = join(dir, 'report.html');
-  return { dir, rows, plot: existsSync(plot) ? plot : null, report: existsSync(report) ? report : null, mine, mtimeMs: mtime(path) };
+  return { dir, rows, plot, report: existsSync(report) ? report : null, mine, mtimeMs: mtime(path) };
 }
 
 export interface RunsFound {

@@ -137,7 +137,7 @@ function experiments(w: WeekInputs): string[] {
     }),
     '',
   ];
-  if (w.images.experiments) lines.push(`![validation loss of every configuration](${link(w.out, w.images.experiments)})`, '');
+  if (w.images.experiments) lines.push(`![train and validation loss of every configuration](${link(w.out, w.images.experiments)})`, '');
   // runs/ stays out of git, so the report is named, not linked: a link must resolve where WEEK.md is read.
   if (e.report) lines.push(`Curves, samples and detector notes for each configuration: \`${link(w.out, e.report)}\` (open it in a browser).`, '');
   return lines;

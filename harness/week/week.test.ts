@@ -56,8 +56,9 @@ beforeAll(async () => {
     { name: 'gelu', change: 'GELU instead of ReLU in the MLP', config: (b) => ({ ...b, activation: 'gelu' }), kind: 'gpt' },
     { name: 'bigram', change: 'bigram table (no attention), lr 1e-2', config: (b) => ({ ...b, lr: 1e-2 }), kind: 'bigram' },
   ];
-  // The learner's code as train:mine keeps it: here the reference, bundled, recorded as the learner's file.
-  const built = await bundleSolution(join(PROJECT_ROOT, 'grader', 'katas', 'gpt', 'reference.ts'));
+  // The learner's code as train:mine keeps it: a correct learner-style gpt.ts, bundled.
+  writeFileSync(learnerFile, readFileSync(join(PROJECT_ROOT, 'grader', 'katas', 'gpt', 'fixtures', 'correct', 'gather-tidy.ts')));
+  const built = await bundleSolution(learnerFile);
   if (!built.ok) throw new Error(built.message);
   const code = modelCodeOf(learnerFile, built.path);
   await runExperiments(
@@ -98,7 +99,7 @@ describe('WEEK.md', () => {
     expect(md).toContain('Latest: 14 of 16 in 10:00 (seed 123456; `npm run kata -- --seed 123456`');
     expect(md).not.toContain('Not run yet');
     const targets = linkTargets(written.file);
-    expect(targets.map((t) => t.slice(out.length + 1)).sort()).toEqual(['LEARNING_LOG.md', 'week-experiments-val-loss.png', 'week-train-loss.png']);
+    expect(targets.map((t) => t.slice(out.length + 1)).sort()).toEqual(['LEARNING_LOG.md', 'week-experiments-loss.png', 'week-train-loss.png']);
     for (const t of targets) expect(existsSync(t), t).toBe(true);
     expect(readFileSync(join(out, 'LEARNING_LOG.md'), 'utf8')).toContain('Three things I learned that the paper didn\'t say');
   });
@@ -125,7 +126,7 @@ describe('WEEK.md', () => {
     expect(r.stdout).toContain(`wrote ${join(out, 'WEEK.md')}`);
     const md = readFileSync(join(out, 'WEEK.md'), 'utf8');
     expect(md).toContain('## Session C: three modifications');
-    expect(md).toContain('![validation loss of every configuration](week-experiments-val-loss.png)');
+    expect(md).toContain('![train and validation loss of every configuration](week-experiments-loss.png)');
     for (const t of linkTargets(join(out, 'WEEK.md'))) expect(existsSync(t), t).toBe(true);
 
     const bad = await execa('npm', ['run', '--silent', 'week', '--', '--outt', out], { cwd: PROJECT_ROOT, reject: false });

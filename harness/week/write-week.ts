@@ -30,7 +30,7 @@ const TINY_SHAKESPEARE_VOCAB = 65;
 const DEFAULT_PRESET = 'baby';
 
 const TRAIN_LOSS_IMAGE = 'week-train-loss.png';
-const EXPERIMENTS_IMAGE = 'week-experiments-val-loss.png';
+const EXPERIMENTS_IMAGE = 'week-experiments-loss.png';
 
 function copyBeside(from: string | null, out: string, name: string): string | null {
   const to = join(out, name);
