@@ -17,7 +17,7 @@ const OPTIONS = [
   { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES, help: 'as for npm run train (default auto)' },
   { name: 'data', kind: 'string', value: 'PATH', help: 'training text (default: Tiny Shakespeare, as npm run train finds it)' },
   { name: 'json', kind: 'flag', help: 'last stdout line: {"backend","preset","ms_per_step","tokens_per_s","steps", ...}' },
-  { name: 'profile', kind: 'flag', help: 'per-kernel breakdown of one extra step (tf.profile)' },
+  { name: 'profile', kind: 'flag', help: 'per-kernel and per-matmul-shape breakdown of a step (tf.profile over 5 extra steps)' },
   { name: 'mine', kind: 'flag', help: 'time your DIR/gpt.ts (graded first, like train:mine) instead of the reference GPT' },
   { name: 'dir', kind: 'string', value: 'DIR', help: 'with --mine: the folder with your gpt.ts (default: solutions/)' },
   { name: 'baseline', kind: 'flag', help: 'wasm with only the must-have kernels (gather gradient, our SIMD matmul without BLAS): the "before"' },
@@ -120,10 +120,20 @@ runCli(COMMAND, async ({ options: o }) => {
   const tokensPerS = (config.batchSize * config.blockSize * 1000) / msPerStep;
   const profile = ours[ours.length - 1]!.profile;
   if (profile) {
-    const total = profile.reduce((s, k) => s + k.ms, 0);
-    say(`\nper-kernel time of one step (tf.profile; ${fmt(total)} ms in kernels):`);
-    for (const k of profile.slice(0, 25)) {
-      say(`  ${k.name.padEnd(22)} ${fmt(k.ms).padStart(8)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}% ${String(k.calls).padStart(5)} calls`);
+    const total = profile.kernels.reduce((s, k) => s + k.ms, 0);
+    const threads = process.env.GPT_KATA_THREADS ? `GPT_KATA_THREADS=${process.env.GPT_KATA_THREADS}` : 'default threads';
+    say(`\nper-kernel time of one step (tf.profile, median of ${profile.steps} profiled steps, ${threads}; ${fmt(total)} ms in kernels):`);
+    for (const k of profile.kernels.slice(0, 25)) {
+      say(`  ${k.name.padEnd(24)} ${fmt(k.ms).padStart(8)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}% ${String(k.calls).padStart(5)} calls`);
+    }
+    if (profile.matmuls.length) {
+      const mm = profile.matmuls.reduce((s, m) => s + m.ms, 0);
+      const gflop = profile.matmuls.reduce((s, m) => s + m.gflop * m.calls, 0);
+      say(`\nmatmuls by shape, batch× M×N×K (per step: ${fmt(mm)} ms, ${gflop.toFixed(2)} GFLOP, ${(gflop / (mm / 1000)).toFixed(0)} GFLOP/s):`);
+      for (const m of profile.matmuls) {
+        const rate = (m.gflop * m.calls) / (m.ms / 1000);
+        say(`  ${m.shape.padEnd(36)} ${fmt(m.ms).padStart(7)} ms ${String(m.calls).padStart(4)} calls ${rate.toFixed(0).padStart(5)} GFLOP/s`);
+      }
     }
   }
   const cpuMs = median(ours.map((t) => t.cpuMsPerStep));
