@@ -7,6 +7,7 @@ import { fusedElementwiseConfig } from './fused-elementwise.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
+import { registerSoftmaxGradient, softmaxGradConfig } from './softmax-grad.ts';
 import { simdGemm } from './simd-matmul.ts';
 import { simdSum } from './simd-sum.ts';
 import { simdTile } from './simd-tile.ts';
@@ -60,8 +61,8 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  *    here: the system BLAS where the native addon loads (blas-matmul.ts), else our SIMD kernel (simd-matmul.ts);
  *    operands that are not float32 go to the backend's own kernel.
  * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over leading axes, broadcast Tile, row-copy
- * Unpack/SplitV/GatherV2, the fused elementwise kernel (fused-elementwise.ts), and (backend-agnostic) Sum/Mean
- * gradients that do not upload a ones tensor. BatchMatMul's gradient is untouched, so
+ * Unpack/SplitV/GatherV2, the fused elementwise kernel (fused-elementwise.ts), Softmax's gradient in one pass per row
+ * (softmax-grad.ts), and (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is untouched, so
  * grader/tfjs/broadcast-matmul-grad.ts keeps working.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
@@ -87,5 +88,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor
+  registerSoftmaxGradient(); // one pass per row on wasm (softmax-grad.ts), tfjs's formula elsewhere
 }
