@@ -250,3 +250,22 @@ void softmax_grad(const float* dy, const float* y, float* dx, int rows, int n) {
     for (; j < n; j++) dx[j] = dy[j] * y[j] - s * y[j];
   }
 }
+
+// out[r] = (sum of the n floats of row r of x) / divisor: Sum (divisor 1) and Mean over the innermost axes, where
+// tfjs's wasm kernels add one element at a time.
+EXPORT("sum_rows")
+void sum_rows(const float* x, float* out, int rows, int n, float divisor) {
+  for (int r = 0; r < rows; r++, x += n) {
+    v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
+    int j = 0;
+    for (; j + 16 <= n; j += 16) {
+      s0 = wasm_f32x4_add(s0, wasm_v128_load(x + j)); s1 = wasm_f32x4_add(s1, wasm_v128_load(x + j + 4));
+      s2 = wasm_f32x4_add(s2, wasm_v128_load(x + j + 8)); s3 = wasm_f32x4_add(s3, wasm_v128_load(x + j + 12));
+    }
+    for (; j + 4 <= n; j += 4) s0 = wasm_f32x4_add(s0, wasm_v128_load(x + j));
+    const v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+    float total = wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) + wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
+    for (; j < n; j++) total += x[j];
+    out[r] = total / divisor;
+  }
+}
