@@ -30,7 +30,7 @@ interface KernelShare {
   calls: number; // per step
 }
 
-export interface StepProfile {
+interface StepProfile {
   steps: number;
   /** Slowest first. */
   kernels: KernelShare[];
