@@ -40,7 +40,7 @@ interface StepProfile {
   matmuls: MatmulShareByShape[];
 }
 
-export interface ProfileSetting {
+interface ProfileSetting {
   label: string;
   apply(): void;
 }
