@@ -35,4 +35,17 @@ describe('broadcast BatchMatMul gradient', () => {
     const expected = tf.matMul(tf.ones([6, 5]), a.reshape([6, 4]), true, false); // Σ over rows of a, for every output column
     expect(maxDiff(gb!, expected)).toBeLessThan(1e-4);
   });
+
+  it('gives a shared w with size-1 batch axes its own shape, transposed or not', () => {
+    const x = tf.randomNormal([2, 3, 5, 4]);
+    for (const transposeB of [false, true]) {
+      const w = tf.randomNormal(transposeB ? [1, 1, 6, 4] : [1, 1, 4, 6]);
+      const natural = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.matMul(xx, ww, false, transposeB).square().sum());
+      const flat = tf.grads((xx: tf.Tensor, ww: tf.Tensor) => tf.matMul(xx.reshape([30, 4]), ww.reshape(ww.shape.slice(2)), false, transposeB).square().sum());
+      const [, gw] = natural([x, w]);
+      const [, fw] = flat([x, w]);
+      expect(gw!.shape).toEqual(w.shape);
+      expect(maxDiff(gw!.reshape(fw!.shape), fw!)).toBeLessThan(1e-4);
+    }
+  });
 });

@@ -8,6 +8,7 @@ import { initGPTParams } from '../train/init-params.ts';
 import { disposeParams, flattenParams } from '../train/param-tree.ts';
 import { type TrainConfig, gptConfigOf } from '../train/presets.ts';
 import { gptForward, trainStep } from '../train/train-step.ts';
+import { matmulShapes, recordMatmulShapes, type MatmulShareByShape } from '../kernels/matmul-shapes.ts';
 import { median } from './median.ts';
 
 export interface StepTiming {
@@ -18,15 +19,34 @@ export interface StepTiming {
   samples: number[];
   /** Median CPU time of a step (user + system, all threads of this process): steadier than wall time on a busy machine. */
   cpuMsPerStep: number;
-  /** Per-kernel totals of one extra profiled step, slowest first (only when asked for). */
-  profile?: KernelShare[];
+  /** Per-kernel and per-matmul-shape time of a step, from PROFILED_STEPS extra steps per setting (only when asked for). */
+  profiles?: StepProfile[];
 }
 
 interface KernelShare {
   name: string;
+  /** The median over the profiled steps of this kernel's total in a step: one descheduled step does not skew it. */
   ms: number;
-  calls: number;
+  calls: number; // per step
 }
+
+interface StepProfile {
+  /** The setting it ran under, e.g. "default threads". */
+  label: string;
+  steps: number;
+  /** Slowest first. */
+  kernels: KernelShare[];
+  /** The matmuls by shape, per step (the mean over the profiled steps), slowest first; empty where our wasm matmul does not run. */
+  matmuls: MatmulShareByShape[];
+}
+
+interface ProfileSetting {
+  label: string;
+  apply(): void;
+}
+
+/** Extra steps profiled after the timed ones, per setting. */
+const PROFILED_STEPS = 5;
 
 export interface TimeStepsOptions {
   gpt: GPT;
@@ -35,7 +55,8 @@ export interface TimeStepsOptions {
   steps: number;
   /** Untimed steps first: kernel setup, wasm heap growth and V8's JIT all settle in the first few. */
   warmup: number;
-  profile?: boolean;
+  /** Profile PROFILED_STEPS extra steps under each setting: apply() sets it up before its steps. */
+  profile?: readonly ProfileSetting[];
   seed?: number;
 }
 
@@ -74,21 +95,46 @@ export async function timeSteps(o: TimeStepsOptions): Promise<StepTiming> {
     const msPerStep = median(samples);
     const timing: StepTiming = { msPerStep, tokensPerS: (c.batchSize * c.blockSize * 1000) / msPerStep, samples, cpuMsPerStep: median(cpu) };
     if (o.profile) {
-      const info = await tf.profile(async () => {
-        await step();
-      });
-      const byName = new Map<string, KernelShare>();
-      for (const k of info.kernels) {
-        const share = byName.get(k.name) ?? { name: k.name, ms: 0, calls: 0 };
-        share.ms += Number(k.kernelTimeMs) || 0;
-        share.calls += 1;
-        byName.set(k.name, share);
+      timing.profiles = [];
+      for (const setting of o.profile) {
+        setting.apply();
+        timing.profiles.push(await profileSteps(step, setting.label));
       }
-      timing.profile = [...byName.values()].sort((a, b) => b.ms - a.ms);
     }
     return timing;
   } finally {
     optimizer.dispose();
     disposeParams(params);
+  }
+}
+
+/** Runs PROFILED_STEPS steps under tf.profile: per kernel the median of its time in a step, per matmul shape the mean. */
+async function profileSteps(step: () => Promise<void>, label: string): Promise<StepProfile> {
+  const perStep: Map<string, { ms: number; calls: number }>[] = [];
+  recordMatmulShapes(true);
+  try {
+    for (let i = 0; i < PROFILED_STEPS; i++) {
+      const info = await tf.profile(async () => {
+        await step();
+      });
+      const byName = new Map<string, { ms: number; calls: number }>();
+      for (const k of info.kernels) {
+        const share = byName.get(k.name) ?? { ms: 0, calls: 0 };
+        share.ms += Number(k.kernelTimeMs) || 0;
+        share.calls += 1;
+        byName.set(k.name, share);
+      }
+      perStep.push(byName);
+    }
+    const names = new Set(perStep.flatMap((m) => [...m.keys()]));
+    const kernels = [...names].map((name) => ({
+      name,
+      ms: median(perStep.map((m) => m.get(name)?.ms ?? 0)),
+      calls: Math.round(median(perStep.map((m) => m.get(name)?.calls ?? 0))),
+    }));
+    const matmuls = matmulShapes().map((m) => ({ ...m, ms: m.ms / PROFILED_STEPS, calls: m.calls / PROFILED_STEPS }));
+    return { label, steps: PROFILED_STEPS, kernels: kernels.sort((a, b) => b.ms - a.ms), matmuls };
+  } finally {
+    recordMatmulShapes(false);
   }
 }

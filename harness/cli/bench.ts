@@ -17,7 +17,8 @@ const OPTIONS = [
   { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES, help: 'as for npm run train (default auto)' },
   { name: 'data', kind: 'string', value: 'PATH', help: 'training text (default: Tiny Shakespeare, as npm run train finds it)' },
   { name: 'json', kind: 'flag', help: 'last stdout line: {"backend","preset","ms_per_step","tokens_per_s","steps", ...}' },
-  { name: 'profile', kind: 'flag', help: 'per-kernel breakdown of one extra step (tf.profile)' },
+  { name: 'profile', kind: 'flag', help: 'per-kernel and per-matmul-shape breakdown of a step (tf.profile over 5 extra steps),\n' +
+      'with the thread setting in force and, where BLAS may use more, with one BLAS thread' },
   { name: 'mine', kind: 'flag', help: 'time your DIR/gpt.ts (graded first, like train:mine) instead of the reference GPT' },
   { name: 'dir', kind: 'string', value: 'DIR', help: 'with --mine: the folder with your gpt.ts (default: solutions/)' },
   { name: 'baseline', kind: 'flag', help: 'wasm with only the must-have kernels (gather gradient, our SIMD matmul without BLAS): the "before"' },
@@ -43,7 +44,7 @@ const fmt = (ms: number) => ms.toFixed(1);
 
 runCli(COMMAND, async ({ options: o }) => {
   // Loaded only now, so --help and a bad flag are answered without loading tfjs.
-  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend }, { selectBackend }, { loadLearnerGpt }, { blasThreadChoice }] =
+  const [{ gpt }, { loadTinyShakespeare }, { registerWasmKernels, wasmMatmulPath }, { timeSteps }, { findTorchPython, runTorchAnchor }, { describeBackend }, { selectBackend }, { loadLearnerGpt }, { blasThreadChoice, capBlasThreads }, { blasThreads }] =
     await Promise.all([
       import('../../grader/katas/gpt/reference.ts'),
       import('../../datasets/tiny-shakespeare.ts'),
@@ -54,6 +55,7 @@ runCli(COMMAND, async ({ options: o }) => {
       import('../backends/select.ts'),
       import('../train/learner-gpt.ts'),
       import('../kernels/blas-matmul.ts'),
+      import('../kernels/blas-addon.ts'),
     ]);
   const preset = o.preset ?? 'baby';
   const config = PRESETS[preset];
@@ -91,6 +93,14 @@ runCli(COMMAND, async ({ options: o }) => {
     torch = { python: found.python, anchor, fixedCpuS: median(shorts) };
   }
 
+  // --profile: under the thread setting in force, then (where BLAS may use more than one) on one thread too
+  const threadsSetting = process.env.GPT_KATA_THREADS ? `GPT_KATA_THREADS=${process.env.GPT_KATA_THREADS}` : 'default threads';
+  const blasOn = backend.name === 'wasm' && !wasmMatmulPath().startsWith('wasm');
+  const profileSettings = [
+    { label: threadsSetting, apply: () => capBlasThreads() },
+    ...(blasOn && blasThreads() > 1 ? [{ label: 'one BLAS thread (as GPT_KATA_THREADS=1)', apply: () => capBlasThreads(1) }] : []),
+  ];
+
   const ours: StepTiming[] = [];
   const theirs: { ms: number; cpuMs: number }[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -100,7 +110,7 @@ runCli(COMMAND, async ({ options: o }) => {
     }
     let t: StepTiming;
     try {
-      t = await timeSteps({ gpt: model, config, text: text.text, steps, warmup, profile: o.profile === true && r === rounds - 1 });
+      t = await timeSteps({ gpt: model, config, text: text.text, steps, warmup, ...(o.profile === true && r === rounds - 1 ? { profile: profileSettings } : {}) });
     } catch (e) {
       // tfjs-backend-wasm's heap is 32-bit: 4 GiB at most, and it aborts (without a message) when that runs out
       if (backend.name === 'wasm' && /memory access out of bounds|Aborted\(/.test(String((e as Error).message))) {
@@ -118,17 +128,24 @@ runCli(COMMAND, async ({ options: o }) => {
 
   const msPerStep = median(ours.map((t) => t.msPerStep));
   const tokensPerS = (config.batchSize * config.blockSize * 1000) / msPerStep;
-  const profile = ours[ours.length - 1]!.profile;
-  if (profile) {
-    const total = profile.reduce((s, k) => s + k.ms, 0);
-    say(`\nper-kernel time of one step (tf.profile; ${fmt(total)} ms in kernels):`);
-    for (const k of profile.slice(0, 25)) {
-      say(`  ${k.name.padEnd(22)} ${fmt(k.ms).padStart(8)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}% ${String(k.calls).padStart(5)} calls`);
+  for (const profile of ours[ours.length - 1]!.profiles ?? []) {
+    const total = profile.kernels.reduce((s, k) => s + k.ms, 0);
+    say(`\nper-kernel time of one step (tf.profile, median of ${profile.steps} profiled steps, ${profile.label}; ${fmt(total)} ms in kernels):`);
+    for (const k of profile.kernels.slice(0, 25)) {
+      say(`  ${k.name.padEnd(24)} ${fmt(k.ms).padStart(8)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}% ${String(k.calls).padStart(5)} calls`);
+    }
+    if (profile.matmuls.length) {
+      const mm = profile.matmuls.reduce((s, m) => s + m.ms, 0);
+      const gflop = profile.matmuls.reduce((s, m) => s + m.gflop * m.calls, 0);
+      say(`\nmatmuls by shape, batch× M×N×K (${profile.label}; per step: ${fmt(mm)} ms, ${gflop.toFixed(2)} GFLOP, ${(gflop / (mm / 1000)).toFixed(0)} GFLOP/s):`);
+      for (const m of profile.matmuls) {
+        const rate = (m.gflop * m.calls) / (m.ms / 1000);
+        say(`  ${m.shape.padEnd(36)} ${fmt(m.ms).padStart(7)} ms ${String(m.calls).padStart(4)} calls ${rate.toFixed(0).padStart(5)} GFLOP/s`);
+      }
     }
   }
   const cpuMs = median(ours.map((t) => t.cpuMsPerStep));
-  const blas = backend.name === 'wasm' && !wasmMatmulPath().startsWith('wasm');
-  if (blas) {
+  if (blasOn) {
     const c = blasThreadChoice;
     say(`matmul: ${wasmMatmulPath()}; all threads on ${Math.round((100 * c.pooledCalls) / Math.max(1, c.eligibleCalls))}% of ${c.eligibleCalls} big matmuls, where they were faster`);
   } else if (backend.name === 'wasm') {

@@ -2,6 +2,7 @@
 // the products done by a GEMM engine (the system BLAS, blas-matmul.ts, or our SIMD kernel, simd-matmul.ts).
 import * as tf from '@tensorflow/tfjs';
 import { batchOffsets } from './batch-broadcast.ts';
+import { noteMatmul, recordingMatmulShapes } from './matmul-shapes.ts';
 import type { WasmBackend, WasmKernelFunc } from './wasm-backend.ts';
 
 /**
@@ -28,7 +29,13 @@ interface Gemm {
 export type GemmEngine = (backend: WasmBackend, g: Gemm) => void;
 
 /** The BatchMatMul kernel on `engine`; operands that are not float32 go to `own` (tfjs's own wasm kernel). */
-export function batchMatMul(engine: GemmEngine, own: WasmKernelFunc): WasmKernelFunc {
+export function batchMatMul(gemm: GemmEngine, own: WasmKernelFunc): WasmKernelFunc {
+  const engine: GemmEngine = (backend, g) => {
+    if (!recordingMatmulShapes()) return gemm(backend, g);
+    const t0 = performance.now();
+    gemm(backend, g);
+    noteMatmul(g.batch, g.M, g.N, g.K, g.transposeA, g.transposeB, performance.now() - t0);
+  };
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };

@@ -20,6 +20,12 @@ const THREADS_MIN_FLOPS = 4e6;
  */
 export const blasThreadChoice = new ThreadChoice();
 let threadsNow = 0; // what the addon was last told
+let threadCap = Infinity;
+
+/** At most n BLAS threads from now on (undefined: GPT_KATA_THREADS or every core again); the bench's one-thread profile. */
+export function capBlasThreads(n?: number): void {
+  threadCap = n ?? Infinity;
+}
 
 function setThreads(addon: BlasAddon, n: number): void {
   if (n !== threadsNow) addon.setThreads((threadsNow = n));
@@ -27,8 +33,9 @@ function setThreads(addon: BlasAddon, n: number): void {
 
 /** The engine on `addon`. */
 export function blasGemm(addon: BlasAddon): GemmEngine {
-  const most = blasThreads();
+  const configured = blasThreads();
   return (backend, g) => {
+    const most = Math.min(configured, threadCap);
     let memory = memories.get(backend);
     if (!memory) memories.set(backend, (memory = heapMemory(backend)));
     const heap = memory.buffer; // taken afresh: an allocation may have grown the heap and so replaced the buffer

@@ -7,8 +7,9 @@ import { fusedElementwiseConfig } from './fused-elementwise.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
+import { registerSoftmaxGradient, softmaxGradConfig } from './softmax-grad.ts';
 import { simdGemm } from './simd-matmul.ts';
-import { simdSum } from './simd-sum.ts';
+import { simdMean, simdSum } from './simd-sum.ts';
 import { simdTile } from './simd-tile.ts';
 import { simdTranspose } from './simd-transpose.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
@@ -59,10 +60,10 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  *  - BatchMatMul in place on the heap (batch-matmul.ts), never wasm's slow transposed path, on one GEMM engine chosen
  *    here: the system BLAS where the native addon loads (blas-matmul.ts), else our SIMD kernel (simd-matmul.ts);
  *    operands that are not float32 go to the backend's own kernel.
- * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over leading axes, broadcast Tile, row-copy
- * Unpack/SplitV/GatherV2, the fused elementwise kernel (fused-elementwise.ts), and (backend-agnostic) Sum/Mean
- * gradients that do not upload a ones tensor. BatchMatMul's gradient is untouched, so
- * grader/tfjs/broadcast-matmul-grad.ts keeps working.
+ * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over a block of axes and Mean over the
+ * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, the fused elementwise kernel
+ * (fused-elementwise.ts), Softmax's gradient in one pass per row (softmax-grad.ts), and (backend-agnostic) Sum/Mean
+ * gradients that do not upload a ones tensor. BatchMatMul's gradient is grader/tfjs/broadcast-matmul-grad.ts's.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const simd = options.simd ?? true;
@@ -82,10 +83,13 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Identity, (previous) => sharedIdentity(required(tf.Identity, previous)));
   override(tf.Cast, (previous) => sharedCast(required(tf.Cast, previous)));
   override(tf.Sum, (previous) => simdSum(required(tf.Sum, previous)));
+  override(tf.Mean, (previous) => simdMean(required(tf.Mean, previous)));
   override(tf.Tile, (previous) => simdTile(required(tf.Tile, previous)));
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor
+  registerSoftmaxGradient(); // one pass per row on wasm (softmax-grad.ts), tfjs's formula elsewhere
 }

@@ -1,11 +1,11 @@
-// Sum over leading/middle axes, unstack along axis 0 and row gathers on wasm agree with the cpu backend (gradients too).
+// Sum and Mean over blocks of axes, unstack along axis 0 and row gathers on wasm agree with the cpu backend (gradients too).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff, runOn, seeded } from './test-support/cpu-oracle.ts';
 import { registerWasmKernels } from './index.ts';
-import { middleBlock } from './simd-sum.ts';
+import { reducedBlock } from './simd-sum.ts';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -15,12 +15,13 @@ beforeAll(async () => {
 const shapes = fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 });
 
 describe('Sum on wasm', () => {
-  it('finds the [O, R, I] block of a reduction, and leaves innermost or scattered axes to tfjs', () => {
-    expect(middleBlock([768, 512], [0])).toEqual({ O: 1, R: 768, I: 512 });
-    expect(middleBlock([12, 64, 128], [0, 1])).toEqual({ O: 1, R: 768, I: 128 });
-    expect(middleBlock([2, 3, 4], [1])).toEqual({ O: 2, R: 3, I: 4 });
-    expect(middleBlock([2, 3, 4], [-1])).toBeNull();
-    expect(middleBlock([2, 3, 4], [0, 2])).toBeNull();
+  it('finds the [O, R, I] block of a reduction (I = 1 for the innermost axes), and leaves scattered axes to tfjs', () => {
+    expect(reducedBlock([768, 512], [0])).toEqual({ O: 1, R: 768, I: 512 });
+    expect(reducedBlock([12, 64, 128], [0, 1])).toEqual({ O: 1, R: 768, I: 128 });
+    expect(reducedBlock([2, 3, 4], [1])).toEqual({ O: 2, R: 3, I: 4 });
+    expect(reducedBlock([2, 3, 4], [-1])).toEqual({ O: 6, R: 4, I: 1 });
+    expect(reducedBlock([2, 3, 4], [1, 2])).toEqual({ O: 2, R: 12, I: 1 });
+    expect(reducedBlock([2, 3, 4], [0, 2])).toBeNull();
   });
 
   it('matches the cpu backend for every axis subset, keepDims or not, with gradients', async () => {
@@ -39,6 +40,25 @@ describe('Sum on wasm', () => {
         expect(maxAbsDiff(cpu[1], wasm[1])).toBeLessThan(1e-3);
       }),
       { numRuns: 60, seed: 9 },
+    );
+  });
+
+  it('Mean matches the cpu backend for every axis subset, keepDims or not, with gradients', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }), fc.integer(), fc.boolean(), async (shape, seed, keepDims) => {
+        const axes = shape.map((_, i) => i).filter((i) => (seed >> i) & 1);
+        const values = seeded(seed, tf.util.sizeFromShape(shape));
+        const f = () => {
+          const x = tf.tensor(values, shape);
+          const g = tf.grad((t: tf.Tensor) => tf.mean(t, axes, keepDims).square().sum())(x);
+          return [tf.mean(x, axes, keepDims), g];
+        };
+        const cpu = await runOn('cpu', f);
+        const wasm = await runOn('wasm', f);
+        expect(maxAbsDiff(cpu[0], wasm[0])).toBeLessThan(1e-6);
+        expect(maxAbsDiff(cpu[1], wasm[1])).toBeLessThan(1e-6);
+      }),
+      { numRuns: 60, seed: 10 },
     );
   });
 });

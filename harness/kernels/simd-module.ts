@@ -11,6 +11,8 @@ interface SimdExports {
   broadcast(x: number, out: number, rank: number, oshape: number, xstride: number, work: number): void;
   sum_squares(x: number, n: number): number;
   sum_mid(x: number, out: number, O: number, R: number, I: number): void;
+  softmax_grad(dy: number, y: number, dx: number, rows: number, n: number): void;
+  sum_rows(x: number, out: number, rows: number, n: number, divisor: number): void;
 }
 
 /** The matmul tile of wasm/kernels.c, MR rows by NR columns; keep in step with its enum. */

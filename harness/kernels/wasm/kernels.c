@@ -227,3 +227,45 @@ float sum_squares(const float* x, int n) {
   for (; i < n; i++) total += x[i] * x[i];
   return total;
 }
+
+// Softmax's gradient along rows of n floats: dx = dy*y - (sum over the row of dy*y)*y, products rounded to float as
+// tfjs's formula rounds them (no fused multiply-add), in one pass per row instead of four tfjs kernels.
+EXPORT("softmax_grad")
+void softmax_grad(const float* dy, const float* y, float* dx, int rows, int n) {
+  for (int r = 0; r < rows; r++, dy += n, y += n, dx += n) {
+    v128_t s0 = wasm_f32x4_splat(0), s1 = s0;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load(dy + j), wasm_v128_load(y + j)));
+      s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load(dy + j + 4), wasm_v128_load(y + j + 4)));
+    }
+    const v128_t s4 = wasm_f32x4_add(s0, s1);
+    float s = wasm_f32x4_extract_lane(s4, 0) + wasm_f32x4_extract_lane(s4, 1) + wasm_f32x4_extract_lane(s4, 2) + wasm_f32x4_extract_lane(s4, 3);
+    for (; j < n; j++) s += dy[j] * y[j];
+    const v128_t vs = wasm_f32x4_splat(s);
+    for (j = 0; j + 4 <= n; j += 4) {
+      const v128_t yy = wasm_v128_load(y + j);
+      wasm_v128_store(dx + j, wasm_f32x4_sub(wasm_f32x4_mul(wasm_v128_load(dy + j), yy), wasm_f32x4_mul(vs, yy)));
+    }
+    for (; j < n; j++) dx[j] = dy[j] * y[j] - s * y[j];
+  }
+}
+
+// out[r] = (sum of the n floats of row r of x) / divisor: Sum (divisor 1) and Mean over the innermost axes, where
+// tfjs's wasm kernels add one element at a time.
+EXPORT("sum_rows")
+void sum_rows(const float* x, float* out, int rows, int n, float divisor) {
+  for (int r = 0; r < rows; r++, x += n) {
+    v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0;
+    int j = 0;
+    for (; j + 16 <= n; j += 16) {
+      s0 = wasm_f32x4_add(s0, wasm_v128_load(x + j)); s1 = wasm_f32x4_add(s1, wasm_v128_load(x + j + 4));
+      s2 = wasm_f32x4_add(s2, wasm_v128_load(x + j + 8)); s3 = wasm_f32x4_add(s3, wasm_v128_load(x + j + 12));
+    }
+    for (; j + 4 <= n; j += 4) s0 = wasm_f32x4_add(s0, wasm_v128_load(x + j));
+    const v128_t s = wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
+    float total = wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1) + wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3);
+    for (; j < n; j++) total += x[j];
+    out[r] = total / divisor;
+  }
+}
