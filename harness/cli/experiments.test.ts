@@ -14,7 +14,7 @@ describe('npm run experiments', () => {
     const r = await npmRun('experiments', ['--preset', 'tiny', '--iters', '3', '--backend', 'wasm', '--data', SLICE_PATH, '--out', out]);
     expect(r.exitCode, r.all).toBe(0);
     for (const name of CONFIGURATIONS) expect(existsSync(join(out, name, 'metrics.jsonl')), name).toBe(true);
-    for (const f of ['val_loss.svg', 'val_loss.png', 'results.md', 'results.json', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['loss.svg', 'loss.png', 'results.md', 'results.json', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
     const rows = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { name: string; final_val_loss: number }[];
     expect(rows.map((row) => row.name)).toEqual(CONFIGURATIONS);
     for (const row of rows) expect(row.final_val_loss, row.name).toBeLessThan(Math.log(65) + 0.1); // ~uniform or better after 3 steps
