@@ -34,6 +34,7 @@ const GONE_MISTAKE: Record<SandboxGone['reason'], string | null> = {
   exit: 'crash',
   signal: 'crash',
   output: 'crash',
+  tamper: 'crash',
   harness: null, // ours, not the learner's: reported as an error with no mistake
 };
 
