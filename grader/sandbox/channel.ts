@@ -13,10 +13,13 @@ const createHmac = crypto.createHmac;
 const timingSafeEqual = crypto.timingSafeEqual;
 const concat = Buffer.concat.bind(Buffer);
 const alloc = Buffer.alloc.bind(Buffer);
-const uncurry = <A extends unknown[], R>(f: (...a: A) => R) => Function.prototype.call.bind(f) as unknown as (self: unknown, ...a: A) => R;
-const hmacProto = Object.getPrototypeOf(crypto.createHmac('sha256', 'x')) as crypto.Hmac;
-const hmacUpdate = uncurry(hmacProto.update as (data: Buffer) => crypto.Hmac);
-const hmacDigest = uncurry(hmacProto.digest as () => Buffer);
+const hmacProto = Object.getPrototypeOf(crypto.createHmac('sha256', 'x')) as object;
+const method = (name: string) => Reflect.get(hmacProto, name) as (...a: unknown[]) => unknown;
+const update = method('update');
+const digest = method('digest');
+const apply = Reflect.apply;
+const hmacUpdate = (h: crypto.Hmac, data: Buffer) => apply(update, h, [data]);
+const hmacDigest = (h: crypto.Hmac) => apply(digest, h, []) as Buffer;
 
 /** The file descriptor the channel occupies in the child (0–2 are stdin, stdout and stderr). */
 export const CHANNEL_FD = 3;
@@ -52,7 +55,7 @@ export class FrameReader {
 
   /** Adds bytes; returns the complete frames, or throws on a frame that is malformed or carries a wrong MAC. */
   push(chunk: Buffer, key: Buffer | null): Frame[] {
-    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
+    this.buffered = this.buffered.length ? concat([this.buffered, chunk]) : chunk;
     const frames: Frame[] = [];
     while (this.buffered.length >= 4) {
       const length = this.buffered.readUInt32BE(0);

@@ -295,7 +295,7 @@ export class Sandbox {
     const p = this.pending.get(m.id);
     if (p) {
       this.pending.delete(m.id);
-      p.resolve(m as Response);
+      p.resolve(m);
     }
   }
 
