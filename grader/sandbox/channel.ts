@@ -27,7 +27,7 @@ export const CHANNEL_FD = 3;
 const MAC_BYTES = 32;
 
 /** Signs `body` under `key` (HMAC-SHA-256). */
-export function macOf(key: Buffer, body: Buffer): Buffer {
+function macOf(key: Buffer, body: Buffer): Buffer {
   const h = createHmac('sha256', key);
   hmacUpdate(h, body);
   return hmacDigest(h);

@@ -13,6 +13,7 @@ import { gradeDir, gradeKata } from '../engine.ts';
 import type { KataReport } from '../report.ts';
 import { bundleSolution } from './bundle.ts';
 import { isolation } from './isolation.ts';
+import { sandboxProtectionLines } from './limits-report.ts';
 import { CACHE_DIR, PROJECT_ROOT } from './paths.ts';
 import { closeSpares } from './warm-pool.ts';
 
@@ -39,6 +40,16 @@ const messages = (r: KataReport) => r.checks.map((c) => c.message).join('\n');
 describe('where bubblewrap is installed', () => {
   it.skipIf(!process.env.GPT_KATA_REQUIRE_BWRAP)('the child runs under it (GPT_KATA_REQUIRE_BWRAP)', () => {
     expect(iso.os, iso.missing.join('; ')).toBe('bwrap');
+  });
+});
+
+describe("doctor's account of the walls", () => {
+  it('names the layer that blocks the network here, or says it is not blocked, and lists what is missing', async () => {
+    const lines = await sandboxProtectionLines();
+    const network = lines.find((l) => l.includes('open network connections'))!;
+    expect(network).toContain(iso.os === 'bwrap' ? 'bubblewrap' : iso.os === 'unshare' ? 'unshare' : 'NOT BLOCKED');
+    expect(lines.filter((l) => l.includes('MISSING here')).length).toBe(iso.missing.length);
+    expect(lines.join('\n')).toContain("Node's permission model");
   });
 });
 

@@ -26,7 +26,7 @@ export function sandboxLimitLines(platform: NodeJS.Platform = process.platform):
 }
 
 /** What the child cannot do here, and what stops it, one line per wall; the missing protections last. */
-export function protectionLines(iso: Isolation, platform: NodeJS.Platform = process.platform): string[] {
+function protectionLines(iso: Isolation, platform: NodeJS.Platform = process.platform): string[] {
   const perm = `Node's permission model (${permissionFlag()})`;
   const os = iso.os === 'bwrap' ? 'bubblewrap' : iso.os === 'unshare' ? 'unshare' : null;
   const user = iso.unprivilegedUser ? ', as user 65534' : '';
