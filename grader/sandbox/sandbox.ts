@@ -77,6 +77,23 @@ function refuseInspectorSignal(): void {
 
 let tfjsDirs: string[] | null = null;
 
+/** The folders of children still alive, removed when this process exits (an idle spare is never disposed of). */
+const liveDirs = new Set<string>();
+let cleanupOnExit = false;
+function ownFolder(): string {
+  if (!cleanupOnExit) {
+    cleanupOnExit = true;
+    process.on('exit', () => {
+      for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  mkdirSync(join(CACHE_DIR, 'bundles'), { recursive: true });
+  const dir = mkdtempSync(join(CACHE_DIR, 'bundles', 'child-'));
+  chmodSync(dir, 0o755);
+  liveDirs.add(dir);
+  return dir;
+}
+
 export class Sandbox {
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: Response) => void; reject: (e: SandboxGone) => void }>();
@@ -136,9 +153,7 @@ export class Sandbox {
     refuseInspectorSignal();
     const [script, iso] = await Promise.all([ownScript('grader/sandbox/child.ts'), isolation()]);
     // Under the project, so that the bundle's bare imports resolve to the project's tfjs; readable by uid 65534.
-    mkdirSync(join(CACHE_DIR, 'bundles'), { recursive: true });
-    const dir = mkdtempSync(join(CACHE_DIR, 'bundles', 'child-'));
-    chmodSync(dir, 0o755);
+    const dir = ownFolder();
     tfjsDirs ??= tfjsPackageDirs();
     const readable = [...tfjsDirs, dirname(script), dir];
     // No --enable-source-maps: with it, node reads and parses tfjs's multi-megabyte .map files as tfjs loads (+0.37 s
@@ -272,6 +287,7 @@ export class Sandbox {
     }
     this.child.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
+    liveDirs.delete(this.dir);
   }
 
   private sendFrame(value: unknown, key: Buffer | null): void {
