@@ -104,7 +104,6 @@ function bwrapPrefix(readDirs: readonly string[], asNobody: boolean): string[] {
     '--gid',
     String(NOBODY),
     '--die-with-parent',
-    '--new-session',
     '--cap-drop',
     'ALL',
     ...systemBinds(),

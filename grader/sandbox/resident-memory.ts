@@ -20,6 +20,17 @@ export async function processTree(pid: number): Promise<number[]> {
   return out;
 }
 
+/** The tree under `pid`, walked again every 20th read only: it is fixed once node has started under its wrappers. */
+const trees = new Map<number, { pids: number[]; reads: number }>();
+async function cachedTree(pid: number): Promise<number[]> {
+  const t = trees.get(pid);
+  if (t && t.reads++ % 20 !== 0) return t.pids;
+  const pids = await processTree(pid);
+  if (trees.size > 64) trees.clear();
+  trees.set(pid, { pids, reads: 1 });
+  return pids;
+}
+
 async function ownResidentKb(pid: number): Promise<number | null> {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
@@ -31,7 +42,7 @@ async function ownResidentKb(pid: number): Promise<number | null> {
 
 export async function residentMb(pid: number, platform: NodeJS.Platform = process.platform): Promise<number | null> {
   if (platform === 'linux') {
-    const kb = await Promise.all((await processTree(pid)).map(ownResidentKb));
+    const kb = await Promise.all((await cachedTree(pid)).map(ownResidentKb));
     const known = kb.filter((k): k is number => k !== null);
     return known.length ? known.reduce((a, b) => a + b, 0) / 1024 : null;
   }
