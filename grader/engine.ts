@@ -1,6 +1,6 @@
 // The grading engine: bundles a learner's file, loads it in a sandboxed child, runs the kata's checks, names mistakes.
 // The verdict is assembled here, in the parent, from raw values; nothing the learner's code writes can set it.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleSolution } from './sandbox/bundle.ts';
 import { DEFAULT_LIMITS, SandboxGone } from './sandbox/sandbox.ts';
@@ -34,6 +34,7 @@ const GONE_MISTAKE: Record<SandboxGone['reason'], string | null> = {
   exit: 'crash',
   signal: 'crash',
   output: 'crash',
+  tamper: 'crash',
   harness: null, // ours, not the learner's: reported as an error with no mistake
 };
 
@@ -53,7 +54,22 @@ function kataReport(catalogue: Map<string, MistakeInfo>, kata: KataId, file: str
   return { kata, file, passed, mistakes, diagnoses, checks, warnings, durationMs: Date.now() - t0 };
 }
 
-export async function gradeKata(kata: KataId, file: string, opts: GradeOptions = {}): Promise<KataReport> {
+/** The source files of a folder, read before any of them runs: real path → contents. */
+function snapshotFolder(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!/\.(ts|tsx|mts|js|mjs)$/.test(e.name)) continue;
+    try {
+      const real = realpathSync(join(dir, e.name));
+      files.set(real, readFileSync(real, 'utf8'));
+    } catch {
+      // a dangling link or an unreadable file: the grading of that kata reports it
+    }
+  }
+  return files;
+}
+
+export async function gradeKata(kata: KataId, file: string, opts: GradeOptions = {}, snapshot?: ReadonlyMap<string, string>): Promise<KataReport> {
   const t0 = Date.now();
   const abs = resolve(file);
   const info = kataById(kata);
@@ -63,7 +79,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   const one = (name: string, o: CheckOutcome) => report([{ name, ...o }], []);
   if (!existsSync(abs)) return one('file exists', { status: 'fail', message: `no file at ${abs}; write your solution there`, mistake: 'load-error' });
 
-  const source = readFileSync(abs, 'utf8');
+  const source = snapshot?.get(realpathSync(abs)) ?? readFileSync(abs, 'utf8');
   const types = opts.typeCheck ? typeCheckWarnings(abs) : Promise.resolve([]);
   const limits = { memoryMb: opts.memoryMb ?? DEFAULT_LIMITS.memoryMb, loadTimeoutMs: opts.loadTimeoutMs ?? DEFAULT_LIMITS.loadTimeoutMs };
   // The child starts (node, then tfjs) while esbuild bundles: a spare from the warm pool, or one spawned now.
@@ -79,7 +95,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   })();
   const child = takeSandbox(limits);
   void child.then((s) => s.warm.then(() => phases.push({ name: 'child ready (node + tfjs, beside the bundling)', ms: performance.now() - p0 }), () => {}));
-  const built = await bundleSolution(abs, kata);
+  const built = await bundleSolution(abs, kata, snapshot);
   lap('bundle (esbuild)');
   if (!built.ok) {
     (await child).dispose();
@@ -154,9 +170,13 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   return { ...report(results, warnings), phases };
 }
 
-/** Grades the given katas (default: every kata whose file exists in dir), two at a time. */
+/**
+ * Grades the given katas (default: every kata whose file exists in dir), two at a time. Every file of the folder is
+ * read first, so that code running for one kata cannot rewrite another before it is graded.
+ */
 export async function gradeDir(dir: string, katas?: KataId[], opts: GradeOptions = {}): Promise<GradeReport> {
   const root = resolve(dir);
+  const snapshot = snapshotFolder(root);
   const chosen = katas ?? KATAS.filter((k) => existsSync(join(root, k.file))).map((k) => k.id);
   const files = chosen.map((id) => join(root, kataById(id)!.file));
   const types = opts.typeCheck ? typeCheckFiles(files.filter((f) => existsSync(f))) : Promise.resolve(new Map<string, string[]>());
@@ -166,7 +186,7 @@ export async function gradeDir(dir: string, katas?: KataId[], opts: GradeOptions
     while (next < chosen.length) {
       const i = next++;
       const id = chosen[i]!;
-      const graded = gradeKata(id, files[i]!, { ...opts, typeCheck: false });
+      const graded = gradeKata(id, files[i]!, { ...opts, typeCheck: false }, snapshot);
       // the child for a kata still waiting starts loading tfjs while this one is checked
       if (next < chosen.length) prewarm({ memoryMb: opts.memoryMb ?? DEFAULT_LIMITS.memoryMb, loadTimeoutMs: opts.loadTimeoutMs ?? DEFAULT_LIMITS.loadTimeoutMs });
       out[i] = await graded;

@@ -1,24 +1,48 @@
 // The sandboxed child: loads tfjs on the cpu backend, says it is warm, then loads the one learner bundle the parent
 // sends and answers the parent's requests. It only computes and reports raw values; it decides nothing. Learner code
-// runs only here, under the kernel limits its shell set (hard-limits.ts), and one child never serves a second file.
+// runs only here, under the kernel limits its shell set (hard-limits.ts) and the isolation layers (isolation.ts),
+// and one child never serves a second file. Requests and replies travel on a private pipe (channel.ts) whose reader,
+// writer and signing key live in this module's closures, which learner code cannot reach.
 import * as tf from '@tensorflow/tfjs';
+import { Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.ts';
 import { quietCpuBanner } from '../tfjs/quiet-cpu-banner.ts';
+import { CHANNEL_FD, FrameReader, encodeFrame } from './channel.ts';
+import { type EngineGuard, guardEngine } from './engine-guard.ts';
 import type { ChildHello, ErrorInfo, LoadRequest, Request, Response, Wire, WireTensor } from './protocol.ts';
 
 // Captured before any learner code runs, so that overwriting globals later cannot reroute our replies.
-const send = process.send!.bind(process);
-const onMessage = process.on.bind(process);
-const profile = tf.profile;
-const memory = tf.memory;
+const channel = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
+const write = channel.write.bind(channel);
+const reader = new FrameReader();
+let key: Buffer | null = null;
+const send = (value: ChildHello | Response) => write(encodeFrame(value, key));
+const engine = tf.engine();
+const proto = Object.getPrototypeOf(engine) as ReturnType<typeof tf.engine>;
+const profile = proto.profile.bind(engine);
+const memory = proto.memory.bind(engine);
 const tidy = tf.tidy;
 const exit = process.exit.bind(process);
 let learnerFile = '';
+let guard: EngineGuard | null = null;
 // A learner's stray async work (e.g. an async function whose tensors we already disposed) must not end the child.
 process.on('unhandledRejection', () => {});
 // The parent went away (it exited, or was killed): so does this child, warm or busy between calls.
-process.on('disconnect', () => exit(0));
+channel.on('end', () => exit(0));
+channel.on('close', () => exit(0));
+channel.on('error', () => exit(0));
+// Learner code reaches neither the channel's handle nor the parent's process through these.
+for (const name of ['_getActiveHandles', '_getActiveRequests', '_kill', 'binding', '_linkedBinding', 'send', 'channel']) {
+  Reflect.deleteProperty(process, name);
+}
+Object.defineProperty(process, 'kill', {
+  value: () => {
+    throw new Error('the grader does not let your code send signals');
+  },
+  writable: false,
+  configurable: false,
+});
 
 function errorInfo(err: unknown): ErrorInfo {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -142,21 +166,33 @@ async function handle(mod: Record<string, unknown>, req: Request): Promise<Respo
   }
 }
 
+/** Set once the bundle has loaded; requests before that are not expected and are dropped. */
+let onRequest: ((req: Request) => void) | null = null;
+
+/** Every reply goes out this way: a tampered engine stops the kata instead of answering with its measurements. */
+function reply(res: ChildHello | Response): void {
+  const tampered = guard?.tampered();
+  send(tampered ? { type: 'tampered', message: tampered } : res);
+}
+
 async function load(req: LoadRequest): Promise<void> {
   learnerFile = req.learnerFile;
+  key = Buffer.from(req.key);
+  guard = guardEngine(engine);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(req.bundle).href)) as Record<string, unknown>;
   } catch (err) {
-    send({ type: 'load-error', error: errorInfo(err) } satisfies ChildHello);
+    reply({ type: 'load-error', error: errorInfo(err) } satisfies ChildHello);
     return;
   }
   const exports = Object.fromEntries(Object.entries(mod).map(([k, v]) => [k, typeof v]));
-  onMessage('message', (req: Request) => {
-    void handle(mod, req).then((res) => send(res));
-  });
-  send({ type: 'ready', exports } satisfies ChildHello);
+  onRequest = (req: Request) => {
+    void handle(mod, req).then(reply);
+  };
+  reply({ type: 'ready', exports } satisfies ChildHello);
 }
+
 
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
@@ -165,10 +201,22 @@ async function main(): Promise<void> {
   // From here on, errors in the learner's bundle point into their own file (its inline source map), line and column.
   process.setSourceMapsEnabled(true);
   let loading = false;
-  onMessage('message', (msg: LoadRequest) => {
-    if (loading || msg?.type !== 'load') return; // exactly one bundle per child
-    loading = true;
-    void load(msg);
+  channel.on('data', (chunk: Buffer) => {
+    let frames;
+    try {
+      frames = reader.push(chunk, null);
+    } catch {
+      exit(70); // not the parent's bytes: nothing here can be trusted any more
+      return;
+    }
+    for (const { value } of frames) {
+      const msg = value as LoadRequest | Request;
+      if ('type' in msg) {
+        if (loading || msg.type !== 'load') continue; // exactly one bundle per child
+        loading = true;
+        void load(msg);
+      } else onRequest?.(msg);
+    }
   });
   send({ type: 'warm' } satisfies ChildHello);
 }

@@ -1,8 +1,10 @@
 // Compiles one of our TypeScript entry points (and everything it imports from the project) into a single .mjs under
-// .cache/, once: later runs stat the recorded inputs and reuse the file, so commands start with plain `node`, no
-// TypeScript loader. Plain JavaScript, because the launcher that uses it must run before anything can compile.
+// .cache/, once: later runs stat the recorded inputs, hash the compiled files against what was built, and reuse
+// them, so commands start with plain `node`, no TypeScript loader. A compiled file that differs from what was built
+// (edited by anything but this file) is built and written again. Plain JavaScript, because the launcher that uses
+// it must run before anything can compile.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -58,6 +60,20 @@ export const requireBigPackages = {
 
 export const REQUIRE_BANNER = `import { createRequire as __gptKataCreateRequire } from 'node:module'; const __gptKataRequire = __gptKataCreateRequire(${META}.url);`;
 
+/** SHA-256 over a compiled folder's files, by name then contents, in name order. */
+function contentHash(files) {
+  const hash = createHash('sha256');
+  for (const [name, contents] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(name).update('\0').update(contents);
+  return hash.digest('hex');
+}
+
+/** The files in a compiled folder as [name, contents] (the folder holds nothing else). */
+function folderFiles(folder) {
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.mjs'))
+    .map((f) => [f, readFileSync(join(folder, f))]);
+}
+
 function manifestPath(entry) {
   return join(CACHE, `${entry.replace(/[^a-z0-9]+/gi, '-')}.json`);
 }
@@ -66,7 +82,7 @@ function manifestPath(entry) {
 function cached(entry) {
   try {
     const m = JSON.parse(readFileSync(manifestPath(entry), 'utf8'));
-    if (m.node !== process.version || !existsSync(m.out)) return null;
+    if (m.node !== process.version || !existsSync(m.out) || contentHash(folderFiles(dirname(m.out))) !== m.content) return null;
     for (const [file, stamp] of Object.entries(m.inputs)) {
       const s = statSync(join(PROJECT_ROOT, file));
       if (`${s.size}:${s.mtimeMs}` !== stamp) return null;
@@ -114,7 +130,9 @@ export async function compiledScript(entry) {
     writeFileSync(tmp, data);
     renameSync(tmp, file); // a concurrent run never reads a half-written file
   };
-  if (!existsSync(out)) {
+  const built = result.outputFiles.map((f) => [relative(join(CACHE, 'out'), f.path), f.contents]);
+  const content = contentHash(built);
+  if (!existsSync(out) || contentHash(folderFiles(folder)) !== content) {
     mkdirSync(folder, { recursive: true });
     // the chunks first, the entry last: a folder with its entry is complete
     const files = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith(`${name}.mjs`)) - Number(b.path.endsWith(`${name}.mjs`)));
@@ -127,6 +145,6 @@ export async function compiledScript(entry) {
     const s = statSync(abs);
     inputs[relative(PROJECT_ROOT, abs)] = `${s.size}:${s.mtimeMs}`;
   }
-  atomically(manifestPath(entry), JSON.stringify({ node: process.version, out, inputs }));
+  atomically(manifestPath(entry), JSON.stringify({ node: process.version, out, content, inputs }));
   return out;
 }

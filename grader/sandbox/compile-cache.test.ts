@@ -1,6 +1,6 @@
 // The compiled commands behave as their TypeScript does under Node: import.meta of the source file, tfjs both as a
 // namespace and as a default import (the `require` shim), dynamic imports where they stand, and a rebuild when a source changes.
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,6 +46,16 @@ describe('compiledScript', () => {
     utimesSync(join(dir, 'dep.ts'), new Date(), new Date(Date.now() + 5000)); // a new mtime even on a coarse clock
     expect(await compiledScript(join(rel, 'main.ts'))).not.toBe(a);
     expect(await run(join(rel, 'main.ts'))).toBe('two');
+  });
+
+  it('notices a compiled file that differs from what it built, and writes it again', async () => {
+    writeFileSync(join(dir, 'kept.ts'), "// test entry\nconsole.log('as built');\n");
+    const out = await compiledScript(join(rel, 'kept.ts'));
+    const built = readFileSync(out, 'utf8');
+    appendFileSync(out, "console.log('rewritten');\n");
+    expect(await compiledScript(join(rel, 'kept.ts'))).toBe(out);
+    expect(readFileSync(out, 'utf8')).toBe(built);
+    expect(await run(join(rel, 'kept.ts'))).toBe('as built');
   });
 
   it('compiles from inside a compiled command too (a CLI that starts the sandbox child compiles child.ts)', async () => {

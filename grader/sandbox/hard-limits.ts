@@ -32,12 +32,15 @@ export interface LimitedCommand {
   args: string[];
 }
 
-/** The command that runs `node nodeArgs…` under the memory cap (MB) and the CPU backstop, where the platform has rlimits. */
-export function limitedNodeCommand(nodeArgs: readonly string[], memoryMb: number, platform: NodeJS.Platform = process.platform): LimitedCommand {
+/**
+ * The command that runs `node nodeArgs…` under the memory cap (MB) and the CPU backstop, where the platform has
+ * rlimits; `prefix` (the isolation layer: bwrap, unshare, setpriv) runs between the limits and node, and inherits them.
+ */
+export function limitedNodeCommand(nodeArgs: readonly string[], memoryMb: number, platform: NodeJS.Platform = process.platform, prefix: readonly string[] = []): LimitedCommand {
   if (platform === 'win32') return { file: process.execPath, args: [...nodeArgs] };
   // ulimit -d is in KiB in dash, bash and zsh; -t in seconds. A shell that refuses either exits with a status we name.
   // The data limit is set only where the kernel applies it, so that no platform's node is refused for an untested reason.
   const data = memoryEnforcement(platform).hard ? `ulimit -d ${Math.round(memoryMb * 1024)} && ` : '';
   const script = `${data}ulimit -t ${CPU_SECONDS} || exit ${LIMITS_REFUSED_STATUS}; exec "$@"`;
-  return { file: '/bin/sh', args: ['-c', script, 'gpt-kata-sandbox', process.execPath, ...nodeArgs] };
+  return { file: '/bin/sh', args: ['-c', script, 'gpt-kata-sandbox', ...prefix, process.execPath, ...nodeArgs] };
 }

@@ -1,5 +1,6 @@
 // The messages between the grader (parent) and the sandboxed child that runs learner code, and the tensor wire format.
-// The child only computes; every verdict is decided in the parent from these raw values.
+// The child only computes; every verdict is decided in the parent from these raw values. They travel on the private
+// signed channel of channel.ts.
 
 export type WireDtype = 'float32' | 'int32' | 'bool';
 
@@ -50,15 +51,21 @@ export type Response =
   | { id: number; ok: true; value: Wire; values?: Wire[]; kernels?: string[]; leaked?: number; grads?: WireTensor[]; identityCalls?: number }
   | { id: number; ok: false; error: ErrorInfo };
 
-/** The parent's first message to a warm child: the learner's bundle to import (its source path, for error locations). */
+/**
+ * The parent's first message to a warm child: the learner's bundle to import (its source path, for error locations),
+ * and the key the child signs every later frame with (channel.ts).
+ */
 export interface LoadRequest {
   type: 'load';
   bundle: string;
   learnerFile: string;
+  key: Buffer;
 }
 
 export type ChildHello =
   /** tfjs is loaded and the child waits for its LoadRequest; sent before any learner code runs. */
   | { type: 'warm' }
   | { type: 'ready'; exports: Record<string, string> }
-  | { type: 'load-error'; error: ErrorInfo };
+  | { type: 'load-error'; error: ErrorInfo }
+  /** The learner's code replaced part of tfjs's engine that the measurements rely on: the kata stops with `message`. */
+  | { type: 'tampered'; message: string };

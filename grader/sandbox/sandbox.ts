@@ -1,10 +1,18 @@
-// The parent's handle on one sandboxed child: spawns it under kernel limits (warm, with tfjs loaded, before any
-// learner code exists), loads one bundle into it, sends requests, and turns every way the child can die (hang, exit,
-// out of memory, signal, a flood of output) into a SandboxGone value with a plain message.
+// The parent's handle on one sandboxed child: spawns it under kernel limits and the isolation layers this machine
+// has (isolation.ts; warm, with tfjs loaded, before any learner code exists), loads one bundle into it, talks to it
+// over a private signed channel (channel.ts), and turns every way the child can die (hang, exit, out of memory,
+// signal, a flood of output, a forged frame) into a SandboxGone value with a plain message.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { constants } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { FrameReader, encodeFrame } from './channel.ts';
 import { CPU_SECONDS, LIMITS_REFUSED_STATUS, limitedNodeCommand } from './hard-limits.ts';
+import { isolatedPrefix, isolation, permissionArgs, tfjsPackageDirs } from './isolation.ts';
 import { ownScript } from './own-script.ts';
-import { PROJECT_ROOT } from './paths.ts';
+import { CACHE_DIR } from './paths.ts';
 import type { ChildHello, ErrorInfo, LoadRequest, RequestBody, Response } from './protocol.ts';
 import { POLL_MS, residentMb } from './resident-memory.ts';
 
@@ -26,7 +34,7 @@ const WARM_TIMEOUT_MS = 60_000;
 export class SandboxGone extends Error {
   override readonly name = 'SandboxGone';
   constructor(
-    readonly reason: 'timeout' | 'exit' | 'memory' | 'signal' | 'output' | 'harness',
+    readonly reason: 'timeout' | 'exit' | 'memory' | 'signal' | 'output' | 'tamper' | 'harness',
     message: string,
   ) {
     super(message);
@@ -50,6 +58,42 @@ function isAllocationRefused(e: ErrorInfo): boolean {
   return e.name === 'RangeError' ? ALLOCATION_REFUSED.test(e.message) || V8_OUT_OF_MEMORY.test(e.message) : /out of memory|Cannot allocate memory/i.test(e.message);
 }
 
+/** The environment the child starts with: no variable of the user's, only what node needs to run. */
+function minimalEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', TF_CPP_MIN_LOG_LEVEL: '3' };
+  if (process.platform === 'win32') for (const k of ['PATH', 'SystemRoot', 'TEMP', 'TMP']) env[k] = process.env[k];
+  return env;
+}
+
+/**
+ * Node opens its inspector on SIGUSR1 unless the process listens for that signal: a listener that does nothing
+ * keeps any process that can signal the grader (the child cannot, where it has its own pid namespace or user) from
+ * taking it over through the debugger.
+ */
+function refuseInspectorSignal(): void {
+  if (process.platform === 'win32' || process.listenerCount('SIGUSR1') > 0) return;
+  process.on('SIGUSR1', () => {});
+}
+
+let tfjsDirs: string[] | null = null;
+
+/** The folders of children still alive, removed when this process exits (an idle spare is never disposed of). */
+const liveDirs = new Set<string>();
+let cleanupOnExit = false;
+function ownFolder(): string {
+  if (!cleanupOnExit) {
+    cleanupOnExit = true;
+    process.on('exit', () => {
+      for (const d of liveDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  mkdirSync(join(CACHE_DIR, 'bundles'), { recursive: true });
+  const dir = mkdtempSync(join(CACHE_DIR, 'bundles', 'child-'));
+  chmodSync(dir, 0o755);
+  liveDirs.add(dir);
+  return dir;
+}
+
 export class Sandbox {
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: Response) => void; reject: (e: SandboxGone) => void }>();
@@ -60,12 +104,21 @@ export class Sandbox {
   private lastResidentMb = 0;
   private memoryTimer: NodeJS.Timeout;
   private loaded = false;
+  /** The key the child signs its frames with once it has loaded; sent with the bundle, before any learner code runs. */
+  private readonly key = randomBytes(32);
+  private signedFrom = false;
+  private readonly reader = new FrameReader();
+  private readonly hellos: ((h: ChildHello) => void)[] = [];
   /** Settles when the child has loaded tfjs and waits for a bundle; rejects if it dies first. */
   readonly warm: Promise<void>;
 
   private constructor(
     private readonly child: ChildProcess,
     readonly limits: SandboxLimits,
+    /** The child's own folder: its working directory, and where its one bundle is put (read-only to it). */
+    private readonly dir: string,
+    /** The child leads its own process group (killed as a whole on disposal). */
+    private readonly ownGroup: boolean,
   ) {
     this.memoryTimer = setInterval(() => {
       const pid = this.child.pid;
@@ -80,9 +133,9 @@ export class Sandbox {
     this.warm = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => this.kill(new SandboxGone('harness', `the grading process did not start within ${WARM_TIMEOUT_MS / 1000} s`)), WARM_TIMEOUT_MS);
       timer.unref();
-      this.child.once('message', (m: unknown) => {
+      this.hellos.push((m) => {
         clearTimeout(timer);
-        if ((m as ChildHello | null)?.type === 'warm') resolve();
+        if (m.type === 'warm') resolve();
       });
       this.onGone((g) => {
         clearTimeout(timer);
@@ -99,18 +152,27 @@ export class Sandbox {
    * itself when this process does.
    */
   static async spawn(limits: SandboxLimits = DEFAULT_LIMITS): Promise<Sandbox> {
-    const script = await ownScript('grader/sandbox/child.ts');
+    refuseInspectorSignal();
+    const [script, iso] = await Promise.all([ownScript('grader/sandbox/child.ts'), isolation()]);
+    // Under the project, so that the bundle's bare imports resolve to the project's tfjs; readable by uid 65534.
+    const dir = ownFolder();
+    tfjsDirs ??= tfjsPackageDirs();
+    const readable = [...tfjsDirs, dirname(script), dir];
     // No --enable-source-maps: with it, node reads and parses tfjs's multi-megabyte .map files as tfjs loads (+0.37 s
     // per child); the child turns source maps on itself once tfjs is loaded, before the learner's bundle.
-    const nodeArgs = [`--max-old-space-size=${Math.max(256, limits.memoryMb - 256)}`, '--no-warnings', script];
-    const cmd = limitedNodeCommand(nodeArgs, limits.memoryMb);
+    const nodeArgs = [`--max-old-space-size=${Math.max(256, limits.memoryMb - 256)}`, '--no-warnings', ...permissionArgs(readable), script];
+    const cmd = limitedNodeCommand(nodeArgs, limits.memoryMb, process.platform, isolatedPrefix(iso, readable));
     const child = spawn(cmd.file, cmd.args, {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      serialization: 'advanced',
-      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+      cwd: dir,
+      // fd 3 is the private channel; there is no Node IPC channel, so process.send and process.on('message') are inert
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: minimalEnv(),
+      // Where no pid namespace holds it, its own process group, so that disposing of it stops anything it started.
+      // Not where one does: a new session is a new scheduler autogroup on Linux, and the request/reply ping-pong
+      // then waits longer for the CPU on a loaded machine (attention graded in 313–447 ms rather than 243–315 ms).
+      detached: process.platform !== 'win32' && iso.os === 'none',
     });
-    const sandbox = new Sandbox(child, limits);
+    const sandbox = new Sandbox(child, limits, dir, process.platform !== 'win32' && iso.os === 'none');
     sandbox.setReferenced(false);
     return sandbox;
   }
@@ -140,13 +202,11 @@ export class Sandbox {
         if (settled) return;
         settled = true;
         clearTimeout(loadTimer);
-        this.child.off('message', onHello);
         resolve(r);
       };
-      const onHello = (m: unknown) => {
-        const h = m as ChildHello;
-        if (h?.type === 'ready') settle({ ok: true, sandbox: this, exports: h.exports });
-        else if (h?.type === 'load-error') {
+      const onHello = (h: ChildHello) => {
+        if (h.type === 'ready') settle({ ok: true, sandbox: this, exports: h.exports });
+        else if (h.type === 'load-error') {
           if (isAllocationRefused(h.error)) {
             this.kill(this.memoryGone());
             return;
@@ -156,8 +216,18 @@ export class Sandbox {
         }
       };
       this.onGone((gone) => settle({ ok: false, kind: 'gone', gone }));
-      this.child.on('message', onHello);
-      this.child.send({ type: 'load', bundle, learnerFile } satisfies LoadRequest);
+      this.hellos.push(onHello);
+      // The bundle moves into the child's own folder, the only place under the project it can read.
+      const own = join(this.dir, basename(bundle));
+      try {
+        renameSync(bundle, own);
+        chmodSync(own, 0o644);
+      } catch (e) {
+        this.kill(new SandboxGone('harness', `could not hand your file to the grading process: ${(e as Error).message}`));
+        return;
+      }
+      this.signedFrom = true; // from here on, every frame must carry the key's signature
+      this.sendFrame({ type: 'load', bundle: own, learnerFile, key: this.key } satisfies LoadRequest, null);
     });
   }
 
@@ -182,7 +252,7 @@ export class Sandbox {
           reject(e);
         },
       });
-      this.child.send({ ...req, id });
+      this.sendFrame({ ...req, id }, null);
     });
   }
 
@@ -199,14 +269,54 @@ export class Sandbox {
   dispose(): void {
     clearInterval(this.memoryTimer);
     if (!this.gone) this.gone = new SandboxGone('exit', 'the sandbox was closed');
-    this.child.kill('SIGKILL');
+    this.stop();
   }
 
   /** Stops the child now; every pending and later request rejects with `g`. */
   kill(g: SandboxGone): void {
     if (this.gone) return;
     this.fail(g);
+    this.stop();
+  }
+
+  /** Kills the child and its whole process group (its pid namespace dies with it where it has one), and removes its folder. */
+  private stop(): void {
+    const pid = this.child.pid;
+    if (pid && this.ownGroup) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    }
     this.child.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+    liveDirs.delete(this.dir);
+  }
+
+  private sendFrame(value: unknown, key: Buffer | null): void {
+    (this.child.stdio[3] as Writable | null)?.write(encodeFrame(value, key));
+  }
+
+  /** One frame from the child: its hellos, the replies to pending requests, or its report of a tampered engine. */
+  private onFrame(value: unknown, signed: boolean): void {
+    if (this.signedFrom !== signed) {
+      this.kill(new SandboxGone('tamper', "something other than the grader's child wrote to its private channel (forged replies fail the kata)"));
+      return;
+    }
+    const m = value as (ChildHello & { id?: undefined }) | Response;
+    if (typeof m !== 'object' || m === null) return;
+    if ('type' in m && typeof m.type === 'string') {
+      if (m.type === 'tampered') this.kill(new SandboxGone('tamper', m.message));
+      else for (const h of this.hellos.splice(0)) h(m);
+      return;
+    }
+    if (typeof m.id !== 'number') return;
+    const p = this.pending.get(m.id);
+    if (p) {
+      this.pending.delete(m.id);
+      p.resolve(m);
+    }
   }
 
   private onGone(f: (g: SandboxGone) => void): void {
@@ -225,7 +335,7 @@ export class Sandbox {
 
   /** An idle warm child must not keep this process alive; a busy one is kept alive by its request timers anyway. */
   private setReferenced(on: boolean): void {
-    const handles = [this.child, this.child.channel, this.child.stdout, this.child.stderr] as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
+    const handles = [this.child, this.child.stdio[3], this.child.stdout, this.child.stderr] as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
     for (const h of handles) (on ? h?.ref : h?.unref)?.call(h);
   }
 
@@ -249,20 +359,30 @@ export class Sandbox {
     };
     this.child.stdout?.on('data', collect);
     this.child.stderr?.on('data', collect);
-    this.child.on('message', (msg: unknown) => {
-      const res = msg as Response;
-      if (typeof res !== 'object' || res === null || typeof res.id !== 'number') return;
-      const p = this.pending.get(res.id);
-      if (p) {
-        this.pending.delete(res.id);
-        p.resolve(res);
+    (this.child.stdio[3] as Readable | null)?.on('data', (chunk: Buffer) => {
+      if (this.gone) return;
+      let frames;
+      try {
+        frames = this.reader.push(chunk, this.signedFrom ? this.key : null);
+      } catch {
+        this.kill(new SandboxGone('tamper', "something other than the grader's child wrote to its private channel (forged replies fail the kata)"));
+        return;
       }
+      for (const f of frames) this.onFrame(f.value, f.signed);
     });
     this.child.on('error', (err) => this.fail(new SandboxGone('harness', `could not start the grading process: ${err.message}`)));
-    this.child.on('exit', (code, signal) => this.fail(this.exitGone(code, signal)));
+    this.child.on('exit', (code, signal) => {
+      this.fail(this.exitGone(code, signal));
+      this.stop(); // whatever it started goes with it
+    });
   }
 
-  private exitGone(code: number | null, signal: NodeJS.Signals | null): SandboxGone {
+  private exitGone(code: number | null, rawSignal: NodeJS.Signals | null): SandboxGone {
+    // bwrap and unshare report a child killed by a signal as 128 + its number
+    const status = code ?? 0;
+    const wrapped = status > 128 ? (Object.entries(constants.signals).find(([, n]) => n === status - 128)?.[0] as NodeJS.Signals | undefined) : undefined;
+    const signal = rawSignal ?? wrapped ?? null;
+    if (wrapped) code = null;
     if (V8_OUT_OF_MEMORY.test(this.output)) return this.memoryGone(); // V8 aborted: its heap could not grow
     if (signal === 'SIGXCPU') return new SandboxGone('timeout', `your code used more than ${CPU_SECONDS} s of CPU time and was stopped by the kernel`);
     if (code === LIMITS_REFUSED_STATUS && !this.loaded) {

@@ -10,8 +10,8 @@ readCommandLine({
 });
 await quietDawn(() => true); // doctor loads Dawn wherever there is an adapter, to check it computes
 const { diagnose, formatDiagnosis } = await import('../backends/diagnose.ts'); // after --help: it loads tfjs
-const { sandboxLimitLines } = await import('../../grader/sandbox/limits-report.ts');
+const { sandboxLimitLines, sandboxProtectionLines } = await import('../../grader/sandbox/limits-report.ts');
 const report = await diagnose();
-console.log(['gpt-kata doctor', ...formatDiagnosis(report), ...sandboxLimitLines()].join('\n'));
+console.log(['gpt-kata doctor', ...formatDiagnosis(report), ...sandboxLimitLines(), ...(await sandboxProtectionLines())].join('\n'));
 // Dawn and libtensorflow can keep native handles alive; the report is complete, so leave now.
 process.exit(0);

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   const report = await gradeDir(dir, katas, { seed: options.seed, typeCheck: !json });
   if (json) process.stdout.write(`${JSON.stringify(toJson(report))}\n`);
   else process.stdout.write(renderReport(report, process.stdout.columns ?? 80));
+  const missing = json ? [] : (await (await import('../../grader/sandbox/isolation.ts')).isolation()).missing;
+  if (missing.length) process.stdout.write(`note: the sandbox here lacks: ${missing.join('; ')} (npm run doctor says more)\n`);
   process.exitCode = report.passed ? 0 : 1;
 }
 

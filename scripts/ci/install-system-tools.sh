@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Best-effort install of the system tools some tests drive for real: tmux (a real terminal for the kata UI),
+# Best-effort install of the system tools some tests drive for real: tmux (a real terminal for the kata UI), bubblewrap
+# (the grading sandbox's walls),
 # chromium (the HTML report), libopenblas-dev (the native BLAS matmul: harness/kernels/blas), Mesa 25 lavapipe
 # (a software GPU for the WebGPU backend). Root only. Never fatal:
 # CI may have no Debian mirror, and each test that needs a missing tool says it is skipped and why.
@@ -11,6 +12,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 missing=()
 command -v tmux >/dev/null || missing+=(tmux)
+command -v bwrap >/dev/null || missing+=(bubblewrap)
 command -v chromium >/dev/null || missing+=(chromium)
 dpkg-query -W -f='${Status}' libopenblas-dev 2>/dev/null | grep -q 'ok installed' || missing+=(libopenblas-dev)
 if [ ${#missing[@]} -gt 0 ]; then
