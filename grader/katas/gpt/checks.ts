@@ -325,9 +325,9 @@ const sampling: Check = {
       const l = ll(h.dist);
       if (l > bestLl) [best, bestLl] = [h.id, l];
     }
-    // Temperature applied with the wrong power, logits / T^a: fit a.
+    // Temperature applied with the wrong power, logits / T^a: fit a, and name it when nothing listed fits better.
     let powerNote = '';
-    if (!best) {
+    if (best === null || best === 'gpt/generate-temperature') {
       const fit = fitKnob((a) => -ll(powerHypothesis(c, a)), -4, 5, false);
       if (Math.abs(fit.x - 1) > 0.1 && explains(powerHypothesis(c, fit.x))) {
         best = 'gpt/generate-temperature';

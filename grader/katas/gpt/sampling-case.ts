@@ -9,7 +9,7 @@ import { type GPTCase, type GPTInputs, makeGPTInputs, params64 } from './params.
 /** A correct generate fails the check less often than this (each test runs at P_FAIL / its number of tests). */
 export const P_FAIL = 1e-6;
 /** One sharpening and one flattening temperature, far enough from 1 that temperature mistakes show in few calls. */
-export const SAMPLING_TEMPERATURES = [0.3, 3] as const;
+export const SAMPLING_TEMPERATURES = [0.25, 4] as const;
 /** Two rows with different prompts, each tested against its own distribution. */
 export const SAMPLING_PROMPTS = [
   [2, 0, 1],
@@ -26,18 +26,25 @@ const TESTS = SAMPLING_TEMPERATURES.length * SAMPLING_PROMPTS.length;
  */
 export const EXCESS = 120 - chiSquareCritical(P_FAIL, BASE.V - 1);
 export const CRITICAL = chiSquareCritical(P_FAIL / TESTS, BASE.V - 1);
+/**
+ * For the wrong powers of T that no catalogue entry lists (T^0.5, T^1.5): a noncentrality of 90 puts the critical
+ * value 3.1 sds of the noncentral χ²(3) below its mean, a miss less than once in 1,000 (normal approximation).
+ */
+export const WRONG_POWER_EXCESS = 90 + (BASE.V - 1) - CRITICAL;
 /** Fewer calls than this are never used. */
 const MIN_SAMPLES = 80;
 /** Every right probability is at least this, as in the 400-sample design (the test is exact, so small counts are fine). */
 const MIN_PROB = 0.002;
 const SEEDS_SEARCHED = 200;
 /** The search stops at the first case needing no more calls than this. */
-const GOOD_ENOUGH = 160;
+const GOOD_ENOUGH = 340;
 
 /** A hypothesis about what generate samples from: a distribution per (temperature, row), by mistake id. */
 export interface Hypothesis {
   id: string | null;
   dist: number[][][]; // [temperature][row] -> probabilities
+  /** How far above the critical value its expected G must lie in one test: EXCESS, or WRONG_POWER_EXCESS. */
+  excess?: number;
 }
 
 export interface SamplingCase {
@@ -73,6 +80,9 @@ function hypothesesOf(at: number[][][]): Hypothesis[] {
     { id: 'gpt/generate-softmax-twice', dist: per((l, t) => soft(right(l, t))) },
     { id: 'gpt/generate-temperature-twice', dist: per((l, t) => soft(l.map((x) => x / t / t))) },
     { id: 'gpt/generate-wrong-position', dist: per((_, t, row) => right(at[row]![0]!, t)) },
+    // the temperature applied with the wrong power, T^0.5 or T^1.5 (the power is fitted when naming)
+    { id: 'gpt/generate-temperature', dist: per((l, t) => soft(l.map((x) => x / Math.sqrt(t)))), excess: WRONG_POWER_EXCESS },
+    { id: 'gpt/generate-temperature', dist: per((l, t) => soft(l.map((x) => x / t ** 1.5))), excess: WRONG_POWER_EXCESS },
     // row 0's draw handed to every row: each row samples from row 0's distribution
     { id: 'gpt/generate-shared-sample', dist: per((_, t) => right(last[0]!, t)) },
   ];
@@ -84,7 +94,7 @@ function callsToCatch(h: Hypothesis, right: Hypothesis): number {
   h.dist.forEach((rows, t) =>
     rows.forEach((q, row) => {
       const d = kl(q, right.dist[t]![row]!);
-      if (d > 1e-12) best = Math.min(best, Math.ceil((EXCESS + CRITICAL) / (2 * d)));
+      if (d > 1e-12) best = Math.min(best, Math.ceil(((h.excess ?? EXCESS) + CRITICAL) / (2 * d)));
     }),
   );
   return best;
