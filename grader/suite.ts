@@ -130,7 +130,7 @@ export async function nameMistake(ctx: CheckContext, verdict: Verdict & { ok: fa
 const fittedNotes = new WeakMap<CheckContext, Map<string, string>>();
 
 /** What fitting the mistake's knob found, e.g. "your scores are divided by 2.5 …", when its fit named it. */
-export function fittedNote(ctx: CheckContext, mistake: string): string | null {
+function fittedNote(ctx: CheckContext, mistake: string): string | null {
   return fittedNotes.get(ctx)?.get(mistake) ?? null;
 }
 

@@ -20,7 +20,7 @@ interface ScoresCase {
   seed: number;
 }
 /** Any square T is the contract: small T with up to three leading axes, and T up to 80 with at most one. */
-export const LARGEST_T = 80;
+const LARGEST_T = 80;
 const scoresArb: fc.Arbitrary<ScoresCase> = fc.oneof(
   {
     weight: 3,

@@ -24,13 +24,13 @@ const TESTS = SAMPLING_TEMPERATURES.length * SAMPLING_PROMPTS.length;
  * temperature, i.e. its expected G lay 120 − χ²(1e-6, 3) ≈ 89 above the critical value. Here each mistake must lie
  * that far above the (higher, Bonferroni) critical value of one of the four row-and-temperature tests.
  */
-export const EXCESS = 120 - chiSquareCritical(P_FAIL, BASE.V - 1);
-export const CRITICAL = chiSquareCritical(P_FAIL / TESTS, BASE.V - 1);
+const EXCESS = 120 - chiSquareCritical(P_FAIL, BASE.V - 1);
+const CRITICAL = chiSquareCritical(P_FAIL / TESTS, BASE.V - 1);
 /**
  * For the wrong powers of T that no catalogue entry lists (T^0.5, T^1.5): a noncentrality of 90 puts the critical
  * value 3.1 sds of the noncentral χ²(3) below its mean, a miss less than once in 1,000 (normal approximation).
  */
-export const WRONG_POWER_EXCESS = 90 + (BASE.V - 1) - CRITICAL;
+const WRONG_POWER_EXCESS = 90 + (BASE.V - 1) - CRITICAL;
 /** Fewer calls than this are never used. */
 const MIN_SAMPLES = 80;
 /** Every right probability is at least this, as in the 400-sample design (the test is exact, so small counts are fine). */
@@ -40,7 +40,7 @@ const SEEDS_SEARCHED = 200;
 const GOOD_ENOUGH = 340;
 
 /** A hypothesis about what generate samples from: a distribution per (temperature, row), by mistake id. */
-export interface Hypothesis {
+interface Hypothesis {
   id: string | null;
   dist: number[][][]; // [temperature][row] -> probabilities
   /** How far above the critical value its expected G must lie in one test: EXCESS, or WRONG_POWER_EXCESS. */
