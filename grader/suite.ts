@@ -167,8 +167,18 @@ export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mis
   /** Fits m's knob on fn's probes; the sentence when a fitted value reproduces every one of them. */
   const fitOn = (m: Mistake, fn: string): string | null => {
     const fit = m.fit!;
-    const on = probes.flatMap((p, i) => (p.fn === fn && outputs[i] !== null ? [{ p, got: outputs[i]! }] : []));
-    if (on.length === 0) return null;
+    const mine = probes.map((p, i) => ({ p, got: outputs[i] ?? null })).filter(({ p }) => p.fn === fn);
+    // a probe the learner's code could not run is one no value of the knob explains
+    if (mine.some(({ got }) => got === null)) return null;
+    const on = mine as { p: Probe; got: Wire }[];
+    // and the knob must explain a probe the learner gets wrong, not only the ones it gets right
+    if (
+      on.every(({ p, got }) => {
+        const right = p.oracle({});
+        return right !== null && compareOutput(got, right, p.tol).ok;
+      })
+    )
+      return null;
     const cost = (x: number, which: typeof on) =>
       Math.max(
         ...which.map(({ p, got }) => {
