@@ -62,8 +62,12 @@ async function saveToVerdict(kata: KataInfo): Promise<number> {
   try {
     tmux('new-session', '-d', '-s', 'app', '-x', '80', '-y', '24', `cd ${PROJECT_ROOT} && CI=true node harness/cli/run.mjs kata ${kata.id} --dir ${dir}; sleep 30`);
     await waitFor('its home screen', (s) => s.includes('clock 60:00'));
-    tmux('send-keys', '-t', 'app', 'Enter');
-    await waitFor(`the ${kata.id} kata`, (s) => s.includes(`${kata.file} in your editor`));
+    // Enter opens the kata; on a busy machine the first key can arrive before the app listens, so it is sent again
+    for (let tries = 0; ; tries++) {
+      tmux('send-keys', '-t', 'app', 'Enter');
+      const opened = await waitFor(`the ${kata.id} kata`, (s) => s.includes(`${kata.file} in your editor`), 3000).then(() => true, (e: unknown) => (tries < 10 ? false : Promise.reject(e)));
+      if (opened) break;
+    }
     await new Promise((r) => setTimeout(r, 5000));
     const solution = readFileSync(join(DIR, kata.file), 'utf8');
     const saved = performance.now();
@@ -72,7 +76,7 @@ async function saveToVerdict(kata: KataInfo): Promise<number> {
     return (shown - saved) / 1000;
   } finally {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }); // the app may still be writing as it exits
   }
 }
 

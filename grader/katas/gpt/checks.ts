@@ -59,6 +59,8 @@ const gradients: Check = {
     // the child differentiates while this process computes the finite differences
     const pending = ctx.sandbox.request({ op: 'grads', fn: 'gpt', args: args(i), paramArg: 1, weights: weights.wire }, ctx.callTimeoutMs);
     const want = [...gptGradients(i.idx, params64(i), i.cfg, weights.nd)];
+    // and, while it still works, searches the generate checks' cases (memoized; each is the same for the same seed)
+    for (const prepare of preparations) prepare(ctx.seed);
     const res = await pending;
     if (!res.ok) return fail(`computing gradients of Σ logits·R threw ${res.error.name}: ${res.error.message}${res.error.where ? ` (at ${res.error.where})` : ''}`, 'gpt/gradients');
     const got = res.grads ?? [];
@@ -129,6 +131,8 @@ const GREEDY_PROMPTS = [
   [3, 0],
 ];
 
+/** The generate checks' case searches, run ahead while the grading process is busy elsewhere (see gradients). */
+const preparations: ((seed: number) => void)[] = [];
 const greedyCases = new Map<string, GPTInputs>();
 /** findCase, memoized per check, config and seed (the search replays many argmax paths in float64). */
 function greedyCase(check: string, base: Omit<GPTCase, 'seed'>, start: number, ok: (i: GPTInputs) => boolean): GPTInputs {
@@ -154,21 +158,24 @@ interface GreedyConfig {
  */
 function greedyCheck(name: string, configs: GreedyConfig[], maxNew: (blockSize: number) => number, mistake: string | null, distinctFrom: string[]): Check {
   const listed = GREEDY_MISTAKES.filter(([id]) => distinctFrom.includes(id));
+  const prompt = GREEDY_PROMPTS;
+  const caseFor = (seed: number, k: number) =>
+    greedyCase(name, { ...greedyBase, ...configs[k]! }, seed + 30 + 1000 * k, (c) => {
+      const n = maxNew(c.cfg.blockSize);
+      const right = greedyPath(prompt, params64(c), c.cfg, n)!;
+      if (right.margin <= SAFE_MARGIN) return false;
+      const paths = [right.tokens, ...listed.map(([, kn]) => greedyPath(prompt, params64(c), c.cfg, n, kn)?.tokens)];
+      // every mistake's path differs from the right one and from each other's, so each can be named
+      return paths.every((a, x) => paths.every((b, y) => x === y || !same(a, b)));
+    });
+  preparations.push((seed) => configs.forEach((_, k) => caseFor(seed, k)));
   return {
     name,
     needs: [generateShape.name, FORWARD],
     async run(ctx) {
       const lines: string[] = [];
-      for (const [k, config] of configs.entries()) {
-        const prompt = GREEDY_PROMPTS;
-        const i = greedyCase(name, { ...greedyBase, ...config }, ctx.seed + 30 + 1000 * k, (c) => {
-          const n = maxNew(c.cfg.blockSize);
-          const right = greedyPath(prompt, params64(c), c.cfg, n)!;
-          if (right.margin <= SAFE_MARGIN) return false;
-          const paths = [right.tokens, ...listed.map(([, kn]) => greedyPath(prompt, params64(c), c.cfg, n, kn)?.tokens)];
-          // every mistake's path differs from the right one and from each other's, so each can be named
-          return paths.every((a, x) => paths.every((b, y) => x === y || !same(a, b)));
-        });
+      for (const k of configs.keys()) {
+        const i = caseFor(ctx.seed, k);
         const g: GenArgs = { i, idx: prompt, maxNew: maxNew(i.cfg.blockSize), temperature: 0 };
         const out = await generateRows(ctx, g);
         if ('failed' in out) return mistake && out.failed.mistake !== 'shape' ? { ...out.failed, mistake: crashedIn(ctx, out.failed.message) ?? mistake } : out.failed;
@@ -252,6 +259,11 @@ interface SampledRuns {
 }
 const sampled = new WeakMap<CheckContext, Promise<SampledRuns | { failed: SampleOutcome & { ok: false } }>>();
 const samplingArgs = (c: SamplingCase, temperature: number | undefined): GenArgs => ({ i: c.i, idx: SAMPLING_PROMPTS, maxNew: 1, temperature });
+
+preparations.push((seed) => {
+  samplingCase(seed + 50);
+  defaultTemperatureCase(seed + 60);
+});
 
 function sampleAll(ctx: CheckContext): Promise<SampledRuns | { failed: SampleOutcome & { ok: false } }> {
   const hit = sampled.get(ctx);
