@@ -45,8 +45,9 @@ const hasTmux = spawnSync('tmux', ['-V']).status === 0;
  * its spare grading child meanwhile), save a correct solution, and time until the verdict is drawn. The folder
  * already holds the other katas' solutions, which this one may import (gpt.ts imports block.ts).
  */
+let sessions = 0;
 async function saveToVerdict(kata: KataInfo): Promise<number> {
-  const socket = `bench-grade-${process.pid}`;
+  const socket = `bench-grade-${process.pid}-${sessions++}`; // a fresh tmux server each time: the last one may still be exiting
   const dir = mkdtempSync(join(tmpdir(), 'bench-grade-'));
   for (const other of KATAS) if (other.id !== kata.id) writeFileSync(join(dir, other.file), readFileSync(join(DIR, other.file), 'utf8'));
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -76,7 +77,11 @@ async function saveToVerdict(kata: KataInfo): Promise<number> {
     return (shown - saved) / 1000;
   } finally {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 }); // the app may still be writing as it exits
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+    } catch {
+      // the app may still be writing its archive as it exits; a leftover temp folder is harmless
+    }
   }
 }
 
