@@ -66,7 +66,13 @@ async function saveToVerdict(kata: KataInfo): Promise<number> {
     // Enter opens the kata; on a busy machine the first key can arrive before the app listens, so it is sent again
     for (let tries = 0; ; tries++) {
       tmux('send-keys', '-t', 'app', 'Enter');
-      const opened = await waitFor(`the ${kata.id} kata`, (s) => s.includes(`${kata.file} in your editor`), 3000).then(() => true, (e: unknown) => (tries < 10 ? false : Promise.reject(e)));
+      const opened = await waitFor(`the ${kata.id} kata`, (s) => s.includes(`${kata.file} in your editor`), 3000).then(
+        () => true,
+        (e: unknown) => {
+          if (tries < 10) return false;
+          throw e;
+        },
+      );
       if (opened) break;
     }
     await new Promise((r) => setTimeout(r, 5000));
