@@ -92,6 +92,29 @@ function closeness(got: ArrayLike<number>, want: NDArray, tol: Tolerance): Close
   return { close: nClose === want.data.length, maxAbs, maxRel, worst, fractionClose: nClose / Math.max(1, want.data.length), nonFinite };
 }
 
+/**
+ * How far got lies from want, in units of the tolerance: ≤ 1 is close. Infinity when the shapes differ or a
+ * non-finite value does not match; a smooth measure for fitting a knob (grader/knob-fit.ts).
+ */
+export function misfit(got: Wire, want: NDArray, tol: Tolerance): number {
+  if (!checkShape(got, want.shape, 'float32').ok) return Infinity;
+  const data = (got as { data: Float32Array }).data;
+  let scale = 0;
+  for (const w of want.data) if (Number.isFinite(w)) scale = Math.max(scale, Math.abs(w));
+  const atol = tol.atol * Math.max(scale, 1e-30);
+  let worst = 0;
+  for (let i = 0; i < want.data.length; i++) {
+    const g = data[i]!;
+    const w = want.data[i]!;
+    if (w === -Infinity) {
+      if (!(g <= (tol.negInfBelow ?? -Infinity))) return Infinity;
+    } else if (!Number.isFinite(g) || !Number.isFinite(w)) {
+      if (!(g === w || (Number.isNaN(g) && Number.isNaN(w)))) return Infinity;
+    } else worst = Math.max(worst, Math.abs(g - w) / (atol + tol.rtol * Math.abs(w)));
+  }
+  return worst;
+}
+
 /** Shape, dtype, finiteness and values, in that order; the message carries the error figures. */
 export function compareOutput(got: Wire, want: NDArray, tol: Tolerance, axes?: AxisNames): Verdict {
   const shape = checkShape(got, want.shape, 'float32', axes);

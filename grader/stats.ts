@@ -97,3 +97,41 @@ export function gTestMargin(q: number[], p: number[], n: number, critical: numbe
   return v < 1e-300 ? (excess > 0 ? Infinity : -Infinity) : excess / Math.sqrt(4 * n * v);
 }
 
+
+/**
+ * The G-test's p-value computed exactly, by summing the multinomial probability of every count vector whose G is
+ * at least the observed one (no χ² approximation, so it holds for small expected counts too). Enumerates
+ * C(n + k − 1, k − 1) vectors for k outcomes; null when that is more than `limit`.
+ */
+export function gTestExact(counts: number[], probs: number[], limit = 3e6): number | null {
+  const n = counts.reduce((a, b) => a + b, 0);
+  const k = probs.length;
+  let vectors = 1;
+  for (let j = 1; j < k; j++) vectors = (vectors * (n + j)) / j;
+  if (vectors > limit) return null;
+  const observed = gTest(counts, probs).g;
+  if (!Number.isFinite(observed)) return 0;
+  const lnFact = [0];
+  for (let i = 1; i <= n; i++) lnFact.push(lnFact[i - 1]! + Math.log(i));
+  const lnP = probs.map((p) => (p > 0 ? Math.log(p) : -Infinity));
+  const term = (c: number) => (c === 0 ? 0 : 2 * c * Math.log(c / n));
+  let tail = 0;
+  const c = new Array<number>(k).fill(0);
+  // depth-first over c[0..k-2]; the last count is what is left
+  const walk = (j: number, left: number, g: number, lp: number): void => {
+    if (j === k - 1) {
+      if (left > 0 && probs[j]! <= 0) return;
+      const gFull = g + term(left) - (left > 0 ? 2 * left * lnP[j]! : 0);
+      const lpFull = lp - lnFact[left]! + (left > 0 ? left * lnP[j]! : 0);
+      if (gFull >= observed - 1e-9) tail += Math.exp(lpFull);
+      return;
+    }
+    for (let x = 0; x <= left; x++) {
+      if (x > 0 && probs[j]! <= 0) break;
+      c[j] = x;
+      walk(j + 1, left - x, g + term(x) - (x > 0 ? 2 * x * lnP[j]! : 0), lp - lnFact[x]! + (x > 0 ? x * lnP[j]! : 0));
+    }
+  };
+  walk(0, n, 0, lnFact[n]!);
+  return Math.min(1, tail);
+}

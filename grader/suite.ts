@@ -6,7 +6,8 @@ import { type NDArray, nd } from './ndarray.ts';
 import type { Mistake } from './mistake.ts';
 import { type RequestBody, type Response, type Wire, type WireTensor, isWireTensor, wireTensor } from './sandbox/protocol.ts';
 import { type Sandbox, SandboxGone } from './sandbox/sandbox.ts';
-import { type AxisNames, type Tolerance, type Verdict, compareOutput } from './compare.ts';
+import { type AxisNames, type Tolerance, type Verdict, compareOutput, misfit } from './compare.ts';
+import { fitKnob } from './knob-fit.ts';
 import { type Pair, pair, rng } from './random-cases.ts';
 
 export interface CheckOutcome {
@@ -108,7 +109,9 @@ export async function property<C>(ctx: CheckContext, spec: PropertySpec<C>): Pro
   });
   const why = verdict.ok ? 'failed on an earlier run of this case' : verdict.message;
   const mistake = verdict.ok ? null : await nameMistake(ctx, verdict);
+  const fitted = mistake ? fittedNote(ctx, mistake) : null;
   const message = [
+    ...(fitted ? [fitted] : []),
     why,
     `counterexample (shrunk ${details.numShrinks} times):`,
     spec.describe(c),
@@ -123,9 +126,19 @@ export async function nameMistake(ctx: CheckContext, verdict: Verdict & { ok: fa
   return byError ?? (await ctx.diagnose())[0] ?? verdict.mistake;
 }
 
+/** The sentence a fitted knob gave each mistake it named, per grading (see diagnoseWithProbes). */
+const fittedNotes = new WeakMap<CheckContext, Map<string, string>>();
+
+/** What fitting the mistake's knob found, e.g. "your scores are divided by 2.5 …", when its fit named it. */
+function fittedNote(ctx: CheckContext, mistake: string): string | null {
+  return fittedNotes.get(ctx)?.get(mistake) ?? null;
+}
+
 /**
  * Names the catalogued mistakes whose oracle variant reproduces the learner on every probe of some function (where
  * both can run), for a function the learner gets wrong: a kata with two exports can be wrong in just one of them.
+ * A mistake with a continuous knob is named when a fitted value of the knob reproduces those probes; the fitted
+ * values are kept for fittedNote.
  */
 export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mistakes: Mistake[]): Promise<string[]> {
   const outputs: (Wire | null)[] = [];
@@ -149,8 +162,43 @@ export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mis
     return compared > 0;
   };
   const wrongFns = [...new Set(probes.map((p) => p.fn))].filter((fn) => !matchesOn(fn, {}));
+  const notes = new Map<string, string>();
+  fittedNotes.set(ctx, notes);
+  /** Fits m's knob on fn's probes; the sentence when a fitted value reproduces every one of them. */
+  const fitOn = (m: Mistake, fn: string): string | null => {
+    const fit = m.fit!;
+    const mine = probes.map((p, i) => ({ p, got: outputs[i] ?? null })).filter(({ p }) => p.fn === fn);
+    // a probe the learner's code could not run is one no value of the knob explains
+    if (mine.some(({ got }) => got === null)) return null;
+    const on = mine as { p: Probe; got: Wire }[];
+    // and the knob must explain a probe the learner gets wrong, not only the ones it gets right
+    if (
+      on.every(({ p, got }) => {
+        const right = p.oracle({});
+        return right !== null && compareOutput(got, right, p.tol).ok;
+      })
+    )
+      return null;
+    const cost = (x: number, which: typeof on) =>
+      Math.max(
+        ...which.map(({ p, got }) => {
+          const want = p.oracle(fit.knobs(x));
+          return want === null ? Infinity : misfit(got, want, p.tol);
+        }),
+      );
+    const groups = fit.perProbe ? on.map((o) => [o]) : [on];
+    const fits = groups.map((g) => ({ g, ...fitKnob((x) => cost(x, g), fit.lo, fit.hi, fit.log) }));
+    if (!fits.every((f) => f.cost <= 1 && f.g.every(({ p, got }) => compareOutput(got, p.oracle(fit.knobs(f.x))!, p.tol).ok))) return null;
+    return fit.describe(fits.flatMap((f) => f.g.map(({ p }) => ({ x: f.x, args: p.args }))));
+  };
   return mistakes
-    .filter((m) => (m.sourceSign?.(ctx.source) ?? true) && m.variants?.some((v) => wrongFns.some((fn) => matchesOn(fn, v))))
+    .filter((m) => {
+      if (!(m.sourceSign?.(ctx.source) ?? true)) return false;
+      const listed = m.variants?.some((v) => wrongFns.some((fn) => matchesOn(fn, v))) ?? false;
+      const note = m.fit ? wrongFns.map((fn) => fitOn(m, fn)).find((n) => n !== null) : undefined;
+      if (note) notes.set(m.id, note);
+      return listed || note !== undefined;
+    })
     .map((m) => m.id);
 }
 

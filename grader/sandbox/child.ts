@@ -10,7 +10,7 @@ import { registerBroadcastMatMulGradient } from '../tfjs/broadcast-matmul-grad.t
 import { quietCpuBanner } from '../tfjs/quiet-cpu-banner.ts';
 import { CHANNEL_FD, FrameReader, encodeFrame } from './channel.ts';
 import { type EngineGuard, guardEngine } from './engine-guard.ts';
-import type { ChildHello, ErrorInfo, LoadRequest, Request, Response, Wire, WireTensor } from './protocol.ts';
+import type { ChildHello, ErrorInfo, LoadRequest, Request, Response, SampleOutcome, SampleRun, Wire, WireTensor } from './protocol.ts';
 
 // Captured before any learner code runs, so that overwriting globals later cannot reroute our replies.
 const channel = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
@@ -112,10 +112,28 @@ function encodeInTidy(f: () => unknown): Wire {
   return value;
 }
 
+/** A 'sample' request: each run calls fn `times` times on its own arguments; a run that throws ends only itself. */
+function sampleRuns(fn: Fn, runs: SampleRun[]): SampleOutcome[] {
+  return runs.map((run) => {
+    const created: tf.Tensor[] = [];
+    try {
+      const args = run.args.map((a) => decode(a, created));
+      const values: Wire[] = [];
+      for (let i = 0; i < run.times; i++) values.push(encodeInTidy(() => fn(...args)));
+      return { ok: true as const, values };
+    } catch (err) {
+      return { ok: false as const, error: errorInfo(err) };
+    } finally {
+      created.forEach((t) => t.dispose());
+    }
+  });
+}
+
 async function handle(mod: Record<string, unknown>, req: Request): Promise<Response> {
   const fn = mod[req.fn] as Fn;
   const created: tf.Tensor[] = [];
   identityCalls = 0;
+  if (req.op === 'sample') return { id: req.id, ok: true, value: null, runs: sampleRuns(fn, req.runs) };
   try {
     const args = req.args.map((a) => decode(a, created));
     if (req.op === 'repeat') {

@@ -35,7 +35,18 @@ export type Request =
   /** Gradients of Σ fn(args)·weights with respect to every tensor inside args[paramArg], in traversal order. */
   | { id: number; op: 'grads'; fn: string; args: Wire[]; paramArg: number; weights: WireTensor }
   /** Call fn(args) `times` times, separately, returning every result (for sampling statistics). */
-  | { id: number; op: 'repeat'; fn: string; args: Wire[]; times: number };
+  | { id: number; op: 'repeat'; fn: string; args: Wire[]; times: number }
+  /** Several such runs in one request (sampling statistics at several settings, one round trip); each answers on its own. */
+  | { id: number; op: 'sample'; fn: string; runs: SampleRun[] };
+
+/** One run of a 'sample' request: fn(args), `times` times, separately. */
+export interface SampleRun {
+  args: Wire[];
+  times: number;
+}
+
+/** What one run of a 'sample' request gave: every result, or the error that stopped it. */
+export type SampleOutcome = { ok: true; values: Wire[] } | { ok: false; error: ErrorInfo };
 
 /** A request before the sandbox numbers it (Omit distributed over the union). */
 export type RequestBody = Request extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
@@ -48,7 +59,7 @@ export interface ErrorInfo {
 }
 
 export type Response =
-  | { id: number; ok: true; value: Wire; values?: Wire[]; kernels?: string[]; leaked?: number; grads?: WireTensor[]; identityCalls?: number }
+  | { id: number; ok: true; value: Wire; values?: Wire[]; runs?: SampleOutcome[]; kernels?: string[]; leaked?: number; grads?: WireTensor[]; identityCalls?: number }
   | { id: number; ok: false; error: ErrorInfo };
 
 /**

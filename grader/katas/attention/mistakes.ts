@@ -2,10 +2,17 @@
 import type { AttentionKnobs } from './oracle.ts';
 import { discardedResults } from '../../static-rules.ts';
 import type { Mistake } from '../../mistake.ts';
+import { divisorFit, lastAxis } from './scale-fit.ts';
 
 export const attentionMistakes: Mistake<AttentionKnobs>[] = [
   { id: 'attention/no-scale', explanation: 'The scores are not divided by √dk, so softmax saturates as dk grows.', hintTier: 1, variants: [{ scale: 'none' }] },
-  { id: 'attention/wrong-scale', explanation: 'The scores are scaled by the wrong factor: divide by √dk (the width of q and k), not dk or √dv.', hintTier: 1, variants: [{ scale: 'dk' }, { scale: 'sqrt-dv' }, { scale: 'sqrt-tq' }, { scale: 'times-sqrt-dk' }] },
+  {
+    id: 'attention/wrong-scale',
+    explanation: 'The scores are scaled by the wrong factor: divide by √dk (the width of q and k), not dk or √dv.',
+    hintTier: 1,
+    variants: [{ scale: 'dk' }, { scale: 'sqrt-dv' }, { scale: 'sqrt-tq' }, { scale: 'times-sqrt-dk' }],
+    fit: divisorFit((divisor) => ({ divisor }), (args) => lastAxis(args, 0), 'dk'),
+  },
   { id: 'attention/scale-after-softmax', explanation: 'The attention weights are divided by √dk after softmax; scale the scores before softmax.', hintTier: 1, variants: [{ scale: 'after-softmax' }] },
   {
     id: 'attention/softmax-axis',

@@ -4,6 +4,8 @@ import { type NDArray, matmul, transposeLast2, scale, softmax, zip, broadcastSha
 export interface AttentionKnobs {
   /** How scores are scaled: by 1/√dk (right), not at all, by 1/dk, 1/√dv, 1/√Tq, times √dk, or the weights after softmax. */
   scale?: 'sqrt-dk' | 'none' | 'dk' | 'sqrt-dv' | 'sqrt-tq' | 'times-sqrt-dk' | 'after-softmax';
+  /** Scores divided by this number instead (a fitted knob: any constant factor); overrides `scale`. */
+  divisor?: number;
   /** Softmax over keys (last axis, right) or over queries. */
   softmaxAxis?: 'keys' | 'queries';
   /**
@@ -22,7 +24,7 @@ export function attention(q: NDArray, k: NDArray, v: NDArray, mask?: NDArray, kn
   const dv = v.shape[v.shape.length - 1]!;
   const tq = q.shape[q.shape.length - 2]!;
   const factors = { 'sqrt-dk': 1 / Math.sqrt(dk), none: 1, dk: 1 / dk, 'sqrt-dv': 1 / Math.sqrt(dv), 'sqrt-tq': 1 / Math.sqrt(tq), 'times-sqrt-dk': Math.sqrt(dk), 'after-softmax': 1 };
-  const factor = factors[knobs.scale ?? 'sqrt-dk'];
+  const factor = knobs.divisor !== undefined ? 1 / knobs.divisor : factors[knobs.scale ?? 'sqrt-dk'];
   let scores = scale(matmul(q, transposeLast2(k)), factor); // (..., Tq, Tk)
   const weigh = (s: NDArray, axis: number) => (knobs.scale === 'after-softmax' ? scale(softmax(s, axis), 1 / Math.sqrt(dk)) : softmax(s, axis));
   const mode = knobs.mask ?? 'before-softmax';

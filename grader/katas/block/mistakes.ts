@@ -1,6 +1,7 @@
 // Known mistakes in kata 4, the pre-norm transformer block.
 import type { BlockKnobs } from './oracle.ts';
 import type { Mistake } from '../../mistake.ts';
+import { epsFit } from './eps-fit.ts';
 
 export const blockMistakes: Mistake<BlockKnobs>[] = [
   { id: 'block/post-norm', explanation: 'LayerNorm is applied after the residual add (post-norm); this block is pre-norm: x + attn(ln1(x)).', hintTier: 1, variants: [{ norm: 'post' }] },
@@ -11,6 +12,7 @@ export const blockMistakes: Mistake<BlockKnobs>[] = [
     explanation: 'LayerNorm’s ε is wrong or misplaced: 1e-5, inside the square root, as in √(var + ε).',
     hintTier: 2,
     variants: [{ layerNorm: { epsPlacement: 'outside' } }, { layerNorm: { eps: 0 } }, { layerNorm: { eps: 1e-12 } }, { layerNorm: { eps: 1e-8 } }, { layerNorm: { eps: 1e-6 } }, { layerNorm: { eps: 1e-3 } }],
+    fit: epsFit((eps) => ({ layerNorm: { eps } })),
   },
   { id: 'block/layernorm-variance', explanation: 'LayerNorm uses the unbiased variance (÷ n−1); PyTorch’s LayerNorm divides by n.', hintTier: 2, variants: [{ layerNorm: { variance: 'unbiased' } }] },
   { id: 'block/layernorm-swapped', explanation: 'ln1 and ln2 are swapped: ln1 goes before attention, ln2 before the MLP.', hintTier: 1, variants: [{ lnSwapped: true }] },

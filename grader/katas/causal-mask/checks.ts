@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { type CausalMaskKnobs, causalMask, maskFuture } from './oracle.ts';
 import { causalMaskMistakes } from './mistakes.ts';
-import { checkShape, type Tolerance } from '../../compare.ts';
+import { checkShape, compareOutput, type Tolerance } from '../../compare.ts';
 import { exportsCheck } from '../../common-checks.ts';
 import { fmtInputs } from '../../format.ts';
 import { randn, rng } from '../../random-cases.ts';
@@ -19,11 +19,28 @@ interface ScoresCase {
   T: number;
   seed: number;
 }
-const scoresArb: fc.Arbitrary<ScoresCase> = fc.record({
-  lead: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 3 }),
-  T: fc.integer({ min: 1, max: 6 }),
-  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-});
+/** Any square T is the contract: small T with up to three leading axes, and T up to 80 with at most one. */
+const LARGEST_T = 80;
+const scoresArb: fc.Arbitrary<ScoresCase> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      lead: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 3 }),
+      T: fc.integer({ min: 1, max: 6 }),
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      lead: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 0, maxLength: 1 }),
+      T: fc.integer({ min: 7, max: LARGEST_T }),
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    }),
+  },
+);
+/** causalMask's sizes: every T from 1 to 9, and the sizes around powers of two a fixed-size mask would stop at. */
+const maskSizes = fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 9 }) }, { weight: 1, arbitrary: fc.constantFrom(16, 17, 32, 33, 64, 65, LARGEST_T) });
 const scoresIO = (c: ScoresCase): CaseIO => {
   const s = randn(rng(c.seed), [...c.lead, c.T, c.T], 3);
   return { args: [s.wire], expected: () => maskFuture(s.nd)!, describe: () => fmtInputs({ scores: s.nd }) };
@@ -52,21 +69,39 @@ function shapeCheck(name: string, fn: string, args: CaseIO['args'], want: number
 const maskShape = shapeCheck('causalMask: shape and dtype', 'causalMask', [4], [4, 4], 'causalMask(4) -> float32 [4, 4]');
 const futureShape = shapeCheck('maskFuture: shape and dtype', 'maskFuture', [randn(rng(1), [2, 3, 3]).wire], [2, 3, 3], 'maskFuture([2, 3, 3]) -> float32 [2, 3, 3]');
 
+/**
+ * A check whose failure, when the same function is right on a small input (`small`, the size every probe has),
+ * means the mask only works up to some size: causal-mask/fixed-size, unless the probes name something else.
+ */
+function sizedCheck(check: Check, fn: 'causalMask' | 'maskFuture', small: CaseIO['args']): Check {
+  return {
+    ...check,
+    async run(ctx) {
+      const out = await check.run(ctx);
+      if (out.status !== 'fail' || (out.mistake !== null && out.mistake.includes('/'))) return out;
+      const r = await callFn(ctx, { op: 'call', fn, args: small });
+      const want = fn === 'causalMask' ? causalMask(4) : maskFuture(randn(rng(2), [2, 4, 4], 3).nd)!;
+      if (!r.ok || !compareOutput(r.value, want, EXACT).ok) return out;
+      return { ...out, mistake: 'causal-mask/fixed-size' };
+    },
+  };
+}
+
 export const causalMaskSuite: KataSuite = {
   mistakes: causalMaskMistakes,
   checks: [
     exportsCheck(['causalMask', 'maskFuture']),
     usesBandPart,
     maskShape,
-    {
-      ...equivalenceCheck({ fn: 'causalMask', needs: [maskShape.name], arb: fc.integer({ min: 1, max: 9 }), numRuns: 9, io: maskIO, tol: EXACT }),
-      name: 'causalMask(T) is tril(ones(T, T)) for T = 1..9',
-    },
+    sizedCheck({
+      ...equivalenceCheck({ fn: 'causalMask', needs: [maskShape.name], arb: maskSizes, numRuns: 16, io: maskIO, tol: EXACT }),
+      name: `causalMask(T) is tril(ones(T, T)) for T = 1..9 and up to ${LARGEST_T}`,
+    }, 'causalMask', [4]),
     futureShape,
-    {
-      ...equivalenceCheck({ fn: 'maskFuture', needs: [futureShape.name], arb: scoresArb, numRuns: 40, io: scoresIO, tol: EXACT }),
-      name: 'maskFuture: future entries ≤ −1e4, all others unchanged (fast-check)',
-    },
+    sizedCheck({
+      ...equivalenceCheck({ fn: 'maskFuture', needs: [futureShape.name], arb: scoresArb, numRuns: 48, io: scoresIO, tol: EXACT }),
+      name: `maskFuture: future entries ≤ −1e4, all others unchanged, T up to ${LARGEST_T} (fast-check)`,
+    }, 'maskFuture', [randn(rng(2), [2, 4, 4], 3).wire]),
   ],
   probes(seed): Probe[] {
     const masks = [1, 2, 3, 5].map((T) => ({ fn: 'causalMask', args: [T], oracle: (k: unknown) => causalMask(T, k as CausalMaskKnobs), tol: EXACT }));

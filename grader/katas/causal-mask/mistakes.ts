@@ -35,5 +35,10 @@ export const causalMaskMistakes: Mistake<CausalMaskKnobs>[] = [
     hintTier: 1,
     variants: [{ sizeFrom: 'first' }, { sizeFrom: 'second' }],
   },
+  {
+    id: 'causal-mask/fixed-size',
+    explanation: 'The mask works only up to a fixed size (a precomputed or cached tril sliced to T, say 32×32); the contract accepts any square T: build the mask for the T you are given.',
+    hintTier: 1,
+  },
   { id: 'causal-mask/no-tril', explanation: 'The mask is not built with tf.linalg.bandPart, tfjs’s tril, as the kata requires.', hintTier: 3 },
 ];

@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { nd, softmax } from '../../ndarray.ts';
 import { gptForward } from './oracle.ts';
 import { params64 } from './params.ts';
-import { WRONG_DEFAULTS, defaultTemperatureCase } from './checks.ts';
+import { MIN_MARGIN, MIN_PROB, WRONG_DEFAULTS, defaultTemperatureCase } from './checks.ts';
 import { rng } from '../../random-cases.ts';
 import { chiSquareCritical, chiSquareSurvival, gTest, gTestMargin } from '../../stats.ts';
 
-const N = 400; // the check's SAMPLES
 const P_FAIL = 1e-6;
 
 /** n seeded draws from probs, as counts. */
@@ -44,7 +43,10 @@ describe('generate default-temperature check', () => {
   for (const seed of [20260529 + 60, 1, 7, 99]) {
     it(`seed ${seed}: the chosen model keeps every token at 2% or more, and each wrong default 6 sds past the critical value`, () => {
       const c = defaultTemperatureCase(seed);
+      expect(MIN_PROB).toBe(0.02);
+      expect(MIN_MARGIN).toBe(6);
       expect(Math.min(...c.right)).toBeGreaterThanOrEqual(0.02);
+      expect(c.n).toBeLessThanOrEqual(400);
       expect(c.margins).toHaveLength(WRONG_DEFAULTS.length);
       for (const m of c.margins) expect(m).toBeGreaterThanOrEqual(6);
     });
@@ -57,10 +59,10 @@ describe('generate default-temperature check', () => {
     const last = Array.from(logits.data.subarray((c.prompt.length - 1) * V, c.prompt.length * V));
     for (const [w, t] of WRONG_DEFAULTS.entries()) {
       const q = sampledAt(last, t);
-      const passed = Array.from({ length: 300 }, (_, k) => gTest(draw(q, N, 1000 * w + k), c.right).p >= P_FAIL).filter(Boolean);
+      const passed = Array.from({ length: 300 }, (_, k) => gTest(draw(q, c.n, 1000 * w + k), c.right).p >= P_FAIL).filter(Boolean);
       expect(passed, `default ${t}`).toHaveLength(0);
     }
-    const failed = Array.from({ length: 300 }, (_, k) => gTest(draw(c.right, N, 50_000 + k), c.right).p < P_FAIL).filter(Boolean);
+    const failed = Array.from({ length: 300 }, (_, k) => gTest(draw(c.right, c.n, 50_000 + k), c.right).p < P_FAIL).filter(Boolean);
     expect(failed).toHaveLength(0);
   });
 });

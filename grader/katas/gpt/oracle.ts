@@ -1,7 +1,7 @@
 // Oracle for kata 5: the GPT forward pass in float64 (with mistake knobs), softmax sampling distributions,
 // and gradients by central finite differences, an independent check on tfjs's autodiff.
 import { type NDArray, add, matmul, nd, slice, softmax, transposeLast2, zeros } from '../../ndarray.ts';
-import { type Activation, type BlockParams64, type LayerNormParams64, layerNorm, transformerBlock } from '../block/oracle.ts';
+import { type Activation, type BlockParams64, type LayerNormKnobs, type LayerNormParams64, layerNorm, transformerBlock } from '../block/oracle.ts';
 
 export interface GPTParams64 {
   wte: NDArray; // [V, C]
@@ -28,6 +28,8 @@ export interface GPTKnobs {
   output?: 'logits' | 'probabilities' | 'flat';
   /** The head: head.w and head.b (right), or tied to the token embedding, x @ wteᵀ. */
   head?: 'own' | 'tied';
+  /** Every LayerNorm's knobs (the blocks' ln1, ln2 and the final lnF), e.g. a wrong ε. */
+  layerNorm?: LayerNormKnobs;
 }
 
 /** idx [B][T] token ids -> logits [B, T, V]. */
@@ -43,8 +45,8 @@ export function gptForward(idx: number[][], p: GPTParams64, cfg: GPTConfig64, kn
     return p.wte.data[idx[Math.floor(bt / T)]![bt % T]! * C + c]!;
   });
   let x = knobs.position === 'none' ? tok : add(tok, slice(p.wpe, [posStart, 0], [T, C])); // (B, T, C)
-  for (const block of p.blocks) x = transformerBlock(x, block, cfg.nHead, cfg.activation);
-  if (knobs.finalLayerNorm !== false) x = layerNorm(x, p.lnF);
+  for (const block of p.blocks) x = transformerBlock(x, block, cfg.nHead, cfg.activation, knobs.layerNorm ? { layerNorm: knobs.layerNorm } : {});
+  if (knobs.finalLayerNorm !== false) x = layerNorm(x, p.lnF, knobs.layerNorm);
   const logits = knobs.head === 'tied' ? matmul(x, transposeLast2(p.wte)) : add(matmul(x, p.head.w), p.head.b); // (B, T, V)
   if (knobs.output === 'flat') return { shape: [B * T, cfg.vocabSize], data: logits.data }; // (B*T, V)
   return knobs.output === 'probabilities' ? softmax(logits, -1) : logits;
@@ -104,36 +106,34 @@ export function gptGradients(idx: number[][], p: GPTParams64, cfg: GPTConfig64, 
   return grads;
 }
 
-/** The next-token distribution generate should sample from: softmax(last logits / temperature) per batch row. */
-export function nextTokenDistribution(idx: number[][], p: GPTParams64, cfg: GPTConfig64, temperature: number): number[][] {
-  return idx.map((row) => {
-    const ctx = row.slice(Math.max(0, row.length - cfg.blockSize));
-    const logits = gptForward([ctx], p, cfg)!;
-    const V = cfg.vocabSize;
-    const last = Array.from(logits.data.subarray((ctx.length - 1) * V, ctx.length * V));
-    return [...softmax(nd([V], last.map((l) => l / temperature))).data];
-  });
-}
-
 export interface GreedyKnobs {
   /** Which position's logits choose the next token: the last (right) or the first. */
   position?: 'last' | 'first';
   /** Which blockSize tokens are fed once the sequence is longer: the last (right) or the first. */
   crop?: 'last' | 'first';
+  /** How many tokens the context is cropped to: blockSize (right) or nEmbd. */
+  cropSize?: 'block-size' | 'n-embd';
+  /** What each step predicts from: the growing sequence (right) or the original prompt every time. */
+  context?: 'sequence' | 'prompt';
 }
 
 /**
  * The tokens generate must produce at temperature 0 (argmax), cropping to the last blockSize tokens,
- * and the smallest gap between the top two logits on the way (how safely float32 will agree).
+ * and the smallest gap between the top two logits on the way (how safely float32 will agree). Null where the
+ * mistake cannot run (it feeds gpt more than blockSize tokens).
  */
-export function greedyPath(idx: number[][], p: GPTParams64, cfg: GPTConfig64, maxNew: number, knobs: GreedyKnobs = {}): { tokens: number[][]; margin: number } {
+export function greedyPath(idx: number[][], p: GPTParams64, cfg: GPTConfig64, maxNew: number, knobs: GreedyKnobs = {}): { tokens: number[][]; margin: number } | null {
   let margin = Infinity;
   const V = cfg.vocabSize;
-  const tokens = idx.map((row) => {
+  const size = knobs.cropSize === 'n-embd' ? cfg.nEmbd : cfg.blockSize;
+  const tokens: number[][] = [];
+  for (const row of idx) {
     const seq = [...row];
     for (let n = 0; n < maxNew; n++) {
-      const ctx = knobs.crop === 'first' ? seq.slice(0, cfg.blockSize) : seq.slice(Math.max(0, seq.length - cfg.blockSize));
-      const logits = gptForward([ctx], p, cfg)!;
+      const from = knobs.context === 'prompt' ? row : seq;
+      const ctx = knobs.crop === 'first' ? from.slice(0, size) : from.slice(Math.max(0, from.length - size));
+      const logits = gptForward([ctx], p, cfg);
+      if (!logits) return null;
       const at = knobs.position === 'first' ? 0 : ctx.length - 1;
       const last = Array.from(logits.data.subarray(at * V, (at + 1) * V));
       const best = last.indexOf(Math.max(...last));
@@ -141,7 +141,7 @@ export function greedyPath(idx: number[][], p: GPTParams64, cfg: GPTConfig64, ma
       margin = Math.min(margin, last[best]! - second);
       seq.push(best);
     }
-    return seq;
-  });
+    tokens.push(seq);
+  }
   return { tokens, margin };
 }

@@ -17,6 +17,10 @@ export interface GPTCase {
   activation: 'relu' | 'gelu';
   /** Pass the grading dropout (identity) as the fourth argument, or leave it out: both are the contract. */
   dropout?: boolean;
+  /** The head's weights ~ N(0, (headScale/√C)²): larger spreads the logits (default 1.5). */
+  headScale?: number;
+  /** The spread of wte and wpe (default 1): 1e-3 makes LayerNorm's variance comparable to its ε. */
+  embScale?: number;
   seed: number;
 }
 
@@ -30,6 +34,7 @@ export const gptCaseArb: fc.Arbitrary<GPTCase> = fc.record({
   tFrac: fc.double({ min: 0, max: 1, noNaN: true }),
   activation: fc.constantFrom('relu' as const, 'gelu' as const),
   dropout: fc.boolean(),
+  embScale: fc.constantFrom(1, 1, 1e-3),
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
 
@@ -40,14 +45,14 @@ function configOf(c: GPTCase): GPTConfig64 {
 const seqLen = (c: GPTCase): number => Math.max(1, Math.ceil(c.tFrac * c.blockSize));
 
 /** GPT parameters with every tensor non-trivial: positions and biases matter, so their mistakes show. */
-function randGPTParams(r: Rng, cfg: GPTConfig64) {
+function randGPTParams(r: Rng, cfg: GPTConfig64, headScale = 1.5, embScale = 1) {
   const C = cfg.nEmbd;
   return {
-    wte: randn(r, [cfg.vocabSize, C], 1),
-    wpe: randn(r, [cfg.blockSize, C], 1),
+    wte: randn(r, [cfg.vocabSize, C], embScale),
+    wpe: randn(r, [cfg.blockSize, C], embScale),
     blocks: Array.from({ length: cfg.nLayer }, () => randBlockParams(r, C)),
     lnF: { gamma: pair([C], randn(r, [C], 0.3).nd.data.map((v) => 1 + v)), beta: randn(r, [C], 0.3) },
-    head: { w: randn(r, [C, cfg.vocabSize], 1.5 / Math.sqrt(C)), b: randn(r, [cfg.vocabSize], 0.3) },
+    head: { w: randn(r, [C, cfg.vocabSize], headScale / Math.sqrt(C)), b: randn(r, [cfg.vocabSize], 0.3) },
   };
 }
 
@@ -62,7 +67,7 @@ export interface GPTInputs {
 export function makeGPTInputs(c: GPTCase, T = seqLen(c)): GPTInputs {
   const r = rng(c.seed);
   const cfg = configOf(c);
-  const params = randGPTParams(r, cfg);
+  const params = randGPTParams(r, cfg, c.headScale, c.embScale);
   const idx = Array.from({ length: c.B }, () => Array.from({ length: T }, () => randInt(r, 0, c.V - 1)));
   return { dropout: c.dropout ?? false, cfg, params, idx, idxPair: pair([c.B, T], idx.flat(), 'int32') };
 }

@@ -24,6 +24,8 @@ export interface MultiHeadKnobs {
   mask?: 'applied' | 'ignored';
   /** Scores scaled by 1/√d (right) or by 1/√C. */
   scale?: 'sqrt-d' | 'sqrt-C';
+  /** Scores divided by this number instead (a fitted knob: any constant factor); overrides `scale`. */
+  divisor?: number;
   /** Which third of x@wqkv is used as q, k, v: "qkv" is right. */
   order?: 'qkv' | 'qvk' | 'kqv' | 'kvq' | 'vqk' | 'vkq';
   /** Output projection: concat@wo+bo (right), none at all, or without bo. */
@@ -85,7 +87,8 @@ export function multiHeadAttention(
       : [...order].map((c) => toHeads(pick[c as 'q' | 'k' | 'v'], B, T, nHead, d, knobs.layout));
   const headDim = knobs.scale === 'sqrt-C' ? C : d;
   // attention() scales by 1/√(last dim of q) = 1/√d; rescale q for the √C mistake.
-  const qs = headDim === d ? q! : { shape: q!.shape, data: q!.data.map((z) => z * Math.sqrt(d / C)) };
+  const factor = knobs.divisor !== undefined ? Math.sqrt(d) / knobs.divisor : Math.sqrt(d / headDim);
+  const qs = factor === 1 ? q! : { shape: q!.shape, data: q!.data.map((z) => z * factor) };
   let y: NDArray;
   try {
     y = attention(qs, k!, v!, knobs.mask === 'ignored' ? undefined : mask); // (B, h, T, d)
