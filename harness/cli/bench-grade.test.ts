@@ -1,17 +1,10 @@
 // `npm run -s bench:grade -- --runs 1 --json` as a user types it: one JSON object with a timed row per measurement.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import type { Row } from './bench-grade.ts';
 import { npmRun } from './test-support/npm-run.ts';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
-interface Row {
-  what: string;
-  goal_s: number;
-  median_s: number | null;
-  runs_s: number[];
-  note?: string;
-}
 
 describe('npm run bench:grade', () => {
   it('times the kata app (where tmux is) and npm run grade once each, with their goals, as JSON', async () => {

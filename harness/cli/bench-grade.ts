@@ -91,7 +91,7 @@ async function saveToVerdict(kata: KataInfo): Promise<number> {
   }
 }
 
-interface Row {
+export interface Row {
   what: string;
   goal_s: number;
   median_s: number | null;

@@ -62,7 +62,8 @@ export interface ExperimentRow {
   alerts: Alert[];
 }
 
-export interface ExperimentsOptions {
+/** What every set of runs (the experiments, the pitfall lab) is given: the preset, the data, where and how to train. */
+export interface RunSetOptions {
   preset: string;
   base: TrainConfig;
   seed: number;
@@ -70,6 +71,9 @@ export interface ExperimentsOptions {
   text: { text: string; path: string };
   backend: string;
   stream?: OutputStream;
+}
+
+export interface ExperimentsOptions extends RunSetOptions {
   /** experiments --mine: the learner's graded gpt and generate train every GPT configuration; absent = the reference. */
   learner?: LearnerGpt;
   /** --fresh: replace the runs a previous experiments left in OUT. */

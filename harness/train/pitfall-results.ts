@@ -1,18 +1,11 @@
 // What the pitfall lab measures and how it was asked to run: written by pitfall-lab.ts, rendered by pitfall-report.ts.
 import type { GPTConfig } from '../../katas/contracts.ts';
+import type { RunSetOptions } from './experiments.ts';
 import type { TrainingPitfall } from './pitfalls/index.ts';
 import type { TrainConfig } from './presets.ts';
-import type { OutputStream } from './progress-bar.ts';
 import type { TrainRunResult } from './trainer.ts';
 
-export interface PitfallLabOptions {
-  preset: string;
-  base: TrainConfig;
-  seed: number;
-  out: string;
-  text: { text: string; path: string };
-  backend: string;
-  stream?: OutputStream;
+export interface PitfallLabOptions extends RunSetOptions {
   /** Tokens sampled one by one from the trained model for the leak curves (default 200). */
   leakTokens?: number;
   /** Tokens measured at the lecture size, from which the leak is extrapolated (default 3: each is a full 10.8M-parameter forward). */
