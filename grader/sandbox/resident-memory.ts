@@ -2,6 +2,7 @@
 // summed over the child and everything under it (bwrap, unshare and setpriv put node below the process the grader
 // started), `ps -o rss=` elsewhere. It is the sandbox's second line of defence behind the kernel's limit.
 import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 
 /** `pid` and every process below it, from /proc's children lists (Linux). */
@@ -15,6 +16,35 @@ export async function processTree(pid: number): Promise<number[]> {
     for (const t of tasks) {
       const children = await readFile(`/proc/${p}/task/${t}/children`, 'utf8').catch(() => '');
       for (const c of children.split(' ')) if (/^\d+$/.test(c)) queue.push(Number(c));
+    }
+  }
+  return out;
+}
+
+/** The processes below `pid` (not `pid` itself), read now: what must die with it (Linux; elsewhere none are found). */
+export function descendantsNow(pid: number): number[] {
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const p = queue.shift()!;
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      continue; // gone already, or no /proc here
+    }
+    for (const t of tasks) {
+      let children = '';
+      try {
+        children = readFileSync(`/proc/${p}/task/${t}/children`, 'utf8');
+      } catch {
+        // the task ended while we read
+      }
+      for (const c of children.split(' ')) {
+        if (!/^\d+$/.test(c)) continue;
+        out.push(Number(c));
+        queue.push(Number(c));
+      }
     }
   }
   return out;

@@ -14,7 +14,7 @@ import { isolatedPrefix, isolation, permissionArgs, tfjsPackageDirs } from './is
 import { ownScript } from './own-script.ts';
 import { CACHE_DIR } from './paths.ts';
 import type { ChildHello, ErrorInfo, LoadRequest, RequestBody, Response } from './protocol.ts';
-import { POLL_MS, residentMb } from './resident-memory.ts';
+import { POLL_MS, descendantsNow, residentMb } from './resident-memory.ts';
 
 export interface SandboxLimits {
   /** Wall-clock budget for loading the module. */
@@ -282,6 +282,17 @@ export class Sandbox {
   /** Kills the child and its whole process group (its pid namespace dies with it where it has one), and removes its folder. */
   private stop(): void {
     const pid = this.child.pid;
+    // unshare and setpriv put node below the process spawned here, and a change of user clears the signal that was
+    // to stop it with its parent: every process below dies by name (node is its pid namespace's init, so all in it go).
+    if (pid) {
+      for (const d of descendantsNow(pid).reverse()) {
+        try {
+          process.kill(d, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
     if (pid && this.ownGroup) {
       try {
         process.kill(-pid, 'SIGKILL');
@@ -359,6 +370,8 @@ export class Sandbox {
     };
     this.child.stdout?.on('data', collect);
     this.child.stderr?.on('data', collect);
+    // A pipe torn down by the kill (ECONNRESET, EPIPE) says nothing the child's exit does not say already.
+    for (const s of [this.child.stdout, this.child.stderr, this.child.stdio[3]]) s?.on('error', () => {});
     (this.child.stdio[3] as Readable | null)?.on('data', (chunk: Buffer) => {
       if (this.gone) return;
       let frames;

@@ -3,7 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KATAS } from '../../grader/registry.ts';
 import { PROJECT_ROOT } from '../../grader/sandbox/paths.ts';
-import { prewarm } from '../../grader/sandbox/warm-pool.ts';
+import { closeSpares, prewarm } from '../../grader/sandbox/warm-pool.ts';
+import { wrapText } from '../../grader/wrap-text.ts';
 import { exitWithUsageError, readCommandLine, type CommandSpec } from './command-line.ts';
 
 const COMMAND = {
@@ -40,8 +41,13 @@ async function main(): Promise<void> {
   if (json) process.stdout.write(`${JSON.stringify(toJson(report))}\n`);
   else process.stdout.write(renderReport(report, process.stdout.columns ?? 80));
   const missing = json ? [] : (await (await import('../../grader/sandbox/isolation.ts')).isolation()).missing;
-  if (missing.length) process.stdout.write(`note: the sandbox here lacks: ${missing.join('; ')} (npm run doctor says more)\n`);
+  if (missing.length) {
+    const note = `note: the sandbox here lacks: ${missing.join('; ')} (npm run doctor says more)`;
+    process.stdout.write(`${wrapText(note, process.stdout.columns ?? 80, '  ').join('\n')}\n`);
+  }
   process.exitCode = report.passed ? 0 : 1;
+  // The spare child gradeDir kept ahead is not needed any more: stopped now, wherever it runs (in a namespace or not).
+  await closeSpares();
 }
 
 main().catch((e: unknown) => {
