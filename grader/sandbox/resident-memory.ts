@@ -3,23 +3,7 @@
 // started), `ps -o rss=` elsewhere. It is the sandbox's second line of defence behind the kernel's limit.
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
-
-/** `pid` and every process below it, from /proc's children lists (Linux). */
-export async function processTree(pid: number): Promise<number[]> {
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length) {
-    const p = queue.shift()!;
-    out.push(p);
-    const tasks = await readdir(`/proc/${p}/task`).catch(() => [] as string[]);
-    for (const t of tasks) {
-      const children = await readFile(`/proc/${p}/task/${t}/children`, 'utf8').catch(() => '');
-      for (const c of children.split(' ')) if (/^\d+$/.test(c)) queue.push(Number(c));
-    }
-  }
-  return out;
-}
+import { readFile } from 'node:fs/promises';
 
 /** The processes below `pid` (not `pid` itself), read now: what must die with it (Linux; elsewhere none are found). */
 export function descendantsNow(pid: number): number[] {
@@ -48,6 +32,11 @@ export function descendantsNow(pid: number): number[] {
     }
   }
   return out;
+}
+
+/** `pid` and every process below it, from /proc's children lists (Linux). */
+export function processTree(pid: number): Promise<number[]> {
+  return Promise.resolve([pid, ...descendantsNow(pid)]);
 }
 
 /** The tree under `pid`, walked again every 20th read only: it is fixed once node has started under its wrappers. */
