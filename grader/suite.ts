@@ -54,6 +54,11 @@ export interface KataSuite {
   checks: Check[];
   probes(seed: number): Probe[];
   mistakes: Mistake[];
+  /**
+   * Work a grading with this seed will need that depends on nothing the learner wrote (the searches for its cases),
+   * done ahead of time; memoized, so the grading then finds it done. The kata app runs it when a kata opens.
+   */
+  prepare?(seed: number): void;
 }
 
 export const pass = (message = ''): CheckOutcome => ({ status: 'pass', message, mistake: null });

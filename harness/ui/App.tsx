@@ -25,6 +25,8 @@ export interface AppProps {
   readonly texts: Texts;
   /** Grades a file in a sandboxed child process (grader/engine.ts gradeKata); never runs learner code here. */
   readonly grade: (kata: KataId, file: string) => Promise<KataReport>;
+  /** Does ahead of time what grading a kata needs that does not depend on the learner's file (its case searches). */
+  readonly prepare?: (kata: KataId) => void;
   readonly selfCheck: SelfCheckServices;
   readonly now?: () => number;
 }
@@ -40,7 +42,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function App({ setup, historyFile, initialRecords, texts, grade, selfCheck, now = Date.now }: AppProps) {
+export function App({ setup, historyFile, initialRecords, texts, grade, prepare, selfCheck, now = Date.now }: AppProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const [state, dispatch] = useReducer(reduce, undefined, () => {
@@ -58,6 +60,10 @@ export function App({ setup, historyFile, initialRecords, texts, grade, selfChec
     [active, setup.dir, state.files],
   );
   useFileWatch(setup.dir, watched, (kata, at) => dispatch({ type: 'file-changed', kata, at }));
+  const focus = active?.focus;
+  useEffect(() => {
+    if (focus) prepare?.(focus);
+  }, [focus, prepare]);
 
   function runEffect(effect: Effect, send: (e: AppEvent) => void): void {
     switch (effect.type) {

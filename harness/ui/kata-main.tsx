@@ -32,6 +32,19 @@ async function grade(kata: KataId, file: string): Promise<KataReport> {
   }
 }
 
+/**
+ * A kata just opened: once its screen is drawn, its case searches run, so that the first save's verdict does not
+ * wait for them (they take up to half a second, once per kata and run of the app).
+ */
+function prepare(kata: KataId): void {
+  setTimeout(() => {
+    void loadEngine().then(
+      (e) => e.prepareKata(kata),
+      () => undefined, // a failure resurfaces, explained, at the first grading
+    );
+  }, 300);
+}
+
 /** The self-check's drawing builds the trainer's parameters with tfjs: loaded after the first frame, like the engine. */
 let drawing: Promise<[typeof import('../self-check/draw-self-check.ts'), typeof import('../self-check/gpt-param-census.ts')]> | undefined;
 function loadDrawing() {
@@ -105,6 +118,7 @@ async function main(args: KataArgs): Promise<number> {
       initialRecords={history.records}
       texts={{ docs, references, cwd }}
       grade={grade}
+      prepare={prepare}
       selfCheck={selfCheckServices(args.dir)}
     />,
     { exitOnCtrlC: false },

@@ -78,32 +78,70 @@ function paramEntries(p: GPTParams64): [string, NDArray][] {
   return out;
 }
 
+/** Σ logits·weights: the scalar whose gradients the gradient check compares. */
+function weightedLogits(idx: number[][], p: GPTParams64, cfg: GPTConfig64, weights: NDArray): number {
+  const logits = gptForward(idx, p, cfg)!;
+  let s = 0;
+  for (let i = 0; i < logits.data.length; i++) s += logits.data[i]! * weights.data[i]!;
+  return s;
+}
+
 /**
- * d/dθ Σ logits·weights for every parameter θ, by central differences (step h) in float64.
- * Exact to ~1e-8 for these smooth functions, and shares no code with any autodiff.
+ * d/dθ Σ logits·weights for every parameter θ (or those named in `only`), by central differences (step h) in
+ * float64. Exact to ~1e-8 for these smooth functions, and shares no code with any autodiff.
  */
-export function gptGradients(idx: number[][], p: GPTParams64, cfg: GPTConfig64, weights: NDArray, h = 1e-5): Map<string, NDArray> {
-  const loss = () => {
-    const logits = gptForward(idx, p, cfg)!;
-    let s = 0;
-    for (let i = 0; i < logits.data.length; i++) s += logits.data[i]! * weights.data[i]!;
-    return s;
-  };
+export function gptGradients(idx: number[][], p: GPTParams64, cfg: GPTConfig64, weights: NDArray, h = 1e-5, only?: ReadonlySet<string>): Map<string, NDArray> {
   const grads = new Map<string, NDArray>();
   for (const [name, arr] of paramEntries(p)) {
+    if (only && !only.has(name)) continue;
     const g = zeros(arr.shape);
     for (let i = 0; i < arr.data.length; i++) {
       const orig = arr.data[i]!;
       arr.data[i] = orig + h;
-      const up = loss();
+      const up = weightedLogits(idx, p, cfg, weights);
       arr.data[i] = orig - h;
-      const down = loss();
+      const down = weightedLogits(idx, p, cfg, weights);
       arr.data[i] = orig;
       g.data[i] = (up - down) / (2 * h);
     }
     grads.set(name, g);
   }
   return grads;
+}
+
+/** One parameter's derivatives along given directions: d/dε Σ logits·weights at θ + ε·u, for each u. */
+export interface DirectionalDerivatives {
+  name: string;
+  shape: number[];
+  directions: NDArray[];
+  derivatives: number[];
+}
+
+/**
+ * The derivative of Σ logits·weights along each direction `directionsFor` gives for each parameter, by central
+ * differences in float64: two forward passes per direction instead of two per element.
+ */
+export function gptDirectionalDerivatives(
+  idx: number[][],
+  p: GPTParams64,
+  cfg: GPTConfig64,
+  weights: NDArray,
+  directionsFor: (name: string, shape: number[]) => NDArray[],
+  h = 1e-5,
+): DirectionalDerivatives[] {
+  return paramEntries(p).map(([name, arr]) => {
+    const directions = directionsFor(name, arr.shape);
+    const orig = Float64Array.from(arr.data);
+    const derivatives = directions.map((u) => {
+      for (let i = 0; i < orig.length; i++) arr.data[i] = orig[i]! + h * u.data[i]!;
+      const up = weightedLogits(idx, p, cfg, weights);
+      for (let i = 0; i < orig.length; i++) arr.data[i] = orig[i]! - h * u.data[i]!;
+      const down = weightedLogits(idx, p, cfg, weights);
+      arr.data.set(orig);
+      return (up - down) / (2 * h);
+    });
+    return { name, shape: arr.shape, directions, derivatives };
+  });
 }
 
 export interface GreedyKnobs {
