@@ -1,6 +1,6 @@
 // The grading engine: bundles a learner's file, loads it in a sandboxed child, runs the kata's checks, names mistakes.
 // The verdict is assembled here, in the parent, from raw values; nothing the learner's code writes can set it.
-import { existsSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleSolution } from './sandbox/bundle.ts';
 import { DEFAULT_LIMITS, SandboxGone } from './sandbox/sandbox.ts';
@@ -94,17 +94,30 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
     };
   })();
   const child = takeSandbox(limits);
+  // a suite that starts requests beside its checks gets a second child, loaded with the same file
+  const second = suite.begin ? takeSandbox(limits) : null;
   void child.then((s) => s.warm.then(() => phases.push({ name: 'child ready (node + tfjs, beside the bundling)', ms: performance.now() - p0 }), () => {}));
   const built = await bundleSolution(abs, kata, snapshot);
   lap('bundle (esbuild)');
   if (!built.ok) {
     (await child).dispose();
+    (await second)?.dispose();
     return report([{ name: 'loads', status: 'fail', message: `${built.where ?? abs}: ${built.message}`, mistake: 'load-error' }], await types);
   }
+  // each child takes its bundle into its own folder, so the second one gets a copy
+  const besideBundle = second ? built.path.replace(/\.mjs$/, '-beside.mjs') : null;
+  if (besideBundle) copyFileSync(built.path, besideBundle);
+  const besideLoad = besideBundle ? second?.then((s) => s.load(besideBundle, abs)) : undefined;
   const started = await (await child).load(built.path, abs);
   lap('wait for the child, then load the file');
+  const beside = besideLoad?.then(
+    (r) => (r.ok ? r.sandbox : null),
+    () => null,
+  );
   rmSync(built.path, { force: true });
+  if (besideBundle) void beside?.finally(() => rmSync(besideBundle, { force: true }));
   if (!started.ok) {
+    void beside?.then((s) => s?.dispose());
     const o: CheckOutcome =
       started.kind === 'load-error'
         ? { status: 'fail', message: `your file threw while loading: ${started.error.name}: ${started.error.message}${started.error.where ? ` (at ${started.error.where})` : ''}`, mistake: 'load-error' }
@@ -113,10 +126,11 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   }
 
   const { sandbox } = started;
-  const deadline = setTimeout(
-    () => sandbox.kill(new SandboxGone('timeout', `grading this kata took longer than ${(opts.timeoutMs ?? 30_000) / 1000} s in total`)),
-    opts.timeoutMs ?? 30_000,
-  );
+  const deadline = setTimeout(() => {
+    const gone = new SandboxGone('timeout', `grading this kata took longer than ${(opts.timeoutMs ?? 30_000) / 1000} s in total`);
+    sandbox.kill(gone);
+    void beside?.then((s) => s?.kill(gone));
+  }, opts.timeoutMs ?? 30_000);
   let diagnosis: Promise<string[]> | undefined;
   const ctx: CheckContext = {
     sandbox,
@@ -133,7 +147,9 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
         return named;
       })()),
     mistakeForError: (message) => suite.mistakes.find((m) => m.errorPattern?.test(message))?.id ?? null,
+    ...(beside ? { beside } : {}),
   };
+  suite.begin?.(ctx);
   const results: CheckResult[] = [{ name: 'loads', status: 'pass', message: '', mistake: null }];
   let stopped: SandboxGone | null = null;
   const extraWarnings: string[] = [];
@@ -162,6 +178,7 @@ export async function gradeKata(kata: KataId, file: string, opts: GradeOptions =
   } finally {
     clearTimeout(deadline);
     sandbox.dispose();
+    void beside?.then((s) => s?.dispose());
   }
   const warnings = [...(await types), ...extraWarnings];
   lap('type check (beside the checks)');

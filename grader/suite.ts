@@ -32,6 +32,11 @@ export interface CheckContext {
   diagnose(): Promise<string[]>;
   /** The catalogued mistake whose known error message this is, if any. */
   mistakeForError(message: string): string | null;
+  /**
+   * A second child with the same file loaded, for a suite that declares `begin`: long requests run there beside the
+   * checks, on the other core. Null when it could not load; the checks then use `sandbox`.
+   */
+  beside?: Promise<Sandbox | null>;
 }
 
 export interface Check {
@@ -59,6 +64,12 @@ export interface KataSuite {
    * done ahead of time; memoized, so the grading then finds it done. The kata app runs it when a kata opens.
    */
   prepare?(seed: number): void;
+  /**
+   * Starts, as soon as the file has loaded, requests whose results a later check reads (on `ctx.beside`, so they run
+   * beside the other checks); the engine then loads the file in a second child. Their results count only where
+   * the checks that read them run: a check whose `needs` fail is skipped as always.
+   */
+  begin?(ctx: CheckContext): void;
 }
 
 export const pass = (message = ''): CheckOutcome => ({ status: 'pass', message, mistake: null });

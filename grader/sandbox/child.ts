@@ -20,9 +20,9 @@ let key: Buffer | null = null;
 const send = (value: ChildHello | Response) => write(encodeFrame(value, key));
 const engine = tf.engine();
 const proto = Object.getPrototypeOf(engine) as ReturnType<typeof tf.engine>;
-const profile = proto.profile.bind(engine);
 const memory = proto.memory.bind(engine);
 const tidy = tf.tidy;
+const create = Object.create;
 const exit = process.exit.bind(process);
 let learnerFile = '';
 let guard: EngineGuard | null = null;
@@ -164,15 +164,12 @@ async function handle(mod: Record<string, unknown>, req: Request): Promise<Respo
       leavesOf(out).forEach((t) => t.dispose());
       return { id: req.id, ok: true, value, leaked: memory().numTensors - before };
     }
-    if (req.kernels) {
-      let value: Wire = null;
-      const info = await profile(() => {
-        const out = fn(...args);
-        value = encode(out);
-        return out as tf.Tensor;
-      });
-      const kernels = info.kernels.map((k) => k.name);
-      tf.dispose(info.result);
+    if (req.kernels && guard) {
+      const before = guard.kernelCounts();
+      const value = encodeInTidy(() => fn(...args));
+      const after = guard.kernelCounts();
+      const kernels = create(null) as Record<string, number>;
+      for (const k in after) if (after[k]! > (before[k] ?? 0)) kernels[k] = after[k]! - (before[k] ?? 0);
       return { id: req.id, ok: true, value, kernels };
     }
     const value = encodeInTidy(() => fn(...args));
@@ -216,8 +213,10 @@ async function main(): Promise<void> {
   await tf.setBackend('cpu');
   quietCpuBanner();
   registerBroadcastMatMulGradient();
-  // From here on, errors in the learner's bundle point into their own file (its inline source map), line and column.
+  // From here on, errors in the learner's bundle point into their own file (its inline source map), line and column;
+  // tfjs's own frames (the ops, the engine and the guard's kernel count) must not push the learner's out of the stack.
   process.setSourceMapsEnabled(true);
+  Error.stackTraceLimit = 50;
   let loading = false;
   channel.on('data', (chunk: Buffer) => {
     let frames;

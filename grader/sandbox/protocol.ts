@@ -30,7 +30,7 @@ export function wireTensor(shape: number[], data: ArrayLike<number>, dtype: Wire
 }
 
 export type Request =
-  /** Call an export with args; `kernels` asks for the kernel names it ran, `leaks` runs it outside tf.tidy and counts tensors left behind. */
+  /** Call an export with args; `kernels` asks how many times it ran each kernel, `leaks` runs it outside tf.tidy and counts tensors left behind. */
   | { id: number; op: 'call'; fn: string; args: Wire[]; kernels?: boolean; leaks?: boolean }
   /** Gradients of Σ fn(args)·weights with respect to every tensor inside args[paramArg], in traversal order. */
   | { id: number; op: 'grads'; fn: string; args: Wire[]; paramArg: number; weights: WireTensor }
@@ -59,7 +59,7 @@ export interface ErrorInfo {
 }
 
 export type Response =
-  | { id: number; ok: true; value: Wire; values?: Wire[]; runs?: SampleOutcome[]; kernels?: string[]; leaked?: number; grads?: WireTensor[]; identityCalls?: number }
+  | { id: number; ok: true; value: Wire; values?: Wire[]; runs?: SampleOutcome[]; kernels?: Record<string, number>; leaked?: number; grads?: WireTensor[]; identityCalls?: number }
   | { id: number; ok: false; error: ErrorInfo };
 
 /**

@@ -2,21 +2,24 @@
 // A spare has run no learner code; each is handed out once and serves one file, under the same limits as any child.
 import { DEFAULT_LIMITS, Sandbox, type SandboxLimits } from './sandbox.ts';
 
-const spares = new Map<string, Promise<Sandbox>>();
+const spares = new Map<string, Promise<Sandbox>[]>();
 const keyOf = (l: SandboxLimits) => `${l.memoryMb}:${l.loadTimeoutMs}`;
 
-/** Makes sure one spare child with these limits is starting or waiting (the kata app calls this after each grading). */
-export function prewarm(limits: SandboxLimits = DEFAULT_LIMITS): void {
+/**
+ * Makes sure `count` spare children with these limits are starting or waiting (the kata app calls this after each
+ * grading, with two: a kata may grade on two children at once).
+ */
+export function prewarm(limits: SandboxLimits = DEFAULT_LIMITS, count = 1): void {
   const key = keyOf(limits);
-  if (!spares.has(key)) spares.set(key, Sandbox.spawn(limits));
+  const waiting = spares.get(key) ?? [];
+  while (waiting.length < count) waiting.push(Sandbox.spawn(limits));
+  spares.set(key, waiting);
 }
 
-/** A child for one file: the spare if there is a live one with these limits, else one spawned now. */
+/** A child for one file: a spare if there is a live one with these limits, else one spawned now. */
 export async function takeSandbox(limits: SandboxLimits = DEFAULT_LIMITS): Promise<Sandbox> {
-  const key = keyOf(limits);
-  const spare = spares.get(key);
-  spares.delete(key);
-  if (spare) {
+  const waiting = spares.get(keyOf(limits)) ?? [];
+  for (let spare = waiting.shift(); spare; spare = waiting.shift()) {
     const s = await spare.catch(() => null);
     if (s && s.alive()) return s;
   }
@@ -25,7 +28,7 @@ export async function takeSandbox(limits: SandboxLimits = DEFAULT_LIMITS): Promi
 
 /** Stops every spare (tests, and a clean exit of the kata app). */
 export async function closeSpares(): Promise<void> {
-  const all = [...spares.values()];
+  const all = [...spares.values()].flat();
   spares.clear();
   for (const s of await Promise.all(all.map((p) => p.catch(() => null)))) s?.dispose();
 }

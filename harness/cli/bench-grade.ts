@@ -13,10 +13,11 @@ import { PROJECT_ROOT } from '../../grader/sandbox/paths.ts';
 import { median } from '../bench/median.ts';
 import { readCommandLine } from './command-line.ts';
 
-const { options: values } = readCommandLine({
+const { options: values, positionals } = readCommandLine({
   name: 'bench:grade',
-  usage: ['npm run bench:grade -- [options]'],
+  usage: ['npm run bench:grade -- [kata ...] [options]'],
   summary: 'How long a learner waits for a verdict: the kata app from save to verdict for every kata (tmux), npm run grade as a whole process; goals 1.0, 1.5, 5 and 6 s.',
+  positionals: { name: 'kata', choices: KATAS.map((k) => k.id), help: 'measure only these katas in the kata app and --profile, and skip the npm run grade rows (default: every kata, and those rows)' },
   options: [
     { name: 'runs', kind: 'int', min: 1, value: 'N', help: 'runs of each measurement; the median is reported (default: 3)' },
     { name: 'json', kind: 'flag', help: 'print one JSON object (rows, profiles, load averages) instead of the table' },
@@ -102,11 +103,16 @@ const rows: Row[] = [];
 const load0 = loadavg()[0]!;
 say(`bench:grade on ${process.platform} ${process.arch}, load average ${load0.toFixed(2)} at the start; median of ${runs}`);
 
+const chosen = positionals.length ? KATAS.filter((k) => positionals.includes(k.id)) : KATAS;
 const measures: [string, number, () => Promise<number>][] = [
-  ...KATAS.map((k): [string, number, () => Promise<number>] => [`kata app: save ${k.file} -> verdict on screen`, 1.0, () => saveToVerdict(k)]),
-  ['npm run grade -- attention --json', 1.5, () => gradeProcess(['attention', '--json'])],
-  ['npm run grade -- --json (all five)', 5, () => gradeProcess(['--json'])],
-  ['npm run grade (all five, human report, type check)', 6, () => gradeProcess([])],
+  ...chosen.map((k): [string, number, () => Promise<number>] => [`kata app: save ${k.file} -> verdict on screen`, 1.0, () => saveToVerdict(k)]),
+  ...(positionals.length
+    ? []
+    : ([
+        ['npm run grade -- attention --json', 1.5, () => gradeProcess(['attention', '--json'])],
+        ['npm run grade -- --json (all five)', 5, () => gradeProcess(['--json'])],
+        ['npm run grade (all five, human report, type check)', 6, () => gradeProcess([])],
+      ] satisfies [string, number, () => Promise<number>][])),
 ];
 await gradeProcess(['attention', '--json']); // compiles the command once, as the first run after an install does
 for (const [what, goal, measure] of measures) {
@@ -125,7 +131,7 @@ say(`load average ${loadavg()[0]!.toFixed(2)} at the end`);
 const profiles: { kata: string; ms: number; phases: { name: string; ms: number }[] }[] = [];
 if (values.profile) {
   const { gradeKata } = await import('../../grader/engine.ts');
-  for (const k of KATAS) {
+  for (const k of chosen) {
     const report = await gradeKata(k.id, join(DIR, k.file));
     profiles.push({ kata: k.id, ms: report.durationMs, phases: report.phases ?? [] });
     say(`\n${k.id}: ${report.durationMs} ms in gradeKata (in this process: no process start, no compile)`);

@@ -21,7 +21,7 @@ function loadEngine(): Promise<typeof import('../../grader/engine.ts')> {
 }
 /** Keeps one sandbox child started, with tfjs loaded, for the next save: the learner's wait is then the checks alone. */
 function keepSpareReady(): void {
-  void (pool ??= import('../../grader/sandbox/warm-pool.ts')).then((p) => p.prewarm());
+  void (pool ??= import('../../grader/sandbox/warm-pool.ts')).then((p) => p.prewarm(undefined, 2));
 }
 async function grade(kata: KataId, file: string): Promise<KataReport> {
   const { gradeKata } = await loadEngine();

@@ -92,7 +92,7 @@ const matmulCount: Check = {
       const i = makeInputs({ B: 2, T: 3, h, d: 8 / h, scale: 1, mask: 'causal', seed: ctx.seed });
       const r = await callFn(ctx, { op: 'call', fn: FN, args: args(i), kernels: true });
       if (!r.ok) return fail(r.verdict.message, await nameMistake(ctx, r.verdict));
-      counts.push((r.res.kernels ?? []).filter((k) => MATMUL_KERNELS.has(k)).length);
+      counts.push(Object.entries(r.res.kernels ?? {}).reduce((n, [k, times]) => n + (MATMUL_KERNELS.has(k) ? times : 0), 0));
     }
     const summary = `C = 8: ${counts[0]} matmul kernels with 1 head, ${counts[1]} with 2, ${counts[2]} with 4`;
     if (counts[2]! > counts[0]! || counts[1]! > counts[0]!) return fail(`${summary}; the heads are being computed separately`, 'multi-head/loop');
