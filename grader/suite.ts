@@ -85,9 +85,17 @@ export async function callFn(ctx: CheckContext, req: RequestBody): Promise<CallR
   return { ok: false, verdict: { ok: false, mistake: 'crash', message: `${req.fn} threw ${e.name}: ${e.message}${e.where ? ` (at ${e.where})` : ''}` } };
 }
 
-/** Calls fn(args) and compares with the oracle's output. */
-async function callAndCompare(ctx: CheckContext, fn: string, args: Wire[], want: NDArray, tol: Tolerance, axes?: AxisNames): Promise<Verdict> {
-  const r = await callFn(ctx, { op: 'call', fn, args });
+/** Calls fn(args) and compares with the oracle's output, which this process computes while the child works. */
+async function callAndCompare(ctx: CheckContext, fn: string, args: Wire[], expected: () => NDArray, tol: Tolerance, axes?: AxisNames): Promise<Verdict> {
+  const pending = callFn(ctx, { op: 'call', fn, args });
+  let want: NDArray;
+  try {
+    want = expected();
+  } catch (e) {
+    await pending.catch(() => undefined); // the oracle's own failure is the one to report
+    throw e;
+  }
+  const r = await pending;
   return r.ok ? compareOutput(r.value, want, tol, axes) : r.verdict;
 }
 
@@ -221,7 +229,7 @@ export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mis
 /** One generated case: the call's args, the oracle's answer, and how to print the inputs. */
 export interface CaseIO {
   args: Wire[];
-  expected(): NDArray;
+  expected: () => NDArray;
   describe(): string;
 }
 
@@ -244,7 +252,7 @@ export function equivalenceCheck<C>(o: {
         numRuns: o.numRuns,
         predicate: (c) => {
           const io = o.io(c);
-          return callAndCompare(ctx, o.fn, io.args, io.expected(), o.tol, o.axes);
+          return callAndCompare(ctx, o.fn, io.args, io.expected, o.tol, o.axes);
         },
         describe: (c) => o.io(c).describe(),
       }),

@@ -17,6 +17,9 @@ export interface WireIdentity {
 }
 export const IDENTITY: WireIdentity = { __identity: true };
 
+/** The child's one command-line argument: run warm-up.ts before saying it is warm. */
+export const WARM_UP_FLAG = '--warm-up';
+
 /** Plain data with tensors anywhere inside (params trees, configs, numbers, strings). */
 export type Wire = WireTensor | WireIdentity | number | string | boolean | null | undefined | Wire[] | { [key: string]: Wire };
 

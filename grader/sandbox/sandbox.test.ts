@@ -59,6 +59,32 @@ describe('the warm pool', () => {
     b.dispose();
   });
 
+  it('a child warmed up before its file starts (its warm-up leaves no tensor behind, or the child would die) and grades like a cold one', async () => {
+    const file = join(PROJECT_ROOT, 'grader', 'katas', 'attention', 'reference.ts');
+    const q = { __tensor: true as const, shape: [1, 2], dtype: 'float32' as const, data: new Float32Array([1, 0]) };
+    for (const warmUp of [true, false]) {
+      const s = await Sandbox.spawn(undefined, { warmUp });
+      await s.warm;
+      const built = await bundleSolution(file, 'attention');
+      if (!built.ok) throw new Error(built.message);
+      expect((await s.load(built.path, file)).ok).toBe(true);
+      const r = await s.request({ op: 'call', fn: 'scaledDotProductAttention', args: [q, q, q], leaks: true }, 60_000);
+      expect(r.ok && r.value).toMatchObject({ shape: [1, 2], data: new Float32Array([1, 0]) });
+      expect(r.ok && r.leaked).toBe(0);
+      s.dispose();
+    }
+  });
+
+  it('keeps as many spares as asked for, and hands each out once', async () => {
+    prewarm(undefined, 2, { warmUp: true });
+    const a = await takeSandbox();
+    const b = await takeSandbox();
+    expect(b).not.toBe(a);
+    await Promise.all([a.warm, b.warm]);
+    a.dispose();
+    b.dispose();
+  });
+
   it('an idle spare does not keep a command from exiting', async () => {
     const script = `import { prewarm } from './grader/sandbox/warm-pool.ts'; prewarm(); setTimeout(() => console.log('done'), 200);`;
     const r = await execa('npx', ['tsx', '--eval', script], { cwd: PROJECT_ROOT, timeout: 300_000, reject: false });

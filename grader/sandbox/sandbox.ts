@@ -13,7 +13,7 @@ import { CPU_SECONDS, LIMITS_REFUSED_STATUS, limitedNodeCommand } from './hard-l
 import { isolatedPrefix, isolation, permissionArgs, tfjsPackageDirs } from './isolation.ts';
 import { ownScript } from './own-script.ts';
 import { CACHE_DIR } from './paths.ts';
-import type { ChildHello, ErrorInfo, LoadRequest, RequestBody, Response } from './protocol.ts';
+import { type ChildHello, type ErrorInfo, type LoadRequest, type RequestBody, type Response, WARM_UP_FLAG } from './protocol.ts';
 import { POLL_MS, descendantsNow, residentMb } from './resident-memory.ts';
 
 export interface SandboxLimits {
@@ -24,6 +24,15 @@ export interface SandboxLimits {
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = { loadTimeoutMs: 15_000, memoryMb: 2048 };
+
+export interface SpawnOptions {
+  /**
+   * Run tfjs's common kernels a few dozen times before saying it is warm (warm-up.ts): about 0.25 s more to start,
+   * and the first grading then runs on compiled kernels. For spares that wait for a save (the kata app), not for a
+   * child needed at once.
+   */
+  warmUp?: boolean;
+}
 
 /** What the learner's code may print before the child is stopped: enough for any debugging, far short of a flood. */
 export const OUTPUT_LIMIT_BYTES = 1_000_000;
@@ -151,7 +160,7 @@ export class Sandbox {
    * The child holds no reference on the event loop, so an unused one never keeps a command from exiting; it exits
    * itself when this process does.
    */
-  static async spawn(limits: SandboxLimits = DEFAULT_LIMITS): Promise<Sandbox> {
+  static async spawn(limits: SandboxLimits = DEFAULT_LIMITS, opts: SpawnOptions = {}): Promise<Sandbox> {
     refuseInspectorSignal();
     const [script, iso] = await Promise.all([ownScript('grader/sandbox/child.ts'), isolation()]);
     // Under the project, so that the bundle's bare imports resolve to the project's tfjs; readable by uid 65534.
@@ -160,7 +169,7 @@ export class Sandbox {
     const readable = [...tfjsDirs, dirname(script), dir];
     // No --enable-source-maps: with it, node reads and parses tfjs's multi-megabyte .map files as tfjs loads (+0.37 s
     // per child); the child turns source maps on itself once tfjs is loaded, before the learner's bundle.
-    const nodeArgs = [`--max-old-space-size=${Math.max(256, limits.memoryMb - 256)}`, '--no-warnings', ...permissionArgs(readable), script];
+    const nodeArgs = [`--max-old-space-size=${Math.max(256, limits.memoryMb - 256)}`, '--no-warnings', ...permissionArgs(readable), script, ...(opts.warmUp ? [WARM_UP_FLAG] : [])];
     const cmd = limitedNodeCommand(nodeArgs, limits.memoryMb, process.platform, isolatedPrefix(iso, readable));
     const child = spawn(cmd.file, cmd.args, {
       cwd: dir,

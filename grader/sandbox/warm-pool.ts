@@ -1,18 +1,18 @@
 // Spare sandbox children, spawned ahead of need so that node and tfjs are already loaded when a file is to be graded.
 // A spare has run no learner code; each is handed out once and serves one file, under the same limits as any child.
-import { DEFAULT_LIMITS, Sandbox, type SandboxLimits } from './sandbox.ts';
+import { DEFAULT_LIMITS, Sandbox, type SandboxLimits, type SpawnOptions } from './sandbox.ts';
 
 const spares = new Map<string, Promise<Sandbox>[]>();
 const keyOf = (l: SandboxLimits) => `${l.memoryMb}:${l.loadTimeoutMs}`;
 
 /**
  * Makes sure `count` spare children with these limits are starting or waiting (the kata app calls this after each
- * grading, with two: a kata may grade on two children at once).
+ * grading, with two, warmed up: a kata may grade on two children at once, and the app's spares wait for a save).
  */
-export function prewarm(limits: SandboxLimits = DEFAULT_LIMITS, count = 1): void {
+export function prewarm(limits: SandboxLimits = DEFAULT_LIMITS, count = 1, opts: SpawnOptions = {}): void {
   const key = keyOf(limits);
   const waiting = spares.get(key) ?? [];
-  while (waiting.length < count) waiting.push(Sandbox.spawn(limits));
+  while (waiting.length < count) waiting.push(Sandbox.spawn(limits, opts));
   spares.set(key, waiting);
 }
 

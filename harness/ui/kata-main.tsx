@@ -19,9 +19,12 @@ let pool: Promise<typeof import('../../grader/sandbox/warm-pool.ts')> | undefine
 function loadEngine(): Promise<typeof import('../../grader/engine.ts')> {
   return (engine ??= import('../../grader/engine.ts'));
 }
-/** Keeps one sandbox child started, with tfjs loaded, for the next save: the learner's wait is then the checks alone. */
+/**
+ * Keeps two sandbox children started, with tfjs loaded and its kernels warmed up, for the next save (a kata may grade
+ * on two at once): the learner's wait is then the checks alone.
+ */
 function keepSpareReady(): void {
-  void (pool ??= import('../../grader/sandbox/warm-pool.ts')).then((p) => p.prewarm(undefined, 2));
+  void (pool ??= import('../../grader/sandbox/warm-pool.ts')).then((p) => p.prewarm(undefined, 2, { warmUp: true }));
 }
 async function grade(kata: KataId, file: string): Promise<KataReport> {
   const { gradeKata } = await loadEngine();
