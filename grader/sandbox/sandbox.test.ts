@@ -46,6 +46,16 @@ describe.skipIf(!linux)('kernel limits on Linux', () => {
     expect(SandboxGone.is(err) && err.reason).toBe('memory');
     expect((err as Error).message).toBe('your code tried to use more than 1024 MB and was stopped');
   });
+
+  it('an allocation refused inside a batch of sampling runs is a memory verdict too, not a crash', async () => {
+    const s = await Sandbox.spawn({ memoryMb: 1024, loadTimeoutMs: 600_000 });
+    const file = join(HOSTILE, 'alloc-10gib-tensor.ts');
+    const built = await bundleSolution(file, 'attention');
+    if (!built.ok) throw new Error(built.message);
+    expect((await s.load(built.path, file)).ok).toBe(true);
+    const err = await s.request({ op: 'sample', fn: 'scaledDotProductAttention', runs: [{ args: [], times: 2 }] }, 600_000).catch((e: unknown) => e);
+    expect(SandboxGone.is(err) && err.reason).toBe('memory');
+  });
 });
 
 describe('the warm pool', () => {

@@ -249,8 +249,10 @@ export class Sandbox {
       this.pending.set(id, {
         resolve: (r) => {
           clearTimeout(timer);
-          // An allocation the kernel refused surfaces as a thrown RangeError; the child is stopped, and so is the kata.
-          if (!r.ok && isAllocationRefused(r.error)) {
+          // An allocation the kernel refused surfaces as a thrown RangeError (in a sample request, as one run's
+          // outcome); the child is stopped, and so is the kata.
+          const refused = r.ok ? (r.runs ?? []).some((run) => !run.ok && isAllocationRefused(run.error)) : isAllocationRefused(r.error);
+          if (refused) {
             const g = this.memoryGone();
             this.kill(g);
             reject(this.gone ?? g);
