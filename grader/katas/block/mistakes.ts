@@ -6,6 +6,11 @@ import { epsFit } from './eps-fit.ts';
 export const blockMistakes: Mistake<BlockKnobs>[] = [
   { id: 'block/post-norm', explanation: 'LayerNorm is applied after the residual add (post-norm); this block is pre-norm: x + attn(ln1(x)).', hintTier: 1, variants: [{ norm: 'post' }] },
   { id: 'block/missing-residual', explanation: 'A residual connection is missing: both sub-layers add their output to x.', hintTier: 1, variants: [{ residualAttn: false }, { residualMlp: false }, { residualAttn: false, residualMlp: false }] },
+  {
+    id: 'block/fixed-size-mask',
+    explanation: 'The causal mask works only up to a fixed size (a tril precomputed at, say, 8×8 and sliced to T, like a registered buffer of block_size); the block takes any T: build the mask for the T of x.',
+    hintTier: 3,
+  },
   { id: 'block/not-causal', explanation: 'The block’s attention is not causally masked, so a position sees the future.', hintTier: 3, variants: [{ causal: false }] },
   {
     id: 'block/layernorm-eps',

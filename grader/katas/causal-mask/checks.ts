@@ -2,12 +2,13 @@
 import fc from 'fast-check';
 import { type CausalMaskKnobs, causalMask, maskFuture } from './oracle.ts';
 import { causalMaskMistakes } from './mistakes.ts';
-import { checkShape, compareOutput, type Tolerance } from '../../compare.ts';
+import { checkShape, type Tolerance } from '../../compare.ts';
 import { exportsCheck } from '../../common-checks.ts';
 import { fmtInputs } from '../../format.ts';
 import { randn, rng } from '../../random-cases.ts';
 import { memberUses } from '../../static-rules.ts';
 import { type CaseIO, type Check, type KataSuite, type Probe, callFn, equivalenceCheck, fail, nameMistake, pass } from '../../suite.ts';
+import { sizedCheck } from '../../sized-check.ts';
 
 /** Kept entries must come back bit-for-bit; masked ones may be any stand-in at or below -1e4. */
 const EXACT: Tolerance = { atol: 0, rtol: 0, negInfBelow: -1e4 };
@@ -46,6 +47,12 @@ const scoresIO = (c: ScoresCase): CaseIO => {
   return { args: [s.wire], expected: () => maskFuture(s.nd)!, describe: () => fmtInputs({ scores: s.nd }) };
 };
 
+/** The probes' size, for telling a fixed-size mask apart: scores [2, 4, 4]. */
+const smallScores: CaseIO = (() => {
+  const s = randn(rng(2), [2, 4, 4], 3);
+  return { args: [s.wire], expected: () => maskFuture(s.nd)!, describe: () => fmtInputs({ scores: s.nd }) };
+})();
+
 const usesBandPart: Check = {
   name: 'rule: uses tf.linalg.bandPart',
   async run(ctx) {
@@ -69,39 +76,29 @@ function shapeCheck(name: string, fn: string, args: CaseIO['args'], want: number
 const maskShape = shapeCheck('causalMask: shape and dtype', 'causalMask', [4], [4, 4], 'causalMask(4) -> float32 [4, 4]');
 const futureShape = shapeCheck('maskFuture: shape and dtype', 'maskFuture', [randn(rng(1), [2, 3, 3]).wire], [2, 3, 3], 'maskFuture([2, 3, 3]) -> float32 [2, 3, 3]');
 
-/**
- * A check whose failure, when the same function is right on a small input (`small`, the size every probe has),
- * means the mask only works up to some size: causal-mask/fixed-size, unless the probes name something else.
- */
-function sizedCheck(check: Check, fn: 'causalMask' | 'maskFuture', small: CaseIO['args']): Check {
-  return {
-    ...check,
-    async run(ctx) {
-      const out = await check.run(ctx);
-      if (out.status !== 'fail' || (out.mistake !== null && out.mistake.includes('/'))) return out;
-      const r = await callFn(ctx, { op: 'call', fn, args: small });
-      const want = fn === 'causalMask' ? causalMask(4) : maskFuture(randn(rng(2), [2, 4, 4], 3).nd)!;
-      if (!r.ok || !compareOutput(r.value, want, EXACT).ok) return out;
-      return { ...out, mistake: 'causal-mask/fixed-size' };
-    },
-  };
-}
-
 export const causalMaskSuite: KataSuite = {
   mistakes: causalMaskMistakes,
   checks: [
     exportsCheck(['causalMask', 'maskFuture']),
     usesBandPart,
     maskShape,
-    sizedCheck({
-      ...equivalenceCheck({ fn: 'causalMask', needs: [maskShape.name], arb: maskSizes, numRuns: 16, io: maskIO, tol: EXACT }),
-      name: `causalMask(T) is tril(ones(T, T)) for T = 1..9 and up to ${LARGEST_T}`,
-    }, 'causalMask', [4]),
+    sizedCheck(
+      {
+        ...equivalenceCheck({ fn: 'causalMask', needs: [maskShape.name], arb: maskSizes, numRuns: 16, io: maskIO, tol: EXACT }),
+        name: `causalMask(T) is tril(ones(T, T)) for T = 1..9 and up to ${LARGEST_T}`,
+      },
+      { fn: 'causalMask', io: maskIO(4), tol: EXACT },
+      'causal-mask/fixed-size',
+    ),
     futureShape,
-    sizedCheck({
-      ...equivalenceCheck({ fn: 'maskFuture', needs: [futureShape.name], arb: scoresArb, numRuns: 48, io: scoresIO, tol: EXACT }),
-      name: `maskFuture: future entries ≤ −1e4, all others unchanged, T up to ${LARGEST_T} (fast-check)`,
-    }, 'maskFuture', [randn(rng(2), [2, 4, 4], 3).wire]),
+    sizedCheck(
+      {
+        ...equivalenceCheck({ fn: 'maskFuture', needs: [futureShape.name], arb: scoresArb, numRuns: 48, io: scoresIO, tol: EXACT }),
+        name: `maskFuture: future entries ≤ −1e4, all others unchanged, T up to ${LARGEST_T} (fast-check)`,
+      },
+      { fn: 'maskFuture', io: smallScores, tol: EXACT },
+      'causal-mask/fixed-size',
+    ),
   ],
   probes(seed): Probe[] {
     const masks = [1, 2, 3, 5].map((T) => ({ fn: 'causalMask', args: [T], oracle: (k: unknown) => causalMask(T, k as CausalMaskKnobs), tol: EXACT }));
