@@ -14,6 +14,7 @@ import { chiSquareCritical, gTest, gTestExact, gTestMargin, logLikelihood } from
 import { fitKnob } from '../../knob-fit.ts';
 import { P_FAIL, SAMPLING_TEMPERATURES, type SamplingCase, powerHypothesis, samplingCase } from './sampling-case.ts';
 import { functionAt, seededMultinomials } from '../../static-rules.ts';
+import { sizedCheck } from '../../sized-check.ts';
 import { type CaseIO, type Check, type CheckContext, type KataSuite, type Probe, callFn, equivalenceCheck, fail, invarianceCheck, nameMistake, pass } from '../../suite.ts';
 
 /** Embeddings, blocks, LayerNorm and head in float32: ~1e-6 relative; every catalogued mistake moves logits by O(0.1). */
@@ -490,7 +491,11 @@ export const gptSuite: KataSuite = {
   checks: [
     exportsCheck(['gpt', 'generate']),
     gptShape,
-    equivalenceCheck({ fn: 'gpt', needs: [gptShape.name], arb: gptCaseArb, numRuns: 25, io, tol: TOL, axes: ['B', 'T', 'V'] }),
+    sizedCheck(
+      equivalenceCheck({ fn: 'gpt', needs: [gptShape.name], arb: gptCaseArb, numRuns: 25, io, tol: TOL, axes: ['B', 'T', 'V'] }),
+      { fn: 'gpt', io: io({ V: 5, h: 2, d: 2, L: 1, blockSize: 4, B: 2, tFrac: 1, activation: 'gelu', seed: 7 }), tol: TOL },
+      'gpt/fixed-size-mask',
+    ),
     invarianceCheck({
       name: 'gpt: changing a future token changes no earlier logits',
       fn: 'gpt',

@@ -17,6 +17,11 @@ export const gptMistakes: Mistake<GPTKnobs>[] = [
   { id: 'gpt/returns-probabilities', explanation: 'gpt returns softmax probabilities; it must return raw logits (the loss and sampling apply softmax).', hintTier: 1, variants: [{ output: 'probabilities' }] },
   { id: 'gpt/tied-head', explanation: 'The logits use wteᵀ (tied weights) and ignore head.w and head.b; this contract has its own head.', hintTier: 1, variants: [{ head: 'tied' }] },
   { id: 'gpt/logits-flat', explanation: 'gpt returns the logits flattened to [B*T, V]; reshape them back to [B, T, V] before returning.', hintTier: 1, variants: [{ output: 'flat' }] },
+  {
+    id: 'gpt/fixed-size-mask',
+    explanation: 'The causal mask works only up to a fixed size (a tril precomputed at, say, 8×8 and sliced to T); build it for the T of the input, which can be up to cfg.blockSize, whatever that is.',
+    hintTier: 1,
+  },
   { id: 'gpt/gradients', explanation: 'The gradients do not match the reference, so this gpt would not train correctly.', hintTier: 1 },
   { id: 'gpt/generate-leak', explanation: 'generate leaks tensors on every token; wrap each step in tf.tidy or dispose what you create.', hintTier: 3 },
   { id: 'gpt/generate-no-crop', explanation: 'generate feeds the whole sequence; crop the context to the last blockSize tokens.', hintTier: 2 },
