@@ -7,6 +7,7 @@ import { fusedElementwiseConfig } from './fused-elementwise.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
+import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
 import { registerSoftmaxGradient, softmaxGradConfig } from './softmax-grad.ts';
 import { simdGemm } from './simd-matmul.ts';
 import { simdMean, simdSum } from './simd-sum.ts';
@@ -62,7 +63,8 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  *    operands that are not float32 go to the backend's own kernel.
  * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over a block of axes and Mean over the
  * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, the fused elementwise kernel
- * (fused-elementwise.ts), Softmax's gradient in one pass per row (softmax-grad.ts), and (backend-agnostic) Sum/Mean
+ * (fused-elementwise.ts), Softmax's gradient in one pass per row (softmax-grad.ts), the trainer's cross-entropy with
+ * its gradient as one kernel (softmax-cross-entropy.ts), and (backend-agnostic) Sum/Mean
  * gradients that do not upload a ones tensor. BatchMatMul's gradient is grader/tfjs/broadcast-matmul-grad.ts's.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
@@ -90,6 +92,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(softmaxCrossEntropyConfig.kernelName, () => softmaxCrossEntropyConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor
   registerSoftmaxGradient(); // one pass per row on wasm (softmax-grad.ts), tfjs's formula elsewhere
 }

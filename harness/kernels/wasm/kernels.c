@@ -269,3 +269,68 @@ void sum_rows(const float* x, float* out, int rows, int n, float divisor) {
     out[r] = total / divisor;
   }
 }
+
+// e^x for x <= 0 in each lane (softmax's x − max), to about 1 ulp: x = k·ln2 + r with |r| <= ln2/2, e^r by its
+// degree-7 Taylor polynomial (error < 6e-9), and 2^k added to the exponent bits. Below −87.3 (e^x < 1.2e-38) it
+// gives at most 2^-126 or so, which a row sum of at least 1 cannot see.
+static inline v128_t exp_nonpositive(v128_t x) {
+  x = wasm_f32x4_max(x, wasm_f32x4_splat(-87.3f));
+  const v128_t k = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(k, wasm_f32x4_splat(0.693359375f)));  // ln2, high part (exact in k·)
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, wasm_f32x4_splat(-2.12194440e-4f)));      // ln2, low part
+  v128_t p = wasm_f32x4_splat(1.0f / 5040);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 720));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  return wasm_i32x4_add(p, wasm_i32x4_shl(wasm_i32x4_trunc_sat_f32x4(k), 23));
+}
+
+// Softmax cross-entropy over `rows` rows of n logits, each with one target class t[r], forward and backward in one
+// pass per row: dx = (softmax(x) − onehot(t))·scale, and stats[2r], stats[2r + 1] = the row's max m and Σe^(x − m)
+// (the caller adds m + log Σ − x[t] up in double). A target outside [0, n) has no class, as tfjs's oneHot: a zero
+// row of dx, and the caller counts no loss for it.
+EXPORT("softmax_xent")
+void softmax_xent(const float* x, const int* t, float* dx, float* stats, int rows, int n, float scale) {
+  for (int r = 0; r < rows; r++, x += n, dx += n) {
+    const int target = t[r];
+    if (target < 0 || target >= n) {
+      for (int j = 0; j < n; j++) dx[j] = 0;
+      stats[2 * r] = 0;
+      stats[2 * r + 1] = 1;
+      continue;
+    }
+    float m = x[0];
+    int j = 0;
+    if (n >= 4) {
+      v128_t vm = wasm_v128_load(x);
+      for (j = 4; j + 4 <= n; j += 4) vm = wasm_f32x4_max(vm, wasm_v128_load(x + j));
+      const float m01 = wasm_f32x4_extract_lane(vm, 0) > wasm_f32x4_extract_lane(vm, 1) ? wasm_f32x4_extract_lane(vm, 0) : wasm_f32x4_extract_lane(vm, 1);
+      const float m23 = wasm_f32x4_extract_lane(vm, 2) > wasm_f32x4_extract_lane(vm, 3) ? wasm_f32x4_extract_lane(vm, 2) : wasm_f32x4_extract_lane(vm, 3);
+      m = m01 > m23 ? m01 : m23;
+    }
+    for (; j < n; j++) if (x[j] > m) m = x[j];
+    const v128_t vmax = wasm_f32x4_splat(m);
+    v128_t s4 = wasm_f32x4_splat(0);
+    for (j = 0; j + 4 <= n; j += 4) {
+      const v128_t e = exp_nonpositive(wasm_f32x4_sub(wasm_v128_load(x + j), vmax));
+      wasm_v128_store(dx + j, e);
+      s4 = wasm_f32x4_add(s4, e);
+    }
+    float s = wasm_f32x4_extract_lane(s4, 0) + wasm_f32x4_extract_lane(s4, 1) + wasm_f32x4_extract_lane(s4, 2) + wasm_f32x4_extract_lane(s4, 3);
+    for (; j < n; j++) {
+      dx[j] = wasm_f32x4_extract_lane(exp_nonpositive(wasm_f32x4_splat(x[j] - m)), 0);
+      s += dx[j];
+    }
+    const float f = scale / s;
+    const v128_t vf = wasm_f32x4_splat(f);
+    for (j = 0; j + 4 <= n; j += 4) wasm_v128_store(dx + j, wasm_f32x4_mul(wasm_v128_load(dx + j), vf));
+    for (; j < n; j++) dx[j] *= f;
+    dx[target] -= scale;
+    stats[2 * r] = m;
+    stats[2 * r + 1] = s;
+  }
+}
