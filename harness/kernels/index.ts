@@ -5,6 +5,7 @@ import { batchMatMul } from './batch-matmul.ts';
 import { blasGemm } from './blas-matmul.ts';
 import { fusedElementwiseConfig } from './fused-elementwise.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
+import { registerReluGradient, reluGradConfig } from './relu-grad.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
 import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
@@ -64,8 +65,8 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over a block of axes and Mean over the
  * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, the fused elementwise kernel
  * (fused-elementwise.ts), Softmax's gradient in one pass per row (softmax-grad.ts), the trainer's cross-entropy with
- * its gradient as one kernel (softmax-cross-entropy.ts), and (backend-agnostic) Sum/Mean
- * gradients that do not upload a ones tensor. BatchMatMul's gradient is grader/tfjs/broadcast-matmul-grad.ts's.
+ * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), and
+ * (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is grader/tfjs/broadcast-matmul-grad.ts's.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const simd = options.simd ?? true;
@@ -93,6 +94,8 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxCrossEntropyConfig.kernelName, () => softmaxCrossEntropyConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(reluGradConfig.kernelName, () => reluGradConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor
   registerSoftmaxGradient(); // one pass per row on wasm (softmax-grad.ts), tfjs's formula elsewhere
+  registerReluGradient(); // one pass on wasm (relu-grad.ts), tfjs's formula elsewhere
 }

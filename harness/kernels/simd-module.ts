@@ -13,6 +13,7 @@ interface SimdExports {
   sum_mid(x: number, out: number, O: number, R: number, I: number): void;
   softmax_grad(dy: number, y: number, dx: number, rows: number, n: number): void;
   sum_rows(x: number, out: number, rows: number, n: number, divisor: number): void;
+  relu_grad(dy: number, x: number, dx: number, n: number): void;
   softmax_xent(x: number, targets: number, dx: number, stats: number, rows: number, n: number, scale: number): void;
 }
 

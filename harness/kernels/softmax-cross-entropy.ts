@@ -51,10 +51,11 @@ export function fusedSoftmaxCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor
   if (tf.getBackend() !== 'wasm' || !tf.getKernel(SOFTMAX_XENT, 'wasm') || logits.dtype !== 'float32' || targets.dtype !== 'int32') {
     return undefined;
   }
-  const f = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    const [value, dx] = tf.engine().runKernel(SOFTMAX_XENT, { logits: x, targets }) as tf.Tensor[];
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const [value, dx] = tf.engine().runKernel<tf.Tensor[]>(SOFTMAX_XENT, { logits: x, targets });
     save([dx!]);
     return { value: value as tf.Scalar, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(saved[0]!, dy) };
   });
-  return f(logits) as tf.Scalar;
+  return f(logits);
 }
