@@ -4,6 +4,7 @@ import { describeBlas, loadBlas } from './blas-addon.ts';
 import { batchMatMul } from './batch-matmul.ts';
 import { blasGemm } from './blas-matmul.ts';
 import { fusedElementwiseConfig } from './fused-elementwise.ts';
+import { intAdd, intBroadcast, intSub } from './int-broadcast.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
 import { registerReluGradient, reluGradConfig } from './relu-grad.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
@@ -63,7 +64,8 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  *    here: the system BLAS where the native addon loads (blas-matmul.ts), else our SIMD kernel (simd-matmul.ts);
  *    operands that are not float32 go to the backend's own kernel.
  * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over a block of axes and Mean over the
- * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, the fused elementwise kernel
+ * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, int32 Add/Sub that broadcast
+ * (int-broadcast.ts: every causal mask's index arithmetic), the fused elementwise kernel
  * (fused-elementwise.ts), Softmax's gradient in one pass per row (softmax-grad.ts), the trainer's cross-entropy with
  * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), and
  * (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is grader/tfjs/broadcast-matmul-grad.ts's.
@@ -91,6 +93,8 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
+  override(tf.Add, (previous) => intBroadcast(required(tf.Add, previous), intAdd));
+  override(tf.Sub, (previous) => intBroadcast(required(tf.Sub, previous), intSub));
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxCrossEntropyConfig.kernelName, () => softmaxCrossEntropyConfig.kernelFunc as unknown as WasmKernelFunc);
