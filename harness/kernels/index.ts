@@ -12,6 +12,7 @@ import { sharedCast, sharedIdentity } from './shared-identity.ts';
 import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
 import { registerSoftmaxGradient, softmaxGradConfig } from './softmax-grad.ts';
 import { simdGemm } from './simd-matmul.ts';
+import { simdSoftmax } from './simd-softmax.ts';
 import { simdMean, simdSum } from './simd-sum.ts';
 import { simdTile } from './simd-tile.ts';
 import { simdTranspose } from './simd-transpose.ts';
@@ -65,10 +66,11 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  *    operands that are not float32 go to the backend's own kernel.
  * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over a block of axes and Mean over the
  * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, int32 Add/Sub that broadcast
- * (int-broadcast.ts: every causal mask's index arithmetic), the fused elementwise kernel
- * (fused-elementwise.ts), Softmax's gradient in one pass per row (softmax-grad.ts), the trainer's cross-entropy with
+ * (int-broadcast.ts: every causal mask's index arithmetic), the fused elementwise kernel (fused-elementwise.ts),
+ * Softmax (simd-softmax.ts) and its gradient (softmax-grad.ts) in one pass per row, the trainer's cross-entropy with
  * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), and
- * (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is grader/tfjs/broadcast-matmul-grad.ts's.
+ * (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is
+ * grader/tfjs/broadcast-matmul-grad.ts's.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const simd = options.simd ?? true;
@@ -93,6 +95,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
+  override(tf.Softmax, (previous) => simdSoftmax(required(tf.Softmax, previous)));
   override(tf.Add, (previous) => intBroadcast(required(tf.Add, previous), intAdd));
   override(tf.Sub, (previous) => intBroadcast(required(tf.Sub, previous), intSub));
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);

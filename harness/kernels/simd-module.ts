@@ -14,6 +14,7 @@ interface SimdExports {
   softmax_grad(dy: number, y: number, dx: number, rows: number, n: number): void;
   sum_rows(x: number, out: number, rows: number, n: number, divisor: number): void;
   relu_grad(dy: number, x: number, dx: number, n: number): void;
+  softmax_rows(x: number, y: number, rows: number, n: number): void;
   softmax_xent(x: number, targets: number, dx: number, stats: number, rows: number, n: number, scale: number): void;
 }
 

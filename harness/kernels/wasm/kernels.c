@@ -270,23 +270,78 @@ void sum_rows(const float* x, float* out, int rows, int n, float divisor) {
   }
 }
 
-// e^x for x <= 0 in each lane (softmax's x − max), to about 1 ulp: x = k·ln2 + r with |r| <= ln2/2, e^r by its
-// degree-7 Taylor polynomial (error < 6e-9), and 2^k added to the exponent bits. Below −87.3 (e^x < 1.2e-38) it
-// gives at most 2^-126 or so, which a row sum of at least 1 cannot see.
+// e^x for x <= 0 in each lane (softmax's x − max), to about 1 ulp: x = k·ln2 + r with |r| <= ln2/2, e^r by a
+// degree-5 minimax polynomial (XNNPACK's rr2-p5 coefficients), and 2^k made from k's bits. k is rounded by adding
+// 1.5·2^23 + 127, which leaves k + 127 in the low mantissa bits, ready to shift into the exponent. Below −87.3 (e^x < 1.2e-38, where float32 turns
+// subnormal) it is 0, so masked scores (−1e9, −∞) weigh exactly nothing; NaN stays NaN.
 static inline v128_t exp_nonpositive(v128_t x) {
-  x = wasm_f32x4_max(x, wasm_f32x4_splat(-87.3f));
-  const v128_t k = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504f)));
-  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(k, wasm_f32x4_splat(0.693359375f)));  // ln2, high part (exact in k·)
-  r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, wasm_f32x4_splat(-2.12194440e-4f)));      // ln2, low part
-  v128_t p = wasm_f32x4_splat(1.0f / 5040);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 720));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
-  return wasm_i32x4_add(p, wasm_i32x4_shl(wasm_i32x4_trunc_sat_f32x4(k), 23));
+  const v128_t tiny = wasm_f32x4_lt(x, wasm_f32x4_splat(-87.3f));
+  x = wasm_f32x4_pmax(x, wasm_f32x4_splat(-87.3f));  // one maxps; keeps a NaN x (pmax(a, b) is a < b ? b : a)
+  const v128_t magic = wasm_f32x4_splat(12583039.0f);  // 1.5·2^23 + 127
+  v128_t n = MADD(x, wasm_f32x4_splat(1.44269504f), magic);
+  const v128_t scale = wasm_i32x4_shl(n, 23);  // 2^k: k + 127 shifted into the exponent
+  n = wasm_f32x4_sub(n, magic);                 // k
+  v128_t r = MADD(n, wasm_f32x4_splat(-0.693145752f), x);   // x − k·ln2, high part
+  r = MADD(n, wasm_f32x4_splat(-1.42860677e-6f), r);        // and low part
+  v128_t p = wasm_f32x4_splat(0x1.0F9F9Cp-7f);
+  p = MADD(p, r, wasm_f32x4_splat(0x1.573A1Ap-5f));
+  p = MADD(p, r, wasm_f32x4_splat(0x1.555A80p-3f));
+  p = MADD(p, r, wasm_f32x4_splat(0x1.FFFDC6p-2f));
+  p = MADD(p, r, wasm_f32x4_splat(0x1.FFFFF6p-1f));
+  const v128_t t = wasm_f32x4_mul(r, scale);
+  return wasm_v128_andnot(MADD(t, p, scale), tiny);  // s + (r·s)·p = s·e^r
+}
+
+// The largest of the n floats at x, or NaN if any is NaN (tracked apart: f32x4.max, which would propagate it, costs
+// V8 several instructions a vector; pmax is one maxps).
+static inline float row_max(const float* x, int n) {
+  float m = x[0];
+  int j = 0;
+  if (n >= 4) {
+    v128_t vm = wasm_v128_load(x), nan = wasm_f32x4_ne(vm, vm);
+    for (j = 4; j + 4 <= n; j += 4) {
+      const v128_t v = wasm_v128_load(x + j);
+      vm = wasm_f32x4_pmax(vm, v);
+      nan = wasm_v128_or(nan, wasm_f32x4_ne(v, v));
+    }
+    if (wasm_v128_any_true(nan)) return __builtin_nanf("");
+    vm = wasm_f32x4_pmax(vm, wasm_i32x4_shuffle(vm, vm, 2, 3, 0, 1));
+    vm = wasm_f32x4_pmax(vm, wasm_i32x4_shuffle(vm, vm, 1, 0, 3, 2));
+    m = wasm_f32x4_extract_lane(vm, 0);
+  }
+  for (; j < n; j++) if (x[j] > m || x[j] != x[j]) m = x[j];
+  return m;
+}
+
+// e[j] = e^(x[j] − m) for the n floats of a row; returns their sum.
+static inline float exp_row(const float* x, float* e, int n, float m) {
+  const v128_t vmax = wasm_f32x4_splat(m);
+  v128_t s4 = wasm_f32x4_splat(0);
+  int j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const v128_t v = exp_nonpositive(wasm_f32x4_sub(wasm_v128_load(x + j), vmax));
+    wasm_v128_store(e + j, v);
+    s4 = wasm_f32x4_add(s4, v);
+  }
+  float s = wasm_f32x4_extract_lane(s4, 0) + wasm_f32x4_extract_lane(s4, 1) + wasm_f32x4_extract_lane(s4, 2) + wasm_f32x4_extract_lane(s4, 3);
+  for (; j < n; j++) {
+    e[j] = wasm_f32x4_extract_lane(exp_nonpositive(wasm_f32x4_splat(x[j] - m)), 0);
+    s += e[j];
+  }
+  return s;
+}
+
+// Softmax over the last axis: y = e^(x − max) / Σ e^(x − max), row by row (tfjs's wasm Softmax computes each e^x
+// one at a time).
+EXPORT("softmax_rows")
+void softmax_rows(const float* x, float* y, int rows, int n) {
+  for (int r = 0; r < rows; r++, x += n, y += n) {
+    const float s = exp_row(x, y, n, row_max(x, n));
+    const v128_t vs = wasm_f32x4_splat(s);
+    int j = 0;
+    for (; j + 4 <= n; j += 4) wasm_v128_store(y + j, wasm_f32x4_div(wasm_v128_load(y + j), vs));
+    for (; j < n; j++) y[j] /= s;
+  }
 }
 
 // Softmax cross-entropy over `rows` rows of n logits, each with one target class t[r], forward and backward in one
@@ -303,31 +358,12 @@ void softmax_xent(const float* x, const int* t, float* dx, float* stats, int row
       stats[2 * r + 1] = 1;
       continue;
     }
-    float m = x[0];
-    int j = 0;
-    if (n >= 4) {
-      v128_t vm = wasm_v128_load(x);
-      for (j = 4; j + 4 <= n; j += 4) vm = wasm_f32x4_max(vm, wasm_v128_load(x + j));
-      const float m01 = wasm_f32x4_extract_lane(vm, 0) > wasm_f32x4_extract_lane(vm, 1) ? wasm_f32x4_extract_lane(vm, 0) : wasm_f32x4_extract_lane(vm, 1);
-      const float m23 = wasm_f32x4_extract_lane(vm, 2) > wasm_f32x4_extract_lane(vm, 3) ? wasm_f32x4_extract_lane(vm, 2) : wasm_f32x4_extract_lane(vm, 3);
-      m = m01 > m23 ? m01 : m23;
-    }
-    for (; j < n; j++) if (x[j] > m) m = x[j];
-    const v128_t vmax = wasm_f32x4_splat(m);
-    v128_t s4 = wasm_f32x4_splat(0);
-    for (j = 0; j + 4 <= n; j += 4) {
-      const v128_t e = exp_nonpositive(wasm_f32x4_sub(wasm_v128_load(x + j), vmax));
-      wasm_v128_store(dx + j, e);
-      s4 = wasm_f32x4_add(s4, e);
-    }
-    float s = wasm_f32x4_extract_lane(s4, 0) + wasm_f32x4_extract_lane(s4, 1) + wasm_f32x4_extract_lane(s4, 2) + wasm_f32x4_extract_lane(s4, 3);
-    for (; j < n; j++) {
-      dx[j] = wasm_f32x4_extract_lane(exp_nonpositive(wasm_f32x4_splat(x[j] - m)), 0);
-      s += dx[j];
-    }
+    const float m = row_max(x, n);
+    const float s = exp_row(x, dx, n, m);
     const float f = scale / s;
     const v128_t vf = wasm_f32x4_splat(f);
-    for (j = 0; j + 4 <= n; j += 4) wasm_v128_store(dx + j, wasm_f32x4_mul(wasm_v128_load(dx + j), vf));
+    int j = 0;
+    for (; j + 4 <= n; j += 4) wasm_v128_store(dx + j, wasm_f32x4_mul(wasm_v128_load(dx + j), vf));
     for (; j < n; j++) dx[j] *= f;
     dx[target] -= scale;
     stats[2 * r] = m;
