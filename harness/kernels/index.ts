@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describeBlas, loadBlas } from './blas-addon.ts';
 import { batchMatMul } from './batch-matmul.ts';
 import { blasGemm } from './blas-matmul.ts';
+import { divGradRowsConfig, registerDivGradient } from './div-grad.ts';
 import { fusedElementwiseConfig } from './fused-elementwise.ts';
 import { intAdd, intBroadcast, intSub } from './int-broadcast.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
@@ -68,7 +69,8 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, int32 Add/Sub that broadcast
  * (int-broadcast.ts: every causal mask's index arithmetic), the fused elementwise kernel (fused-elementwise.ts),
  * Softmax (simd-softmax.ts) and its gradient (softmax-grad.ts) in one pass per row, the trainer's cross-entropy with
- * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), and
+ * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), RealDiv's
+ * gradient for a per-row divisor in one pass (div-grad.ts), and
  * (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is
  * grader/tfjs/broadcast-matmul-grad.ts's.
  */
@@ -102,7 +104,9 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxCrossEntropyConfig.kernelName, () => softmaxCrossEntropyConfig.kernelFunc as unknown as WasmKernelFunc);
   override(reluGradConfig.kernelName, () => reluGradConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(divGradRowsConfig.kernelName, () => divGradRowsConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor
   registerSoftmaxGradient(); // one pass per row on wasm (softmax-grad.ts), tfjs's formula elsewhere
   registerReluGradient(); // one pass on wasm (relu-grad.ts), tfjs's formula elsewhere
+  registerDivGradient(); // the per-row divisor's part in one pass on wasm (div-grad.ts), tfjs's formula elsewhere
 }

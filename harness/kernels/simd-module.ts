@@ -15,6 +15,7 @@ interface SimdExports {
   sum_rows(x: number, out: number, rows: number, n: number, divisor: number): void;
   relu_grad(dy: number, x: number, dx: number, n: number): void;
   softmax_rows(x: number, y: number, rows: number, n: number): void;
+  div_grad_rows(dy: number, a: number, b: number, db: number, rows: number, n: number): void;
   softmax_xent(x: number, targets: number, dx: number, stats: number, rows: number, n: number, scale: number): void;
 }
 

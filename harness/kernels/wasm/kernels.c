@@ -386,3 +386,22 @@ void relu_grad(const float* dy, const float* x, float* dx, int n) {
   }
   for (; j < n; j++) dx[j] = dy[j] * (x[j] != x[j] ? __builtin_nanf("") : x[j] > 0 ? 1.0f : 0.0f);
 }
+
+// The gradient of a / b for b's operand when b holds one value per row of a (LayerNorm's x / std, b of shape
+// [..., 1]): db[r] = −(Σ_j dy[r,j]·a[r,j]) / (b[r]·b[r]), one pass over dy and a instead of Multiply, Sum, Square,
+// RealDiv and Neg.
+EXPORT("div_grad_rows")
+void div_grad_rows(const float* dy, const float* a, const float* b, float* db, int rows, int n) {
+  for (int r = 0; r < rows; r++, dy += n, a += n) {
+    v128_t s0 = wasm_f32x4_splat(0), s1 = s0;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      s0 = MADD(wasm_v128_load(dy + j), wasm_v128_load(a + j), s0);
+      s1 = MADD(wasm_v128_load(dy + j + 4), wasm_v128_load(a + j + 4), s1);
+    }
+    const v128_t s4 = wasm_f32x4_add(s0, s1);
+    float s = wasm_f32x4_extract_lane(s4, 0) + wasm_f32x4_extract_lane(s4, 1) + wasm_f32x4_extract_lane(s4, 2) + wasm_f32x4_extract_lane(s4, 3);
+    for (; j < n; j++) s += dy[j] * a[j];
+    db[r] = -(s / (b[r] * b[r]));
+  }
+}
