@@ -7,6 +7,7 @@ import { divGradRowsConfig, registerDivGradient } from './div-grad.ts';
 import { fusedElementwiseConfig } from './fused-elementwise.ts';
 import { intAdd, intBroadcast, intSub } from './int-broadcast.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
+import { mulGradColsConfig, registerMulGradient } from './mul-grad.ts';
 import { registerReluGradient, reluGradConfig } from './relu-grad.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
@@ -70,8 +71,8 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  * (int-broadcast.ts: every causal mask's index arithmetic), the fused elementwise kernel (fused-elementwise.ts),
  * Softmax (simd-softmax.ts) and its gradient (softmax-grad.ts) in one pass per row, the trainer's cross-entropy with
  * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), RealDiv's
- * gradient for a per-row divisor in one pass (div-grad.ts), and
- * (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is
+ * gradient for a per-row divisor (div-grad.ts) and Multiply's for a row-broadcast vector (mul-grad.ts) in one pass,
+ * and (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is
  * grader/tfjs/broadcast-matmul-grad.ts's.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
@@ -105,8 +106,10 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(softmaxCrossEntropyConfig.kernelName, () => softmaxCrossEntropyConfig.kernelFunc as unknown as WasmKernelFunc);
   override(reluGradConfig.kernelName, () => reluGradConfig.kernelFunc as unknown as WasmKernelFunc);
   override(divGradRowsConfig.kernelName, () => divGradRowsConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(mulGradColsConfig.kernelName, () => mulGradColsConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor
   registerSoftmaxGradient(); // one pass per row on wasm (softmax-grad.ts), tfjs's formula elsewhere
   registerReluGradient(); // one pass on wasm (relu-grad.ts), tfjs's formula elsewhere
   registerDivGradient(); // the per-row divisor's part in one pass on wasm (div-grad.ts), tfjs's formula elsewhere
+  registerMulGradient(); // a row-broadcast vector's part in one pass on wasm (mul-grad.ts), tfjs's formula elsewhere
 }

@@ -16,6 +16,7 @@ interface SimdExports {
   relu_grad(dy: number, x: number, dx: number, n: number): void;
   softmax_rows(x: number, y: number, rows: number, n: number): void;
   div_grad_rows(dy: number, a: number, b: number, db: number, rows: number, n: number): void;
+  mul_grad_cols(dy: number, x: number, dv: number, rows: number, n: number): void;
   softmax_xent(x: number, targets: number, dx: number, stats: number, rows: number, n: number, scale: number): void;
 }
 

@@ -405,3 +405,15 @@ void div_grad_rows(const float* dy, const float* a, const float* b, float* db, i
     db[r] = -(s / (b[r] * b[r]));
   }
 }
+
+// The gradient of x·v for a vector v broadcast along the rows of x (LayerNorm's ·gamma): dv[j] = Σ_r dy[r,j]·x[r,j],
+// one pass over dy and x instead of a Multiply and a Sum over the rows.
+EXPORT("mul_grad_cols")
+void mul_grad_cols(const float* dy, const float* x, float* dv, int rows, int n) {
+  for (int j = 0; j < n; j++) dv[j] = 0;
+  for (int r = 0; r < rows; r++, dy += n, x += n) {
+    int j = 0;
+    for (; j + 4 <= n; j += 4) wasm_v128_store(dv + j, MADD(wasm_v128_load(dy + j), wasm_v128_load(x + j), wasm_v128_load(dv + j)));
+    for (; j < n; j++) dv[j] += dy[j] * x[j];
+  }
+}
