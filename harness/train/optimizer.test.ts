@@ -94,8 +94,9 @@ describe.each(['cpu', 'wasm'] as const)('clipping by global norm on %s', (backen
       const opt = new AdamW([{ name: 'w', variable: w }, { name: 'b', variable: b }], { beta1: 0.9, beta2: 0.99, weightDecay: 0.1 });
       for (const [k, scale] of [0.37, 0.81, 0.123].entries()) {
         const g = { [w.name]: tf.tensor2d([[0.5, -0.25 * k, 2], [0.01, -3, 0.7]]), [b.name]: tf.tensor1d([-0.3, 0.2 * k, 1.5]) };
-        if (scaleInside) opt.apply(g, 0.01, scale);
-        else opt.apply(tf.tidy(() => Object.fromEntries(Object.entries(g).map(([n, t]) => [n, tf.mul(t, scale)]))), 0.01);
+        const scaled = scaleInside ? g : tf.tidy(() => Object.fromEntries(Object.entries(g).map(([n, t]) => [n, tf.mul(t, scale)])));
+        opt.apply(scaled, 0.01, scaleInside ? scale : 1);
+        tf.dispose([...Object.values(g), ...Object.values(scaled)]);
       }
       const out = [...w.dataSync(), ...b.dataSync()];
       opt.dispose();
