@@ -48,5 +48,8 @@ describe('npm run bench', () => {
     const last = lastJson(r.stdout);
     expect(last.torch_ms_per_step).toBeGreaterThan(0);
     expect(last.ratio_vs_torch).toBeCloseTo((last.ms_per_step as number) / (last.torch_ms_per_step as number), 1);
+    // one round: the median of the round ratios is that round's ratio, printed beside it
+    expect(last.median_round_ratio_vs_torch).toBeCloseTo(last.ratio_vs_torch as number, 1);
+    expect(r.stderr).toMatch(/^median of the 1 round ratios: [\d.]+× PyTorch \(rounds [\d.]+\)$/m);
   }, 300_000); // five Python starts (import torch) beside the bench
 });

@@ -25,7 +25,8 @@ const OPTIONS = [
   {
     name: 'vs-torch',
     kind: 'flag',
-    help: 'alternate rounds with the PyTorch anchor (1 thread, --iters 40) and report the ratio of medians,\n' +
+    help: 'alternate rounds with the PyTorch anchor (1 thread, --iters 40) and report the median of the round ratios\n' +
+      '(each round side by side) and the ratio of medians,\n' +
       'of wall time and of CPU time per step (the anchor\'s CPU time less that of 5-iteration runs:\n' +
       'an estimate, good to ~10 ms)',
   },
@@ -159,9 +160,13 @@ runCli(COMMAND, async ({ options: o }) => {
   if (torch) {
     const torchMs = median(theirs.map((t) => t.ms));
     const torchCpuMs = median(theirs.map((t) => t.cpuMs));
+    // each round's ratio is measured side by side, so their median is steadier than the ratio of the two medians
+    const roundRatios = ours.map((t, r) => t.msPerStep / theirs[r]!.ms);
+    const medianRatio = median(roundRatios);
     Object.assign(result, {
       torch_ms_per_step: Number(fmt(torchMs)),
       ratio_vs_torch: Number((msPerStep / torchMs).toFixed(2)),
+      median_round_ratio_vs_torch: Number(medianRatio.toFixed(2)),
       torch_cpu_ms_per_step: Number(fmt(torchCpuMs)),
       cpu_ratio_vs_torch: Number((cpuMs / torchCpuMs).toFixed(2)),
       rounds,
@@ -170,6 +175,7 @@ runCli(COMMAND, async ({ options: o }) => {
       `median over ${rounds} rounds: tfjs ${fmt(msPerStep)} ms/step, PyTorch ${fmt(torchMs)} ms/step: ${(msPerStep / torchMs).toFixed(2)}× PyTorch ` +
         `(CPU time per step: ${fmt(cpuMs)} vs ${fmt(torchCpuMs)} ms, ${(cpuMs / torchCpuMs).toFixed(2)}×)`,
     );
+    say(`median of the ${rounds} round ratios: ${medianRatio.toFixed(2)}× PyTorch (rounds ${roundRatios.map((x) => x.toFixed(2)).join(', ')})`);
   }
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
 });

@@ -1,7 +1,7 @@
 // Where each output matrix of a BatchMatMul reads its operands when batch axes broadcast both ways ([2,1] against [1,3]).
 
 /** Row-major element strides of `shape`, padded on the left to `rank` axes, with 0 for axes of size 1 (broadcast). */
-function broadcastStrides(shape: readonly number[], rank: number, matrix: number): number[] {
+export function broadcastStrides(shape: readonly number[], rank: number, matrix: number): number[] {
   const padded = [...Array<number>(rank - shape.length).fill(1), ...shape]; // missing leading axes broadcast
   const strides = Array<number>(rank).fill(0);
   let step = matrix;

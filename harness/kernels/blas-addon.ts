@@ -40,6 +40,24 @@ export function blasThreads(): number {
 
 let status: BlasStatus | undefined;
 
+/**
+ * Runs `load` (the addon's dlopen, where OpenBLAS reads its environment) with OPENBLAS_THREAD_TIMEOUT=4 unless it is
+ * set: OpenBLAS's idle workers then sleep at once instead of busy-waiting 2^28 cycles (~0.1 s) after each product,
+ * which kept a second core spinning through the whole training step (CPU 143–179 ms a step instead of 97–100 on the
+ * 2-core machine of docs/cpu-performance.md, and slower steps); a worker's wake-up is then part of the product's own
+ * time, which thread-choice.ts weighs. The variable is put back afterwards, so child processes (the PyTorch anchor)
+ * do not inherit it.
+ */
+function withSleepingWorkers<T>(load: () => T): T {
+  const own = process.env.OPENBLAS_THREAD_TIMEOUT;
+  if (own === undefined) process.env.OPENBLAS_THREAD_TIMEOUT = '4';
+  try {
+    return load();
+  } finally {
+    if (own === undefined) delete process.env.OPENBLAS_THREAD_TIMEOUT;
+  }
+}
+
 /** Loads the addon once per process. GPT_KATA_BLAS=0 turns it off (the wasm kernels run, as without it). */
 export function loadBlas(): BlasStatus {
   if (status) return status;
@@ -50,7 +68,7 @@ export function loadBlas(): BlasStatus {
     return (status = { ok: false, reason: `native addon not built: ${why}` });
   }
   try {
-    const addon = createRequire(import.meta.url)(BLAS_BINARY) as BlasAddon;
+    const addon = withSleepingWorkers(() => createRequire(import.meta.url)(BLAS_BINARY) as BlasAddon);
     addon.setThreads(blasThreads());
     return (status = { ok: true, addon, info: addon.info() });
   } catch (err) {

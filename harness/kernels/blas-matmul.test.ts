@@ -10,6 +10,7 @@ import { checkMatMulAgainstCpu } from './test-support/cpu-oracle.ts';
 import { registerWasmKernels, wasmMatmulPath } from './index.ts';
 import { heapMemory, type WasmBackend } from './wasm-backend.ts';
 
+const timeoutBefore = process.env.OPENBLAS_THREAD_TIMEOUT; // loading sets it for OpenBLAS alone (blas-addon.ts)
 const found = blasAvailable('BLAS matmul');
 
 /** Counts the addon's gemm calls while `f` runs: proof that the matmuls went through BLAS. */
@@ -39,6 +40,10 @@ describe.skipIf(!found)('BatchMatMul on the system BLAS', () => {
 
   it('is the wasm backend\'s matmul, and says which library, version, core and threads', () => {
     expect(wasmMatmulPath()).toMatch(/^(OpenBLAS \d+\.\d+\.\d+ \((pthreads|OpenMP|sequential), (1 thread|up to \d+ threads), core \w+\)|Accelerate \(.+\))$/);
+  });
+
+  it('leaves OPENBLAS_THREAD_TIMEOUT as it was, so child processes such as the PyTorch anchor do not inherit it', () => {
+    expect(process.env.OPENBLAS_THREAD_TIMEOUT).toBe(timeoutBefore);
   });
 
   it('takes the heap afresh: operands and output that lie where the heap only reaches after growing', async () => {

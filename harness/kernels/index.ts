@@ -3,12 +3,18 @@ import * as tf from '@tensorflow/tfjs';
 import { describeBlas, loadBlas } from './blas-addon.ts';
 import { batchMatMul } from './batch-matmul.ts';
 import { blasGemm } from './blas-matmul.ts';
+import { divGradRowsConfig, registerDivGradient } from './div-grad.ts';
 import { fusedElementwiseConfig } from './fused-elementwise.ts';
+import { intAdd, intBroadcast, intSub } from './int-broadcast.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
+import { mulGradColsConfig, registerMulGradient } from './mul-grad.ts';
+import { registerReluGradient, reluGradConfig } from './relu-grad.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
+import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
 import { registerSoftmaxGradient, softmaxGradConfig } from './softmax-grad.ts';
 import { simdGemm } from './simd-matmul.ts';
+import { simdSoftmax } from './simd-softmax.ts';
 import { simdMean, simdSum } from './simd-sum.ts';
 import { simdTile } from './simd-tile.ts';
 import { simdTranspose } from './simd-transpose.ts';
@@ -61,9 +67,13 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  *    here: the system BLAS where the native addon loads (blas-matmul.ts), else our SIMD kernel (simd-matmul.ts);
  *    operands that are not float32 go to the backend's own kernel.
  * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over a block of axes and Mean over the
- * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, the fused elementwise kernel
- * (fused-elementwise.ts), Softmax's gradient in one pass per row (softmax-grad.ts), and (backend-agnostic) Sum/Mean
- * gradients that do not upload a ones tensor. BatchMatMul's gradient is grader/tfjs/broadcast-matmul-grad.ts's.
+ * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, int32 Add/Sub that broadcast
+ * (int-broadcast.ts: every causal mask's index arithmetic), the fused elementwise kernel (fused-elementwise.ts),
+ * Softmax (simd-softmax.ts) and its gradient (softmax-grad.ts) in one pass per row, the trainer's cross-entropy with
+ * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), RealDiv's
+ * gradient for a per-row divisor (div-grad.ts) and Multiply's for a row-broadcast vector (mul-grad.ts) in one pass,
+ * and (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is
+ * grader/tfjs/broadcast-matmul-grad.ts's.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const simd = options.simd ?? true;
@@ -88,8 +98,18 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
+  override(tf.Softmax, (previous) => simdSoftmax(required(tf.Softmax, previous)));
+  override(tf.Add, (previous) => intBroadcast(required(tf.Add, previous), intAdd));
+  override(tf.Sub, (previous) => intBroadcast(required(tf.Sub, previous), intSub));
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(softmaxCrossEntropyConfig.kernelName, () => softmaxCrossEntropyConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(reluGradConfig.kernelName, () => reluGradConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(divGradRowsConfig.kernelName, () => divGradRowsConfig.kernelFunc as unknown as WasmKernelFunc);
+  override(mulGradColsConfig.kernelName, () => mulGradColsConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor
   registerSoftmaxGradient(); // one pass per row on wasm (softmax-grad.ts), tfjs's formula elsewhere
+  registerReluGradient(); // one pass on wasm (relu-grad.ts), tfjs's formula elsewhere
+  registerDivGradient(); // the per-row divisor's part in one pass on wasm (div-grad.ts), tfjs's formula elsewhere
+  registerMulGradient(); // a row-broadcast vector's part in one pass on wasm (mul-grad.ts), tfjs's formula elsewhere
 }

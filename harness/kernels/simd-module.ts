@@ -13,6 +13,11 @@ interface SimdExports {
   sum_mid(x: number, out: number, O: number, R: number, I: number): void;
   softmax_grad(dy: number, y: number, dx: number, rows: number, n: number): void;
   sum_rows(x: number, out: number, rows: number, n: number, divisor: number): void;
+  relu_grad(dy: number, x: number, dx: number, n: number): void;
+  softmax_rows(x: number, y: number, rows: number, n: number): void;
+  div_grad_rows(dy: number, a: number, b: number, db: number, rows: number, n: number): void;
+  mul_grad_cols(dy: number, x: number, dv: number, rows: number, n: number): void;
+  softmax_xent(x: number, targets: number, dx: number, stats: number, rows: number, n: number, scale: number): void;
 }
 
 /** The matmul tile of wasm/kernels.c, MR rows by NR columns; keep in step with its enum. */

@@ -90,9 +90,10 @@ export class AdamW {
   /**
    * One update, PyTorch's torch.optim.AdamW exactly (adamwUpdate, per parameter):
    *   p ← p·(1 − lr·wd);  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε).
-   * `grads` is keyed by tf.Variable name (what tf.variableGrads returns).
+   * `grads` is keyed by tf.Variable name (what tf.variableGrads returns); each is used times `gradScale` (gradient
+   * clipping's factor, clip-grad.ts clipScale), exactly as if the scaled gradients had been passed.
    */
-  apply(grads: tf.NamedTensorMap, lr: number): void {
+  apply(grads: tf.NamedTensorMap, lr: number, gradScale = 1): void {
     this.t += 1;
     this.params.forEach(({ name, variable: p }, i) => {
       const g = grads[p.name];
@@ -104,6 +105,7 @@ export class AdamW {
         eps: this.eps,
         weightDecay: decays(p) ? this.weightDecay : 0,
         t: this.t,
+        gradScale,
       });
     });
   }

@@ -17,15 +17,12 @@ export async function globalNorm(tensors: readonly tf.Tensor[]): Promise<number>
 }
 
 /**
- * Returns the pre-clip global norm and the gradients to apply. When the norm exceeds `maxNorm` they are new, scaled
- * tensors; otherwise `clipped` is `grads` itself. The caller disposes `grads`, and `clipped` too when it differs.
+ * The pre-clip global norm and the factor clipping multiplies every gradient by: maxNorm/(norm + 1e-6) when the norm
+ * exceeds maxNorm (PyTorch's clip_coef, which only ever scales down), else 1. AdamW.apply takes the factor and scales
+ * each gradient inside its update, so no clipped copy of the gradients is made.
  */
-export async function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): Promise<{ norm: number; clipped: tf.NamedTensorMap }> {
-  const names = Object.keys(grads);
-  const norm = await globalNorm(names.map((n) => grads[n]!));
-  const coef = maxNorm / (norm + 1e-6); // PyTorch's clip_coef; only ever scales down
-  if (coef >= 1) return { norm, clipped: grads };
-  const clipped: tf.NamedTensorMap = {};
-  for (const n of names) clipped[n] = tf.mul(grads[n]!, coef);
-  return { norm, clipped };
+export async function clipScale(grads: tf.NamedTensorMap, maxNorm: number): Promise<{ norm: number; scale: number }> {
+  const norm = await globalNorm(Object.values(grads));
+  const coef = maxNorm / (norm + 1e-6);
+  return { norm, scale: coef < 1 ? coef : 1 };
 }

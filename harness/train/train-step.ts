@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dropout, GPT, GPTConfig, GPTParams } from '../../katas/contracts.ts';
 import type { Batch } from '../../datasets/splits.ts';
 import type { AdamW } from './adamw.ts';
-import { clipByGlobalNorm } from './clip-grad.ts';
+import { clipScale } from './clip-grad.ts';
 import { crossEntropy } from './cross-entropy.ts';
 
 /** Logits (B, T, V) for token ids (B, T) under `params`; `dropout` is the identity outside training. */
@@ -34,9 +34,8 @@ export interface StepResult {
 export async function trainStep<P>(forward: Forward<P>, params: P, optimizer: AdamW, batch: Batch, hp: StepHyper): Promise<StepResult> {
   const vars = optimizer.params.map((p) => p.variable);
   const { value, grads } = tf.variableGrads(() => crossEntropy(forward(batch.x, params, hp.dropout), batch.y), vars);
-  const { norm, clipped } = await clipByGlobalNorm(grads, hp.gradClip);
-  optimizer.apply(clipped, hp.lr);
-  if (clipped !== grads) tf.dispose(clipped);
+  const { norm, scale } = await clipScale(grads, hp.gradClip);
+  optimizer.apply(grads, hp.lr, scale); // clipping's factor applied inside the update: no scaled copy of every gradient
   tf.dispose(grads);
   const loss = (await value.data())[0]!; // await: GPU backends under Node cannot read synchronously
   value.dispose();

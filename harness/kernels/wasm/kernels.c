@@ -269,3 +269,151 @@ void sum_rows(const float* x, float* out, int rows, int n, float divisor) {
     out[r] = total / divisor;
   }
 }
+
+// e^x for x <= 0 in each lane (softmax's x − max), to about 1 ulp: x = k·ln2 + r with |r| <= ln2/2, e^r by a
+// degree-5 minimax polynomial (XNNPACK's rr2-p5 coefficients), and 2^k made from k's bits. k is rounded by adding
+// 1.5·2^23 + 127, which leaves k + 127 in the low mantissa bits, ready to shift into the exponent. Below −80
+// (e^x < 1.9e-35) it is 0, so masked scores (−1e9, −∞) weigh exactly nothing; NaN stays NaN. Stopping there keeps
+// every intermediate a normal float: near float32's subnormals (e^−87) each operation costs x86 ~100 cycles, which
+// made a causal softmax, half of whose scores are masked, several times slower.
+static inline v128_t exp_nonpositive(v128_t x) {
+  const v128_t tiny = wasm_f32x4_lt(x, wasm_f32x4_splat(-80.0f));
+  x = wasm_f32x4_pmax(x, wasm_f32x4_splat(-80.0f));  // one maxps; keeps a NaN x (pmax(a, b) is a < b ? b : a)
+  const v128_t magic = wasm_f32x4_splat(12583039.0f);  // 1.5·2^23 + 127
+  v128_t n = MADD(x, wasm_f32x4_splat(1.44269504f), magic);
+  const v128_t scale = wasm_i32x4_shl(n, 23);  // 2^k: k + 127 shifted into the exponent
+  n = wasm_f32x4_sub(n, magic);                 // k
+  v128_t r = MADD(n, wasm_f32x4_splat(-0.693145752f), x);   // x − k·ln2, high part
+  r = MADD(n, wasm_f32x4_splat(-1.42860677e-6f), r);        // and low part
+  v128_t p = wasm_f32x4_splat(0x1.0F9F9Cp-7f);
+  p = MADD(p, r, wasm_f32x4_splat(0x1.573A1Ap-5f));
+  p = MADD(p, r, wasm_f32x4_splat(0x1.555A80p-3f));
+  p = MADD(p, r, wasm_f32x4_splat(0x1.FFFDC6p-2f));
+  p = MADD(p, r, wasm_f32x4_splat(0x1.FFFFF6p-1f));
+  const v128_t t = wasm_f32x4_mul(r, scale);
+  return wasm_v128_andnot(MADD(t, p, scale), tiny);  // s + (r·s)·p = s·e^r
+}
+
+// The largest of the n floats at x, or NaN if any is NaN (tracked apart: f32x4.max, which would propagate it, costs
+// V8 several instructions a vector; pmax is one maxps).
+static inline float row_max(const float* x, int n) {
+  float m = x[0];
+  int j = 0;
+  if (n >= 4) {
+    v128_t vm = wasm_v128_load(x), nan = wasm_f32x4_ne(vm, vm);
+    for (j = 4; j + 4 <= n; j += 4) {
+      const v128_t v = wasm_v128_load(x + j);
+      vm = wasm_f32x4_pmax(vm, v);
+      nan = wasm_v128_or(nan, wasm_f32x4_ne(v, v));
+    }
+    if (wasm_v128_any_true(nan)) return __builtin_nanf("");
+    vm = wasm_f32x4_pmax(vm, wasm_i32x4_shuffle(vm, vm, 2, 3, 0, 1));
+    vm = wasm_f32x4_pmax(vm, wasm_i32x4_shuffle(vm, vm, 1, 0, 3, 2));
+    m = wasm_f32x4_extract_lane(vm, 0);
+  }
+  for (; j < n; j++) if (x[j] > m || x[j] != x[j]) m = x[j];
+  return m;
+}
+
+// e[j] = e^(x[j] − m) for the n floats of a row; returns their sum.
+static inline float exp_row(const float* x, float* e, int n, float m) {
+  const v128_t vmax = wasm_f32x4_splat(m);
+  v128_t s4 = wasm_f32x4_splat(0);
+  int j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const v128_t v = exp_nonpositive(wasm_f32x4_sub(wasm_v128_load(x + j), vmax));
+    wasm_v128_store(e + j, v);
+    s4 = wasm_f32x4_add(s4, v);
+  }
+  float s = wasm_f32x4_extract_lane(s4, 0) + wasm_f32x4_extract_lane(s4, 1) + wasm_f32x4_extract_lane(s4, 2) + wasm_f32x4_extract_lane(s4, 3);
+  for (; j < n; j++) {
+    e[j] = wasm_f32x4_extract_lane(exp_nonpositive(wasm_f32x4_splat(x[j] - m)), 0);
+    s += e[j];
+  }
+  return s;
+}
+
+// Softmax over the last axis: y = e^(x − max) / Σ e^(x − max), row by row (tfjs's wasm Softmax computes each e^x
+// one at a time).
+EXPORT("softmax_rows")
+void softmax_rows(const float* x, float* y, int rows, int n) {
+  for (int r = 0; r < rows; r++, x += n, y += n) {
+    const float s = exp_row(x, y, n, row_max(x, n));
+    const v128_t vs = wasm_f32x4_splat(s);
+    int j = 0;
+    for (; j + 4 <= n; j += 4) wasm_v128_store(y + j, wasm_f32x4_div(wasm_v128_load(y + j), vs));
+    for (; j < n; j++) y[j] /= s;
+  }
+}
+
+// Softmax cross-entropy over `rows` rows of n logits, each with one target class t[r], forward and backward in one
+// pass per row: dx = (softmax(x) − onehot(t))·scale, and stats[2r], stats[2r + 1] = the row's max m and Σe^(x − m)
+// (the caller adds m + log Σ − x[t] up in double). A target outside [0, n) has no class, as tfjs's oneHot: a zero
+// row of dx, and the caller counts no loss for it.
+EXPORT("softmax_xent")
+void softmax_xent(const float* x, const int* t, float* dx, float* stats, int rows, int n, float scale) {
+  for (int r = 0; r < rows; r++, x += n, dx += n) {
+    const int target = t[r];
+    if (target < 0 || target >= n) {
+      for (int j = 0; j < n; j++) dx[j] = 0;
+      stats[2 * r] = 0;
+      stats[2 * r + 1] = 1;
+      continue;
+    }
+    const float m = row_max(x, n);
+    const float s = exp_row(x, dx, n, m);
+    const float f = scale / s;
+    const v128_t vf = wasm_f32x4_splat(f);
+    int j = 0;
+    for (; j + 4 <= n; j += 4) wasm_v128_store(dx + j, wasm_f32x4_mul(wasm_v128_load(dx + j), vf));
+    for (; j < n; j++) dx[j] *= f;
+    dx[target] -= scale;
+    stats[2 * r] = m;
+    stats[2 * r + 1] = s;
+  }
+}
+
+// Relu's gradient, dy·step(x) with tfjs's step (1 where x > 0, 0 where not, NaN where x is NaN), in one pass
+// instead of Step, Cast and Multiply over the MLP's hidden activations.
+EXPORT("relu_grad")
+void relu_grad(const float* dy, const float* x, float* dx, int n) {
+  const v128_t one = wasm_f32x4_splat(1), zero = wasm_f32x4_splat(0), nan = wasm_f32x4_splat(__builtin_nanf(""));
+  int j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const v128_t xv = wasm_v128_load(x + j);
+    const v128_t s = wasm_v128_bitselect(nan, wasm_v128_and(wasm_f32x4_gt(xv, zero), one), wasm_f32x4_ne(xv, xv));
+    wasm_v128_store(dx + j, wasm_f32x4_mul(wasm_v128_load(dy + j), s));
+  }
+  for (; j < n; j++) dx[j] = dy[j] * (x[j] != x[j] ? __builtin_nanf("") : x[j] > 0 ? 1.0f : 0.0f);
+}
+
+// The gradient of a / b for b's operand when b holds one value per row of a (LayerNorm's x / std, b of shape
+// [..., 1]): db[r] = −(Σ_j dy[r,j]·a[r,j]) / (b[r]·b[r]), one pass over dy and a instead of Multiply, Sum, Square,
+// RealDiv and Neg.
+EXPORT("div_grad_rows")
+void div_grad_rows(const float* dy, const float* a, const float* b, float* db, int rows, int n) {
+  for (int r = 0; r < rows; r++, dy += n, a += n) {
+    v128_t s0 = wasm_f32x4_splat(0), s1 = s0;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+      s0 = MADD(wasm_v128_load(dy + j), wasm_v128_load(a + j), s0);
+      s1 = MADD(wasm_v128_load(dy + j + 4), wasm_v128_load(a + j + 4), s1);
+    }
+    const v128_t s4 = wasm_f32x4_add(s0, s1);
+    float s = wasm_f32x4_extract_lane(s4, 0) + wasm_f32x4_extract_lane(s4, 1) + wasm_f32x4_extract_lane(s4, 2) + wasm_f32x4_extract_lane(s4, 3);
+    for (; j < n; j++) s += dy[j] * a[j];
+    db[r] = -(s / (b[r] * b[r]));
+  }
+}
+
+// The gradient of x·v for a vector v broadcast along the rows of x (LayerNorm's ·gamma): dv[j] = Σ_r dy[r,j]·x[r,j],
+// one pass over dy and x instead of a Multiply and a Sum over the rows.
+EXPORT("mul_grad_cols")
+void mul_grad_cols(const float* dy, const float* x, float* dv, int rows, int n) {
+  for (int j = 0; j < n; j++) dv[j] = 0;
+  for (int r = 0; r < rows; r++, dy += n, x += n) {
+    int j = 0;
+    for (; j + 4 <= n; j += 4) wasm_v128_store(dv + j, MADD(wasm_v128_load(dy + j), wasm_v128_load(x + j), wasm_v128_load(dv + j)));
+    for (; j < n; j++) dv[j] += dy[j] * x[j];
+  }
+}
