@@ -31,7 +31,8 @@ async function grade(kata: KataId, file: string): Promise<KataReport> {
   try {
     return await gradeKata(kata, file);
   } finally {
-    keepSpareReady();
+    // once the verdict is on screen: spawning two children and loading tfjs into them would only delay drawing it
+    setTimeout(keepSpareReady, 250);
   }
 }
 

@@ -15,8 +15,12 @@ export interface WatchedFile {
 
 /** 1 s: a save is noticed within a second even with no file events at all; a stat of five files costs nothing. */
 const POLL_MS = 1000;
-/** Editors write a file in several steps; wait this long after the last event before looking. */
-const SETTLE_MS = 60;
+/**
+ * Editors write a file in several steps (truncate and write, or write a copy and rename it), each an event within a
+ * millisecond or two of the last; wait this long after the last event before looking. A file still changing after
+ * that is looked at again on its next event, or by the poll.
+ */
+const SETTLE_MS = 30;
 
 export function useFileWatch(
   dir: string,

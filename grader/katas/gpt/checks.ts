@@ -1,7 +1,8 @@
 // Checks for kata 5, the GPT: forward equivalence and causality, gradients against finite differences, and
 // generate: argmax path, cropping, leaks, and sampling statistics at temperatures other than 1.
 import { type DirectionalDerivatives, type GPTKnobs, type GreedyKnobs, gptDirectionalDerivatives, gptForward, gptGradients, greedyPath } from './oracle.ts';
-import { nd, softmax } from '../../ndarray.ts';
+import fc from 'fast-check';
+import { type NDArray, nd, softmax } from '../../ndarray.ts';
 import { gptMistakes } from './mistakes.ts';
 import { IDENTITY, type SampleOutcome, type Wire, type WireTensor, isWireTensor } from '../../sandbox/protocol.ts';
 import { dropoutWarning } from '../block/checks.ts';
@@ -25,10 +26,22 @@ const GRAD_TOL: Tolerance = { atol: 2e-4, rtol: 2e-3 };
 const args = (i: GPTInputs, idx: Wire = i.idxPair.wire): Wire[] => [idx, paramsWire(i), cfgWire(i.cfg), ...(i.dropout ? [IDENTITY] : [])];
 const describe = (i: GPTInputs) =>
   `${fmtInputs({ idx: i.idxPair.nd })}\n  config ${JSON.stringify(i.cfg)}\n  (parameters: ${i.cfg.nLayer} block(s), seeded; wte, wpe ~ N(0,1))`;
+/** The reference's logits per case, memoized: the kata app computes the equivalence check's ahead (see prepare). */
+const referenceLogits = new Map<string, NDArray>();
 const io = (c: GPTCase): CaseIO => {
   const i = makeGPTInputs(c);
-  return { args: args(i), expected: () => gptForward(i.idx, params64(i), i.cfg)!, describe: () => describe(i) };
+  const expected = () => {
+    const key = JSON.stringify(c);
+    const hit = referenceLogits.get(key);
+    if (hit) return hit;
+    const logits = gptForward(i.idx, params64(i), i.cfg)!;
+    referenceLogits.set(key, logits);
+    return logits;
+  };
+  return { args: args(i), expected, describe: () => describe(i) };
 };
+/** The equivalence check's case count. */
+const EQUIVALENCE_RUNS = 25;
 
 /** The first case from `start` on whose inputs `ok` holds (a deterministic search over seeds). */
 function findCase(base: Omit<GPTCase, 'seed'>, start: number, ok: (i: GPTInputs) => boolean): GPTInputs {
@@ -71,16 +84,31 @@ function agreesAlong(got: Float32Array, dd: DirectionalDerivatives): boolean {
   });
 }
 
+/** The gradient check's model and weights R for a seed. */
+const gradientCase = (seed: number) => ({
+  i: makeGPTInputs({ V: 5, h: 2, d: 2, L: 1, blockSize: 4, B: 2, tFrac: 0.75, activation: 'gelu', seed: seed + 11 }),
+  weights: randn(rng(seed + 12), [2, 3, 5]),
+});
+const derivatives = new Map<number, DirectionalDerivatives[]>();
+/** The reference's derivatives along GRAD_DIRECTIONS random directions per parameter (memoized per seed). */
+function referenceDerivatives(seed: number): DirectionalDerivatives[] {
+  const hit = derivatives.get(seed);
+  if (hit) return hit;
+  const { i, weights } = gradientCase(seed);
+  const r = rng(seed + 13);
+  const want = gptDirectionalDerivatives(i.idx, params64(i), i.cfg, weights.nd, (_, shape) => Array.from({ length: GRAD_DIRECTIONS }, () => randn(r, shape).nd));
+  derivatives.set(seed, want);
+  return want;
+}
+
 const gradients: Check = {
   name: 'gpt: gradients of every parameter match finite differences',
   needs: ['matches the float64 reference (fast-check)'], // a wrong forward pass has wrong gradients anyway
   async run(ctx) {
-    const i = makeGPTInputs({ V: 5, h: 2, d: 2, L: 1, blockSize: 4, B: 2, tFrac: 0.75, activation: 'gelu', seed: ctx.seed + 11 });
-    const weights = randn(rng(ctx.seed + 12), [2, 3, 5]);
+    const { i, weights } = gradientCase(ctx.seed);
     // the child differentiates while this process computes the finite differences
     const pending = ctx.sandbox.request({ op: 'grads', fn: 'gpt', args: args(i), paramArg: 1, weights: weights.wire }, ctx.callTimeoutMs);
-    const r = rng(ctx.seed + 13);
-    const want = gptDirectionalDerivatives(i.idx, params64(i), i.cfg, weights.nd, (_, shape) => Array.from({ length: GRAD_DIRECTIONS }, () => randn(r, shape).nd));
+    const want = referenceDerivatives(ctx.seed);
     // and, while it still works, searches the generate checks' cases (memoized; each is the same for the same seed)
     prepareGenerateCases(ctx.seed);
     const res = await pending;
@@ -163,6 +191,17 @@ const preparations: ((seed: number) => void)[] = [];
 /** Runs every generate check's case search for this seed (each memoized, so a second call costs nothing). */
 function prepareGenerateCases(seed: number): void {
   for (const prepare of preparations) prepare(seed);
+}
+
+/**
+ * Everything a grading with this seed computes that depends on nothing the learner wrote: the generate checks'
+ * cases, the reference's derivatives, and its logits on the equivalence check's cases (the cases fast-check draws
+ * from the seed; one it draws differently is computed when its turn comes, as without this).
+ */
+function prepareGPT(seed: number): void {
+  prepareGenerateCases(seed);
+  referenceDerivatives(seed);
+  for (const c of fc.sample(gptCaseArb, { seed, numRuns: EQUIVALENCE_RUNS })) io(c).expected();
 }
 const greedyCases = new Map<string, GPTInputs>();
 /** findCase, memoized per check, config and seed (the search replays many argmax paths in float64). */
@@ -483,7 +522,7 @@ const defaultTemperature: Check = {
 
 export const gptSuite: KataSuite = {
   mistakes: gptMistakes,
-  prepare: prepareGenerateCases,
+  prepare: prepareGPT,
   begin(ctx) {
     // the sampling runs start at once, beside the other checks; a rejection is read by the check that awaits them
     sampleAll(ctx).catch(() => {});
@@ -492,7 +531,7 @@ export const gptSuite: KataSuite = {
     exportsCheck(['gpt', 'generate']),
     gptShape,
     sizedCheck(
-      equivalenceCheck({ fn: 'gpt', needs: [gptShape.name], arb: gptCaseArb, numRuns: 25, io, tol: TOL, axes: ['B', 'T', 'V'] }),
+      equivalenceCheck({ fn: 'gpt', needs: [gptShape.name], arb: gptCaseArb, numRuns: EQUIVALENCE_RUNS, io, tol: TOL, axes: ['B', 'T', 'V'] }),
       { fn: 'gpt', io: io({ V: 5, h: 2, d: 2, L: 1, blockSize: 4, B: 2, tFrac: 1, activation: 'gelu', seed: 7 }), tol: TOL },
       'gpt/fixed-size-mask',
     ),
