@@ -13,6 +13,7 @@ import { type GPTCase, type GPTInputs, cfgWire, gptCaseArb, makeGPTInputs, param
 import { pair, randn, rng } from '../../random-cases.ts';
 import { chiSquareCritical, gTest, gTestExact, gTestMargin, logLikelihood } from '../../stats.ts';
 import { fitKnob } from '../../knob-fit.ts';
+import { memoized } from '../../memo.ts';
 import { P_FAIL, SAMPLING_TEMPERATURES, type SamplingCase, powerHypothesis, samplingCase } from './sampling-case.ts';
 import { functionAt, seededMultinomials } from '../../static-rules.ts';
 import { sizedCheck } from '../../sized-check.ts';
@@ -30,14 +31,7 @@ const describe = (i: GPTInputs) =>
 const referenceLogits = new Map<string, NDArray>();
 const io = (c: GPTCase): CaseIO => {
   const i = makeGPTInputs(c);
-  const expected = () => {
-    const key = JSON.stringify(c);
-    const hit = referenceLogits.get(key);
-    if (hit) return hit;
-    const logits = gptForward(i.idx, params64(i), i.cfg)!;
-    referenceLogits.set(key, logits);
-    return logits;
-  };
+  const expected = () => memoized(referenceLogits, JSON.stringify(c), () => gptForward(i.idx, params64(i), i.cfg)!);
   return { args: args(i), expected, describe: () => describe(i) };
 };
 /** The equivalence check's case count. */
@@ -92,13 +86,11 @@ const gradientCase = (seed: number) => ({
 const derivatives = new Map<number, DirectionalDerivatives[]>();
 /** The reference's derivatives along GRAD_DIRECTIONS random directions per parameter (memoized per seed). */
 function referenceDerivatives(seed: number): DirectionalDerivatives[] {
-  const hit = derivatives.get(seed);
-  if (hit) return hit;
-  const { i, weights } = gradientCase(seed);
-  const r = rng(seed + 13);
-  const want = gptDirectionalDerivatives(i.idx, params64(i), i.cfg, weights.nd, (_, shape) => Array.from({ length: GRAD_DIRECTIONS }, () => randn(r, shape).nd));
-  derivatives.set(seed, want);
-  return want;
+  return memoized(derivatives, seed, () => {
+    const { i, weights } = gradientCase(seed);
+    const r = rng(seed + 13);
+    return gptDirectionalDerivatives(i.idx, params64(i), i.cfg, weights.nd, (_, shape) => Array.from({ length: GRAD_DIRECTIONS }, () => randn(r, shape).nd));
+  });
 }
 
 const gradients: Check = {
@@ -206,12 +198,7 @@ function prepareGPT(seed: number): void {
 const greedyCases = new Map<string, GPTInputs>();
 /** findCase, memoized per check, config and seed (the search replays many argmax paths in float64). */
 function greedyCase(check: string, base: Omit<GPTCase, 'seed'>, start: number, ok: (i: GPTInputs) => boolean): GPTInputs {
-  const key = `${check} ${JSON.stringify(base)} ${start}`;
-  const hit = greedyCases.get(key);
-  if (hit) return hit;
-  const found = findCase(base, start, ok);
-  greedyCases.set(key, found);
-  return found;
+  return memoized(greedyCases, `${check} ${JSON.stringify(base)} ${start}`, () => findCase(base, start, ok));
 }
 
 interface GreedyConfig {
@@ -340,9 +327,7 @@ preparations.push((seed) => {
 });
 
 function sampleAll(ctx: CheckContext): Promise<SampledRuns | { failed: SampleOutcome & { ok: false } }> {
-  const hit = sampled.get(ctx);
-  if (hit) return hit;
-  const run = (async () => {
+  return memoized(sampled, ctx, async () => {
     const c = samplingCase(ctx.seed + 50);
     const dflt = defaultTemperatureCase(ctx.seed + 60);
     const runs = [
@@ -355,9 +340,7 @@ function sampleAll(ctx: CheckContext): Promise<SampledRuns | { failed: SampleOut
     if (!res.ok) return { failed: { ok: false as const, error: res.error } };
     const outcomes = res.runs ?? [];
     return { sampling: c, byTemperature: outcomes.slice(0, SAMPLING_TEMPERATURES.length), defaults: outcomes[SAMPLING_TEMPERATURES.length]!, dflt };
-  })();
-  sampled.set(ctx, run);
-  return run;
+  });
 }
 
 /** Each call's new token in each row, as counts per (row, token); a failed outcome when a result is malformed. */
@@ -488,11 +471,7 @@ function searchDefaultCase(seed: number): { i: GPTInputs; prompt: number[]; righ
  * (the first model from the seed on needing at most DEFAULT_GOOD_ENOUGH calls, else the one needing fewest among 200).
  */
 export function defaultTemperatureCase(seed: number): ReturnType<typeof searchDefaultCase> {
-  const hit = defaultCases.get(seed);
-  if (hit) return hit;
-  const c = searchDefaultCase(seed);
-  defaultCases.set(seed, c);
-  return c;
+  return memoized(defaultCases, seed, () => searchDefaultCase(seed));
 }
 
 /**

@@ -3,6 +3,7 @@
 // same power as a 400-sample test with KL ≥ 0.15 gives, using as few generate calls as that allows.
 import { chiSquareCritical, kl } from '../../stats.ts';
 import { gptForward } from './oracle.ts';
+import { memoized } from '../../memo.ts';
 import { type GPTCase, type GPTInputs, makeGPTInputs, params64 } from './params.ts';
 
 /** A correct generate fails the check less often than this (each test runs at P_FAIL / its number of tests). */
@@ -166,8 +167,10 @@ const cache = new Map<number, SamplingCase>();
  * SEEDS_SEARCHED models (memoized per seed). Every right probability of every chosen row is at least MIN_PROB.
  */
 export function samplingCase(seed: number): SamplingCase {
-  const hit = cache.get(seed);
-  if (hit) return hit;
+  return memoized(cache, seed, () => searchSamplingCase(seed));
+}
+
+function searchSamplingCase(seed: number): SamplingCase {
   let found: { i: GPTInputs; rows: PromptLogits[]; calls: number[] } | null = null;
   for (let s = seed; s < seed + SEEDS_SEARCHED; s++) {
     const i = makeGPTInputs({ ...BASE, seed: s });
@@ -179,15 +182,13 @@ export function samplingCase(seed: number): SamplingCase {
   if (!found) throw new Error('no suitable sampling case found (a grader bug)');
   const { rows } = found;
   const per = (f: (row: PromptLogits, t: number) => number[]) => SAMPLING_TEMPERATURES.map((t) => rows.map((row) => f(row, t)));
-  const c: SamplingCase = {
+  return {
     i: found.i,
     prompts: rows.map((r) => r.prompt),
     calls: found.calls,
     hypotheses: [{ id: null, dist: per((row, t) => right(row.last, t)) }, ...MISTAKES.map((m) => ({ id: m.id, dist: per((row, t) => m.at(row, rows[0]!, t)), ...(m.excess ? { excess: m.excess } : {}) }))],
     lastLogits: rows.map((r) => r.last),
   };
-  cache.set(seed, c);
-  return c;
 }
 
 /** The distributions of a generate that divides the logits by T^power (power 1 is right). */
