@@ -2,7 +2,7 @@
 // generate: argmax path, cropping, leaks, and sampling statistics at temperatures other than 1.
 import { type DirectionalDerivatives, type GPTKnobs, type GreedyKnobs, gptDirectionalDerivatives, gptForward, gptGradients, greedyPath } from './oracle.ts';
 import fc from 'fast-check';
-import { type NDArray, nd, softmax } from '../../ndarray.ts';
+import type { NDArray } from '../../ndarray.ts';
 import { gptMistakes } from './mistakes.ts';
 import { IDENTITY, type SampleOutcome, type Wire, type WireTensor, isWireTensor } from '../../sandbox/protocol.ts';
 import { dropoutWarning } from '../block/checks.ts';
@@ -11,10 +11,10 @@ import { exportsCheck } from '../../common-checks.ts';
 import { fmtInputs, fmtNum } from '../../format.ts';
 import { type GPTCase, type GPTInputs, cfgWire, gptCaseArb, makeGPTInputs, params64, paramsWire } from './params.ts';
 import { pair, randn, rng } from '../../random-cases.ts';
-import { chiSquareCritical, gTest, gTestExact, gTestMargin, logLikelihood } from '../../stats.ts';
-import { fitKnob } from '../../knob-fit.ts';
 import { memoized } from '../../memo.ts';
-import { P_FAIL, SAMPLING_TEMPERATURES, type SamplingCase, powerHypothesis, samplingCase } from './sampling-case.ts';
+import { P_FAIL, SAMPLING_TEMPERATURES, type SamplingCase, samplingCase } from './sampling-case.ts';
+import { nameSamplingMistake, samplingPValue as pValue } from './sampling-naming.ts';
+import { defaultTemperatureCase } from './default-temperature-case.ts';
 import { functionAt, seededMultinomials } from '../../static-rules.ts';
 import { sizedCheck } from '../../sized-check.ts';
 import { type CaseIO, type Check, type CheckContext, type KataSuite, type Probe, callFn, equivalenceCheck, fail, invarianceCheck, nameMistake, pass } from '../../suite.ts';
@@ -301,16 +301,6 @@ const leaks: Check = {
   },
 };
 
-/**
- * The exact G-test's p-value where the χ² approximation puts it near the tests' levels (1e-12 to 1e-2), the
- * approximation elsewhere: far below every level, where the exact sum would take up to a second and change no
- * verdict (with every expected count at least 0.16, the approximation is not off by the 10⁵ that would take).
- */
-function pValue(counts: number[], probs: number[]): number {
-  const approx = gTest(counts, probs).p;
-  return approx < 1e-2 && approx > 1e-12 ? (gTestExact(counts, probs) ?? approx) : approx;
-}
-
 /** Every sampling run of one grading, in one request: the sampling check's temperatures, then the default's. */
 interface SampledRuns {
   sampling: SamplingCase;
@@ -321,14 +311,16 @@ interface SampledRuns {
 const sampled = new WeakMap<CheckContext, Promise<SampledRuns | { failed: SampleOutcome & { ok: false } }>>();
 const samplingArgs = (c: SamplingCase, temperature: number | undefined): GenArgs => ({ i: c.i, idx: c.prompts, maxNew: 1, temperature });
 
+/** The sampling check's case, whose naming also reads the default-temperature run. */
+const samplingCaseFor = (seed: number) => samplingCase(seed + 50, defaultTemperatureCase(seed + 60));
+
 preparations.push((seed) => {
-  samplingCase(seed + 50);
-  defaultTemperatureCase(seed + 60);
+  samplingCaseFor(seed);
 });
 
 function sampleAll(ctx: CheckContext): Promise<SampledRuns | { failed: SampleOutcome & { ok: false } }> {
   return memoized(sampled, ctx, async () => {
-    const c = samplingCase(ctx.seed + 50);
+    const c = samplingCaseFor(ctx.seed);
     const dflt = defaultTemperatureCase(ctx.seed + 60);
     const runs = [
       ...SAMPLING_TEMPERATURES.map((t, k) => ({ args: genWire(samplingArgs(c, t)), times: c.calls[k]! })),
@@ -377,7 +369,9 @@ const sampling: Check = {
       counts.push(got);
     }
     const level = P_FAIL / (rows * SAMPLING_TEMPERATURES.length); // Bonferroni: valid however the rows' draws depend on each other
-    const explains = (dist: number[][][]) => counts.every((byRow, t) => byRow.every((cnt, b) => pValue(cnt, dist[t]![b]!) >= level));
+    // Naming also reads the default run (T = 1) where it is well formed: there "softmax twice" is wrong and "T ignored" right.
+    const dfltCounts = all.defaults.ok ? countTokens(all.defaults.values, 1, all.dflt.prompt.length, all.dflt.i.cfg.vocabSize) : 'failed';
+    const runs = typeof dfltCounts === 'string' ? counts : [...counts, dfltCounts];
     const right = c.hypotheses[0]!.dist;
     const pRight = counts.map((byRow, t) => byRow.map((cnt, b) => pValue(cnt, right[t]![b]!)));
     const lines = SAMPLING_TEMPERATURES.map((t, k) =>
@@ -387,24 +381,7 @@ const sampling: Check = {
       }).join('\n'),
     );
     if (pRight.flat().every((p) => p >= level)) return pass(`${c.calls.join(' and ')} calls, ${rows} rows each tested on its own`);
-    // Name the mistaken distribution that explains every row at both temperatures best.
-    let best: string | null = null;
-    let bestLl = -Infinity;
-    const ll = (dist: number[][][]) => counts.reduce((s, byRow, t) => s + byRow.reduce((s2, cnt, b) => s2 + logLikelihood(cnt, dist[t]![b]!), 0), 0);
-    for (const h of c.hypotheses.slice(1)) {
-      if (!explains(h.dist)) continue;
-      const l = ll(h.dist);
-      if (l > bestLl) [best, bestLl] = [h.id, l];
-    }
-    // Temperature applied with the wrong power, logits / T^a: fit a, and name it when nothing listed fits better.
-    let powerNote = '';
-    if (best === null || best === 'gpt/generate-temperature') {
-      const fit = fitKnob((a) => -ll(powerHypothesis(c, a)), -4, 5, false);
-      if (Math.abs(fit.x - 1) > 0.1 && explains(powerHypothesis(c, fit.x))) {
-        best = 'gpt/generate-temperature';
-        powerNote = `\nyour samples follow softmax(logits / T^${fit.x.toFixed(1)}); divide the logits by T itself, once`;
-      }
-    }
+    const { id: best, note: powerNote } = nameSamplingMistake(c, runs, level);
     // Every call drawing the same token at each temperature is a fixed seed when a seed is passed to
     // tf.multinomial, or when no catalogued distribution explains it (the argmax at both would be greedy sampling).
     const constant = counts.every((byRow) => byRow.every((cnt) => cnt.filter((n) => n > 0).length === 1));
@@ -417,62 +394,6 @@ const sampling: Check = {
     return fail(`${lines.join('\n')}\nthe samples do not follow the model's distribution (each row is tested at p < ${fmtNum(level)}).${seedHint}${powerNote}\n${genDescribe(g)}`, named);
   },
 };
-
-/** Plausible wrong defaults for generate's temperature, each of which the default-temperature check must catch. */
-export const WRONG_DEFAULTS = [0, 0.1, 10, -1] as const;
-/** Every wrong default's G statistic must lie this many sds above the critical value (a normal tail of ~1e-9). */
-export const MIN_MARGIN = 6;
-/** Each token's probability under the right default is at least this. */
-export const MIN_PROB = 0.02;
-/** The call counts tried, fewest first: the first at which every margin holds is used. */
-const DEFAULT_CALLS = [80, 100, 120, 160, 200, 300, 400];
-/**
- * The search stops at the first model needing no more calls than this. A default of 10 against T = 1 binds: with
- * every probability at 2% or more, no model among the 200 searched allowed fewer than 120, from any of four starting seeds tried.
- */
-const DEFAULT_GOOD_ENOUGH = 120;
-
-/** The distribution a generate whose default is `t` samples from at the last position (0 = argmax). */
-function atTemperature(last: number[], t: number): number[] {
-  if (t === 0) return last.map((l) => (l === Math.max(...last) ? 1 : 0));
-  return [...softmax(nd([last.length], last.map((l) => l / t))).data];
-}
-
-const defaultCases = new Map<number, ReturnType<typeof searchDefaultCase>>();
-
-function searchDefaultCase(seed: number): { i: GPTInputs; prompt: number[]; right: number[]; margins: number[]; critical: number; n: number } {
-  const prompt = [1, 3, 0];
-  // nEmbd 4 < blockSize 5
-  const base = { V: 4, h: 2, d: 2, L: 1, blockSize: 5, B: 1, tFrac: 1, activation: 'gelu' as const };
-  const critical = chiSquareCritical(P_FAIL, base.V - 1);
-  let found: ReturnType<typeof searchDefaultCase> | null = null;
-  for (let s = seed; s < seed + 200 && (!found || found.n > DEFAULT_GOOD_ENOUGH); s++) {
-    const c = makeGPTInputs({ ...base, seed: s });
-    const logits = gptForward([prompt], params64(c), c.cfg)!;
-    const last = Array.from(logits.data.subarray((prompt.length - 1) * base.V, prompt.length * base.V));
-    const right = atTemperature(last, 1);
-    if (Math.min(...right) < MIN_PROB) continue;
-    for (const n of DEFAULT_CALLS) {
-      if (found && n >= found.n) break;
-      const margins = WRONG_DEFAULTS.map((t) => gTestMargin(atTemperature(last, t), right, n, critical));
-      if (margins.every((m) => m >= MIN_MARGIN)) {
-        found = { i: c, prompt, right, margins, critical, n };
-        break;
-      }
-    }
-  }
-  if (!found) throw new Error('no suitable default-temperature case found (a grader bug)');
-  return found;
-}
-
-/**
- * The model, prompt and call count for the default-temperature check: softmax(logits) keeps every token at MIN_PROB
- * or more, and at that count every wrong default's G statistic lies MIN_MARGIN sds above the test's critical value
- * (the first model from the seed on needing at most DEFAULT_GOOD_ENOUGH calls, else the one needing fewest among 200).
- */
-export function defaultTemperatureCase(seed: number): ReturnType<typeof searchDefaultCase> {
-  return memoized(defaultCases, seed, () => searchDefaultCase(seed));
-}
 
 /**
  * The contract's default: generate called without a temperature samples at T = 1. One G-test over n separate

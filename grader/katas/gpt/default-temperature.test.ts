@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { nd, softmax } from '../../ndarray.ts';
 import { gptForward } from './oracle.ts';
 import { params64 } from './params.ts';
-import { MIN_MARGIN, MIN_PROB, WRONG_DEFAULTS, defaultTemperatureCase } from './checks.ts';
+import { MIN_MARGIN, MIN_PROB, WRONG_DEFAULTS, defaultTemperatureCase } from './default-temperature-case.ts';
 import { rng } from '../../random-cases.ts';
 import { chiSquareCritical, chiSquareSurvival, gTest, gTestMargin } from '../../stats.ts';
 

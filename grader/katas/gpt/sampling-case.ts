@@ -30,6 +30,14 @@ const CRITICAL = chiSquareCritical(P_FAIL / TESTS, BASE.V - 1);
  * value 3.1 sds of the noncentral χ²(3) below its mean, a miss less than once in 1,000 (normal approximation).
  */
 const WRONG_POWER_EXCESS = 90 + (BASE.V - 1) - CRITICAL;
+/**
+ * Naming: for each pair of catalogued mistakes with different ids, a generate making the first must make its
+ * log-likelihood beat the second's by this many standard deviations of their log-likelihood ratio, summed over the
+ * four tests (a wrong name less than about once in 300,000 gradings per pair, normal approximation).
+ */
+const NAMING_Z = 4.5;
+/** The mistakes that divide the logits by a wrong power of T. */
+const POWER_FAMILY = new Set(['gpt/generate-temperature', 'gpt/generate-temperature-twice']);
 /** Fewer calls than this at one temperature are never used. */
 const MIN_SAMPLES = 80;
 /** Every right probability is at least this, as in the 400-sample design (the test is exact, so small counts are fine). */
@@ -38,10 +46,14 @@ const SEEDS_SEARCHED = 12;
 /** The search stops at the first case needing no more calls, both temperatures together, than this. */
 const GOOD_ENOUGH = 250;
 
-/** A hypothesis about what generate samples from: a distribution per (temperature, row), by mistake id. */
+/**
+ * A hypothesis about what generate samples from, by mistake id: a distribution per run and row. The runs are the
+ * SAMPLING_TEMPERATURES in order, then the default-temperature check's run (one row, no temperature given), whose
+ * counts help name a mistake: "softmax twice" and "T ignored" differ most at T = 1, where only one of them is right.
+ */
 interface Hypothesis {
   id: string | null;
-  dist: number[][][]; // [temperature][row] -> probabilities
+  dist: number[][][]; // [run][row] -> probabilities
   /** How far above the critical value its expected G must lie in one test: EXCESS, or WRONG_POWER_EXCESS. */
   excess?: number;
 }
@@ -56,6 +68,15 @@ export interface SamplingCase {
   hypotheses: Hypothesis[];
   /** Each row's last-position logits, for fitting the temperature's power. */
   lastLogits: number[][];
+  /** The default-temperature run's last-position logits. */
+  defaultLogits: number[];
+}
+
+/** The default-temperature check's run: its model, its one-row prompt and its call count. */
+export interface DefaultRun {
+  i: GPTInputs;
+  prompt: number[];
+  n: number;
 }
 
 const soft = (l: number[]): number[] => {
@@ -90,6 +111,13 @@ const MISTAKES: { id: string; at: (row: PromptLogits, row0: PromptLogits, t: num
   // row 0's draw handed to every row: each row samples from row 0's distribution
   { id: 'gpt/generate-shared-sample', at: (_, row0, t) => right(row0.last, t) },
 ];
+
+/** The model's logits at the first and last positions of one prompt. */
+function logitsOf(i: GPTInputs, prompt: number[]): PromptLogits {
+  const V = i.cfg.vocabSize;
+  const logits = gptForward([prompt], params64(i), i.cfg)!.data;
+  return { prompt, first: Array.from(logits.subarray(0, V)), last: Array.from(logits.subarray((prompt.length - 1) * V, prompt.length * V)) };
+}
 
 /** Every prompt of PROMPT_LENGTH tokens, with the model's logits at its first and last positions. */
 function promptLogits(i: GPTInputs): PromptLogits[] {
@@ -137,10 +165,11 @@ const total = (calls: number[] | null) => (calls ? calls[0]! + calls[1]! : Infin
  * The rows for one model: for each candidate first row, the other rows are added one at a time, each the prompt that
  * lowers the total call count most; the best set found.
  */
-function chooseRows(candidates: PromptLogits[]): { rows: PromptLogits[]; calls: number[] } | null {
+function chooseRows(candidates: PromptLogits[], dflt: { row: PromptLogits; n: number }): { rows: PromptLogits[]; calls: number[] } | null {
   const need = needTable(candidates);
   const needsOf = (rows: number[]) => MISTAKES.map((_, m) => SAMPLING_TEMPERATURES.map((_, t) => Math.min(...rows.map((r) => need(m, t, r, rows[0]!)))));
   let best: { rows: number[]; calls: number[] } | null = null;
+  let bestTotal = Infinity;
   for (const row0 of candidates.keys()) {
     const rows = [row0];
     while (rows.length < SAMPLING_ROWS) {
@@ -154,44 +183,138 @@ function chooseRows(candidates: PromptLogits[]): { rows: PromptLogits[]; calls: 
       if (pick < 0) break;
       rows.push(pick);
     }
-    const calls = rows.length === SAMPLING_ROWS ? allocate(needsOf(rows)) : null;
-    if (calls && total(calls) < total(best?.calls ?? null)) best = { rows, calls };
+    // naming can only add calls: a set that cannot beat the best even without it is not looked at further
+    const beatable = rows.length === SAMPLING_ROWS && total(allocate(needsOf(rows))) < bestTotal;
+    const calls = beatable ? allocateNamed(needsOf(rows), rows.map((r) => candidates[r]!), dflt) : null;
+    if (calls && total(calls) < bestTotal) [best, bestTotal] = [{ rows, calls }, total(calls)];
   }
   return best && { rows: best.rows.map((r) => candidates[r]!), calls: best.calls };
+}
+
+/**
+ * The log-likelihood ratio of mistake `a` over mistake `b` when generate makes `a`, per call at each temperature,
+ * summed over the rows: its mean (KL(a‖b) summed over rows) and its variance. The variance depends on how a call's
+ * rows are drawn together: tfjs's cpu multinomial draws every row from one uniform (each row's token is its inverse
+ * CDF at the same u), a sampler written in JavaScript draws them apart; the larger of the two is used.
+ */
+function llrPerCall(a: number[][][], b: number[][][]): { mean: number[]; variance: number[] } {
+  const mean: number[] = [];
+  const variance: number[] = [];
+  const term = (p: number[], q: number[], k: number) => Math.log(p[k]! / Math.max(q[k]!, 1e-300));
+  for (const [t, rowsA] of a.entries()) {
+    let m = 0;
+    let apart = 0;
+    for (const [r, p] of rowsA.entries()) {
+      let e1 = 0;
+      let e2 = 0;
+      for (const [k, pk] of p.entries()) {
+        if (pk === 0) continue;
+        const l = term(p, b[t]![r]!, k);
+        e1 += pk * l;
+        e2 += pk * l * l;
+      }
+      m += e1;
+      apart += e2 - e1 * e1;
+    }
+    // one uniform for every row: the ratio is a step function of u, constant between the rows' CDF breakpoints
+    const cdfs = rowsA.map((p) => p.map((_, k) => p.slice(0, k + 1).reduce((x, y) => x + y, 0)));
+    const cuts = [...new Set([0, 1, ...cdfs.flat().map((c) => Math.min(c, 1))])].sort((x, y) => x - y);
+    let s2 = 0;
+    for (let j = 1; j < cuts.length; j++) {
+      const w = cuts[j]! - cuts[j - 1]!;
+      if (w <= 0) continue;
+      const u = (cuts[j]! + cuts[j - 1]!) / 2;
+      let l = 0;
+      for (const [r, cdf] of cdfs.entries()) {
+        const k = Math.max(0, cdf.findIndex((c) => u < c));
+        l += term(rowsA[r]!, b[t]![r]!, k === -1 ? cdf.length - 1 : k);
+      }
+      s2 += w * l * l;
+    }
+    mean.push(m);
+    variance.push(Math.max(apart, s2 - m * m, 0));
+  }
+  return { mean, variance };
+}
+
+/**
+ * The fewest calls at T[1], given n0 at T[0] and nd in the default run, that make the ratio's mean NAMING_Z sds above
+ * zero: the largest root of (A + a·n)² = Z²·(V + v·n), where A and V are the other runs' part.
+ */
+function namingCallsAt1(n0: number, nd: number, llr: { mean: number[]; variance: number[] }): number {
+  const A = n0 * llr.mean[0]! + nd * llr.mean[2]!;
+  const V = n0 * llr.variance[0]! + nd * llr.variance[2]!;
+  const [a, v] = [llr.mean[1]!, llr.variance[1]!];
+  const z2 = NAMING_Z * NAMING_Z;
+  if (A * A >= z2 * V && (a === 0 || 2 * A * a >= z2 * v)) return 0; // holds at n = 0 and grows from there
+  if (a === 0) return Infinity;
+  const [qa, qb, qc] = [a * a, 2 * A * a - z2 * v, A * A - z2 * V];
+  const disc = qb * qb - 4 * qa * qc;
+  return disc < 0 ? 0 : Math.max(0, Math.ceil((-qb + Math.sqrt(disc)) / (2 * qa)));
+}
+
+/**
+ * allocate's pair, raised where needed so that every catalogued mistake is also told from every other one with a
+ * different id: the pair with the smallest sum over the n0 that either constraint makes binding.
+ */
+function allocateNamed(needs: number[][], rows: PromptLogits[], dflt: { row: PromptLogits; n: number }): number[] | null {
+  const catching = allocate(needs);
+  if (!catching) return null;
+  const dists = MISTAKES.map((m) => ({ id: m.id, named: !m.excess, dist: mistakeRuns(m, rows, dflt.row) }));
+  // The unlisted powers are named by fitting the power, not by competing with the list: they must only not be
+  // mistaken for a listed mistake outside the temperature's family (logits / T^1.5 named "applied twice" is near enough).
+  const told = (a: (typeof dists)[number], b: (typeof dists)[number]) => b.named && b.id !== a.id && (a.named || !POWER_FAMILY.has(b.id));
+  const pairs = dists.flatMap((a) => dists.filter((b) => told(a, b)).map((b) => llrPerCall(a.dist, b.dist)));
+  const catchAt1 = (n0: number) => Math.max(MIN_SAMPLES, ...needs.filter((n) => n[0]! > n0).map((n) => n[1]!));
+  if (pairs.every((p) => namingCallsAt1(catching[0]!, dflt.n, p) <= catching[1]!)) return catching;
+  let best: number[] | null = null;
+  for (let n0 = MIN_SAMPLES; n0 <= Math.min(4 * total(catching), 2000); n0 += 4) {
+    const n1 = Math.max(catchAt1(n0), ...pairs.map((p) => namingCallsAt1(n0, dflt.n, p)));
+    if (Number.isFinite(n1) && (!best || n0 + n1 < total(best))) best = [n0, n1];
+  }
+  return best;
+}
+
+/** A mistake's distributions in every run: the sampling temperatures' rows, then the default run's row at T = 1. */
+function mistakeRuns(m: (typeof MISTAKES)[number], rows: PromptLogits[], dfltRow: PromptLogits): number[][][] {
+  return [...SAMPLING_TEMPERATURES.map((t) => rows.map((row) => m.at(row, rows[0]!, t))), [m.at(dfltRow, dfltRow, 1)]];
 }
 
 const cache = new Map<number, SamplingCase>();
 
 /**
  * The first case from `seed` on that needs at most GOOD_ENOUGH calls in all, else the one needing fewest among
- * SEEDS_SEARCHED models (memoized per seed). Every right probability of every chosen row is at least MIN_PROB.
+ * SEEDS_SEARCHED models (memoized per seed: one default run per seed). Every right probability of every chosen row is
+ * at least MIN_PROB.
  */
-export function samplingCase(seed: number): SamplingCase {
-  return memoized(cache, seed, () => searchSamplingCase(seed));
+export function samplingCase(seed: number, dflt: DefaultRun): SamplingCase {
+  return memoized(cache, seed, () => searchSamplingCase(seed, dflt));
 }
 
-function searchSamplingCase(seed: number): SamplingCase {
+function searchSamplingCase(seed: number, dflt: DefaultRun): SamplingCase {
+  const dfltRow = { row: logitsOf(dflt.i, dflt.prompt), n: dflt.n };
   let found: { i: GPTInputs; rows: PromptLogits[]; calls: number[] } | null = null;
   for (let s = seed; s < seed + SEEDS_SEARCHED; s++) {
     const i = makeGPTInputs({ ...BASE, seed: s });
     const candidates = promptLogits(i).filter((p) => SAMPLING_TEMPERATURES.every((t) => Math.min(...right(p.last, t)) >= MIN_PROB));
-    const chosen = chooseRows(candidates);
+    const chosen = chooseRows(candidates, dfltRow);
     if (chosen && total(chosen.calls) < total(found?.calls ?? null)) found = { i, ...chosen };
     if (found && total(found.calls) <= GOOD_ENOUGH) break;
   }
   if (!found) throw new Error('no suitable sampling case found (a grader bug)');
   const { rows } = found;
-  const per = (f: (row: PromptLogits, t: number) => number[]) => SAMPLING_TEMPERATURES.map((t) => rows.map((row) => f(row, t)));
+  const rightRuns = mistakeRuns({ id: 'right', at: (row, _, t) => right(row.last, t) }, rows, dfltRow.row);
   return {
     i: found.i,
     prompts: rows.map((r) => r.prompt),
     calls: found.calls,
-    hypotheses: [{ id: null, dist: per((row, t) => right(row.last, t)) }, ...MISTAKES.map((m) => ({ id: m.id, dist: per((row, t) => m.at(row, rows[0]!, t)), ...(m.excess ? { excess: m.excess } : {}) }))],
+    hypotheses: [{ id: null, dist: rightRuns }, ...MISTAKES.map((m) => ({ id: m.id, dist: mistakeRuns(m, rows, dfltRow.row), ...(m.excess ? { excess: m.excess } : {}) }))],
     lastLogits: rows.map((r) => r.last),
+    defaultLogits: dfltRow.row.last,
   };
 }
 
-/** The distributions of a generate that divides the logits by T^power (power 1 is right). */
+/** The distributions of a generate that divides the logits by T^power (power 1 is right), in every run. */
 export function powerHypothesis(c: SamplingCase, power: number): number[][][] {
-  return SAMPLING_TEMPERATURES.map((t) => c.lastLogits.map((l) => soft(l.map((x) => x / t ** power))));
+  return [...SAMPLING_TEMPERATURES.map((t) => c.lastLogits.map((l) => soft(l.map((x) => x / t ** power)))), [soft(c.defaultLogits)]];
 }
