@@ -192,49 +192,60 @@ function chooseRows(candidates: PromptLogits[], dflt: { row: PromptLogits; n: nu
 }
 
 /**
- * The log-likelihood ratio of mistake `a` over mistake `b` when generate makes `a`, per call at each temperature,
+ * The log-likelihood ratio of mistake `a` over a mistake b when generate makes `a`, per call in each run,
  * summed over the rows: its mean (KL(a‖b) summed over rows) and its variance. The variance depends on how a call's
  * rows are drawn together: tfjs's cpu multinomial draws every row from one uniform (each row's token is its inverse
  * CDF at the same u), a sampler written in JavaScript draws them apart; the larger of the two is used.
  */
-function llrPerCall(a: number[][][], b: number[][][]): { mean: number[]; variance: number[] } {
-  const mean: number[] = [];
-  const variance: number[] = [];
-  const term = (p: number[], q: number[], k: number) => Math.log(p[k]! / Math.max(q[k]!, 1e-300));
-  for (const [t, rowsA] of a.entries()) {
-    let m = 0;
-    let apart = 0;
-    for (const [r, p] of rowsA.entries()) {
-      let e1 = 0;
-      let e2 = 0;
-      for (const [k, pk] of p.entries()) {
-        if (pk === 0) continue;
-        const l = term(p, b[t]![r]!, k);
-        e1 += pk * l;
-        e2 += pk * l * l;
-      }
-      m += e1;
-      apart += e2 - e1 * e1;
-    }
-    // one uniform for every row: the ratio is a step function of u, constant between the rows' CDF breakpoints
-    const cdfs = rowsA.map((p) => p.map((_, k) => p.slice(0, k + 1).reduce((x, y) => x + y, 0)));
+function llrPerCall(a: number[][][]): (b: number[][][]) => { mean: number[]; variance: number[] } {
+  // one uniform for every row: the ratio is a step function of u, constant between the rows' CDF breakpoints, where
+  // each row's token is the first whose cumulative probability exceeds u (the last when none does), as in tfjs
+  const steps = a.map((rowsA) => {
+    const cdfs = rowsA.map((p) => {
+      let c = 0;
+      return p.map((x) => (c += x));
+    });
     const cuts = [...new Set([0, 1, ...cdfs.flat().map((c) => Math.min(c, 1))])].sort((x, y) => x - y);
-    let s2 = 0;
+    const out: { w: number; tokens: number[] }[] = [];
     for (let j = 1; j < cuts.length; j++) {
       const w = cuts[j]! - cuts[j - 1]!;
-      if (w <= 0) continue;
       const u = (cuts[j]! + cuts[j - 1]!) / 2;
-      let l = 0;
-      for (const [r, cdf] of cdfs.entries()) {
-        const k = Math.max(0, cdf.findIndex((c) => u < c));
-        l += term(rowsA[r]!, b[t]![r]!, k === -1 ? cdf.length - 1 : k);
-      }
-      s2 += w * l * l;
+      if (w > 0) out.push({ w, tokens: cdfs.map((cdf) => {
+        const k = cdf.findIndex((c) => u < c);
+        return k === -1 ? cdf.length - 1 : k;
+      }) });
     }
-    mean.push(m);
-    variance.push(Math.max(apart, s2 - m * m, 0));
-  }
-  return { mean, variance };
+    return out;
+  });
+  return (b) => {
+    const mean: number[] = [];
+    const variance: number[] = [];
+    for (const [t, rowsA] of a.entries()) {
+      const terms = rowsA.map((p, r) => p.map((pk, k) => (pk === 0 ? 0 : Math.log(pk / Math.max(b[t]![r]![k]!, 1e-300)))));
+      let m = 0;
+      let apart = 0;
+      for (const [r, p] of rowsA.entries()) {
+        let e1 = 0;
+        let e2 = 0;
+        for (const [k, pk] of p.entries()) {
+          const l = terms[r]![k]!;
+          e1 += pk * l;
+          e2 += pk * l * l;
+        }
+        m += e1;
+        apart += e2 - e1 * e1;
+      }
+      let s2 = 0;
+      for (const { w, tokens } of steps[t]!) {
+        let l = 0;
+        for (const [r, k] of tokens.entries()) l += terms[r]![k]!;
+        s2 += w * l * l;
+      }
+      mean.push(m);
+      variance.push(Math.max(apart, s2 - m * m, 0));
+    }
+    return { mean, variance };
+  };
 }
 
 /**
@@ -264,7 +275,10 @@ function allocateNamed(needs: number[][], rows: PromptLogits[], dflt: { row: Pro
   // The unlisted powers are named by fitting the power, not by competing with the list: they must only not be
   // mistaken for a listed mistake outside the temperature's family (logits / T^1.5 named "applied twice" is near enough).
   const told = (a: (typeof dists)[number], b: (typeof dists)[number]) => b.named && b.id !== a.id && (a.named || !POWER_FAMILY.has(b.id));
-  const pairs = dists.flatMap((a) => dists.filter((b) => told(a, b)).map((b) => llrPerCall(a.dist, b.dist)));
+  const pairs = dists.flatMap((a) => {
+    const from = llrPerCall(a.dist);
+    return dists.filter((b) => told(a, b)).map((b) => from(b.dist));
+  });
   const catchAt1 = (n0: number) => Math.max(MIN_SAMPLES, ...needs.filter((n) => n[0]! > n0).map((n) => n[1]!));
   if (pairs.every((p) => namingCallsAt1(catching[0]!, dflt.n, p) <= catching[1]!)) return catching;
   let best: number[] | null = null;
