@@ -25,8 +25,11 @@ export interface Mistake<Knobs = unknown> {
   hintTier: 0 | 1 | 2 | 3;
   /** Oracle knob settings that reproduce the mistake; the learner's output matching any of them names it. */
   variants?: Knobs[];
-  /** A continuous knob fitted to the probes: named when some value reproduces every probe of the wrong function. */
-  fit?: KnobFit<Knobs>;
+  /**
+   * A continuous knob fitted to the probes: named when some value reproduces every probe of the wrong function. Several
+   * fits are tried in turn where the knob can sit in different places (ε in every LayerNorm, or in the last alone).
+   */
+  fit?: KnobFit<Knobs> | KnobFit<Knobs>[];
   /** An error message that only this mistake produces (e.g. tfjs refusing a softmax over a non-last axis). */
   errorPattern?: RegExp;
   /**

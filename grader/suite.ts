@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import type { CheckStatus } from './check-result.ts';
 import { type NDArray, nd } from './ndarray.ts';
-import type { Mistake } from './mistake.ts';
+import type { KnobFit, Mistake } from './mistake.ts';
 import { type RequestBody, type Response, type Wire, type WireTensor, isWireTensor, wireTensor } from './sandbox/protocol.ts';
 import { type Sandbox, SandboxGone } from './sandbox/sandbox.ts';
 import { type AxisNames, type Tolerance, type Verdict, compareOutput, misfit } from './compare.ts';
@@ -188,9 +188,8 @@ export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mis
   const wrongFns = [...new Set(probes.map((p) => p.fn))].filter((fn) => !matchesOn(fn, {}));
   const notes = new Map<string, string>();
   fittedNotes.set(ctx, notes);
-  /** Fits m's knob on fn's probes; the sentence when a fitted value reproduces every one of them. */
-  const fitOn = (m: Mistake, fn: string): string | null => {
-    const fit = m.fit!;
+  /** Fits one knob on fn's probes; the sentence when a fitted value reproduces every one of them. */
+  const fitOn = (fit: KnobFit<unknown>, fn: string): string | null => {
     const mine = probes.map((p, i) => ({ p, got: outputs[i] ?? null })).filter(({ p }) => p.fn === fn);
     // a probe the learner's code could not run is one no value of the knob explains
     if (mine.some(({ got }) => got === null)) return null;
@@ -215,15 +214,35 @@ export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mis
     if (!fits.every((f) => f.cost <= 1 && f.g.every(({ p, got }) => compareOutput(got, p.oracle(fit.knobs(f.x))!, p.tol).ok))) return null;
     return fit.describe(fits.flatMap((f) => f.g.map(({ p }) => ({ x: f.x, args: p.args }))));
   };
-  return mistakes
+  /**
+   * Whether fn's probes are each either right or the variant's, the variant's on at least one the learner gets wrong:
+   * a mistake made on one path only (no activation for ReLU alone, post-norm around the MLP alone).
+   */
+  const partlyOn = (fn: string, knobs: unknown): boolean => {
+    let shown = 0;
+    for (let i = 0; i < probes.length; i++) {
+      if (probes[i]!.fn !== fn) continue;
+      const got = outputs[i];
+      const right = probes[i]!.oracle({});
+      const want = probes[i]!.oracle(knobs);
+      if (got === null || right === null || want === null) return false;
+      if (compareOutput(got, right, probes[i]!.tol).ok) continue;
+      if (!compareOutput(got, want, probes[i]!.tol).ok) return false;
+      shown++;
+    }
+    return shown > 0;
+  };
+  const usable = mistakes.filter((m) => m.sourceSign?.(ctx.source) ?? true);
+  const named = usable
     .filter((m) => {
-      if (!(m.sourceSign?.(ctx.source) ?? true)) return false;
       const listed = m.variants?.some((v) => wrongFns.some((fn) => matchesOn(fn, v))) ?? false;
-      const note = m.fit ? wrongFns.map((fn) => fitOn(m, fn)).find((n) => n !== null) : undefined;
+      const note = [m.fit ?? []].flat().flatMap((fit) => wrongFns.map((fn) => fitOn(fit, fn))).find((n) => n !== null);
       if (note) notes.set(m.id, note);
       return listed || note !== undefined;
     })
     .map((m) => m.id);
+  if (named.length) return named;
+  return usable.filter((m) => m.variants?.some((v) => wrongFns.some((fn) => partlyOn(fn, v))) ?? false).map((m) => m.id);
 }
 
 /** One generated case: the call's args, the oracle's answer, and how to print the inputs. */

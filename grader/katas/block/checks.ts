@@ -9,7 +9,7 @@ import { exportsCheck } from '../../common-checks.ts';
 import { fmtInputs } from '../../format.ts';
 import { type Pair, type Rng, pair, randn, rng } from '../../random-cases.ts';
 import { type CaseIO, type Check, type KataSuite, type Probe, type SequenceCase, batchIndependenceCheck, callFn, equivalenceCheck, fail, futureTokenCheck, nameMistake, pass } from '../../suite.ts';
-import { sizedCheck } from '../../sized-check.ts';
+import { LONGEST_CONTEXT, sizedCheck } from '../../sized-check.ts';
 
 const FN = 'transformerBlock';
 /** LayerNorm, attention and an MLP in float32: ~1e-6 relative; GELU's tanh form differs by up to 5e-4. */
@@ -113,7 +113,12 @@ export const blockSuite: KataSuite = {
     shape,
     sizedCheck(
       equivalenceCheck({ fn: FN, needs: [shape.name], arb: blockCaseArb, numRuns: 40, io, tol: TOL, axes: ['B', 'T', 'C'] }),
-      { fn: FN, io: io({ B: 2, T: 4, h: 2, d: 2, activation: 'gelu', xScale: 1, seed: 7 }), tol: TOL },
+      {
+        fn: FN,
+        small: (seed) => fc.sample(blockCaseArb.map((c) => ({ ...c, T: Math.min(c.T, 4) })), { seed, numRuns: 12 }).map(io),
+        large: io({ B: 1, T: LONGEST_CONTEXT + 44, h: 2, d: 2, activation: 'gelu', xScale: 1, seed: 7 }),
+        tol: TOL,
+      },
       'block/fixed-size-mask',
     ),
     futureTokenCheck({

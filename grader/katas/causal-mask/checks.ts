@@ -8,7 +8,7 @@ import { fmtInputs } from '../../format.ts';
 import { randn, rng } from '../../random-cases.ts';
 import { memberUses } from '../../static-rules.ts';
 import { type CaseIO, type Check, type KataSuite, type Probe, callFn, equivalenceCheck, fail, nameMistake, pass } from '../../suite.ts';
-import { sizedCheck } from '../../sized-check.ts';
+import { LONGEST_CONTEXT, sizedCheck } from '../../sized-check.ts';
 
 /** Kept entries must come back bit-for-bit; masked ones may be any stand-in at or below -1e4. */
 const EXACT: Tolerance = { atol: 0, rtol: 0, negInfBelow: -1e4 };
@@ -87,7 +87,7 @@ export const causalMaskSuite: KataSuite = {
         ...equivalenceCheck({ fn: 'causalMask', needs: [maskShape.name], arb: maskSizes, numRuns: 16, io: maskIO, tol: EXACT }),
         name: `causalMask(T) is tril(ones(T, T)) for T = 1..9 and up to ${LARGEST_T}`,
       },
-      { fn: 'causalMask', io: maskIO(4), tol: EXACT },
+      { fn: 'causalMask', small: () => [1, 2, 3, 4].map(maskIO), large: maskIO(LONGEST_CONTEXT + 44), tol: EXACT },
       'causal-mask/fixed-size',
     ),
     futureShape,
@@ -96,7 +96,7 @@ export const causalMaskSuite: KataSuite = {
         ...equivalenceCheck({ fn: 'maskFuture', needs: [futureShape.name], arb: scoresArb, numRuns: 48, io: scoresIO, tol: EXACT }),
         name: `maskFuture: future entries ≤ −1e4, all others unchanged, T up to ${LARGEST_T} (fast-check)`,
       },
-      { fn: 'maskFuture', io: smallScores, tol: EXACT },
+      { fn: 'maskFuture', small: (seed) => [smallScores, ...fc.sample(scoresArb.map((c) => ({ ...c, T: Math.min(c.T, 4) })), { seed, numRuns: 8 }).map(scoresIO)], large: scoresIO({ lead: [1], T: LONGEST_CONTEXT + 44, seed: 3 }), tol: EXACT },
       'causal-mask/fixed-size',
     ),
   ],

@@ -30,6 +30,8 @@ export interface GPTKnobs {
   head?: 'own' | 'tied';
   /** Every LayerNorm's knobs (the blocks' ln1, ln2 and the final lnF), e.g. a wrong ε. */
   layerNorm?: LayerNormKnobs;
+  /** The final LayerNorm's alone (instead of layerNorm's for lnF). */
+  finalLayerNormKnobs?: LayerNormKnobs;
 }
 
 /** idx [B][T] token ids -> logits [B, T, V]. */
@@ -46,7 +48,7 @@ export function gptForward(idx: number[][], p: GPTParams64, cfg: GPTConfig64, kn
   });
   let x = knobs.position === 'none' ? tok : add(tok, slice(p.wpe, [posStart, 0], [T, C])); // (B, T, C)
   for (const block of p.blocks) x = transformerBlock(x, block, cfg.nHead, cfg.activation, knobs.layerNorm ? { layerNorm: knobs.layerNorm } : {});
-  if (knobs.finalLayerNorm !== false) x = layerNorm(x, p.lnF, knobs.layerNorm);
+  if (knobs.finalLayerNorm !== false) x = layerNorm(x, p.lnF, knobs.finalLayerNormKnobs ?? knobs.layerNorm);
   const logits = knobs.head === 'tied' ? matmul(x, transposeLast2(p.wte)) : add(matmul(x, p.head.w), p.head.b); // (B, T, V)
   if (knobs.output === 'flat') return { shape: [B * T, cfg.vocabSize], data: logits.data }; // (B*T, V)
   return knobs.output === 'probabilities' ? softmax(logits, -1) : logits;

@@ -19,7 +19,10 @@ export interface GPTCase {
   dropout?: boolean;
   /** The head's weights ~ N(0, (headScale/√C)²): larger spreads the logits (default 1.5). */
   headScale?: number;
-  /** The spread of wte and wpe (default 1): 1e-3 makes LayerNorm's variance comparable to its ε. */
+  /**
+   * The spread of wte and wpe (default 1): 1e-3 makes LayerNorm's variance comparable to its ε. The blocks' output
+   * projections are scaled by it too, so that the residual stream stays that small up to the final LayerNorm.
+   */
   embScale?: number;
   seed: number;
 }
@@ -46,12 +49,23 @@ function configOf(c: GPTCase): GPTConfig64 {
 const seqLen = (c: GPTCase): number => Math.max(1, Math.ceil(c.tFrac * c.blockSize));
 
 /** GPT parameters with every tensor non-trivial: positions and biases matter, so their mistakes show. */
+const scaled = (p: Pair, s: number): Pair => (s === 1 ? p : pair(p.nd.shape, p.nd.data.map((v) => v * s)));
+
+/** A block whose attention and MLP outputs are `s` times smaller (their output projections and biases scaled). */
+function outputsScaled(b: ReturnType<typeof randBlockParams>, s: number): ReturnType<typeof randBlockParams> {
+  return {
+    ...b,
+    attn: { ...b.attn, wo: scaled(b.attn.wo, s), bo: scaled(b.attn.bo, s) },
+    mlp: { ...b.mlp, w2: scaled(b.mlp.w2, s), b2: scaled(b.mlp.b2, s) },
+  };
+}
+
 function randGPTParams(r: Rng, cfg: GPTConfig64, headScale = 1.5, embScale = 1) {
   const C = cfg.nEmbd;
   return {
     wte: randn(r, [cfg.vocabSize, C], embScale),
     wpe: randn(r, [cfg.blockSize, C], embScale),
-    blocks: Array.from({ length: cfg.nLayer }, () => randBlockParams(r, C)),
+    blocks: Array.from({ length: cfg.nLayer }, () => outputsScaled(randBlockParams(r, C), embScale)),
     lnF: { gamma: pair([C], randn(r, [C], 0.3).nd.data.map((v) => 1 + v)), beta: randn(r, [C], 0.3) },
     head: { w: randn(r, [C, cfg.vocabSize], headScale / Math.sqrt(C)), b: randn(r, [cfg.vocabSize], 0.3) },
   };
