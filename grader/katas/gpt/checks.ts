@@ -292,12 +292,18 @@ const leaks: Check = {
   needs: [generateShape.name, FORWARD],
   async run(ctx) {
     const i = makeGPTInputs({ ...greedyBase, seed: ctx.seed + 40 });
-    const g: GenArgs = { i, idx: [[1, 2], [0, 4]], maxNew: 6, temperature: 1 };
-    const r = await callFn(ctx, { op: 'call', fn: 'generate', args: genWire(g), leaks: true });
-    if (!r.ok) return fail(r.verdict.message, await nameMistake(ctx, r.verdict));
-    const leaked = r.res.leaked ?? 0;
-    if (leaked <= 0) return pass('6 tokens, 0 tensors left behind');
-    return fail(`${leaked} tensor(s) left behind after 6 new tokens (about ${fmtNum(leaked / 6)} per token), once the result was disposed`, 'gpt/generate-leak');
+    // every path through generate: sampling at T = 1, the argmax at T = 0, and the default temperature
+    for (const temperature of [1, 0, undefined]) {
+      const g: GenArgs = { i, idx: [[1, 2], [0, 4]], maxNew: 6, temperature };
+      const r = await callFn(ctx, { op: 'call', fn: 'generate', args: genWire(g), leaks: true });
+      if (!r.ok) return fail(r.verdict.message, await nameMistake(ctx, r.verdict));
+      const leaked = r.res.leaked ?? 0;
+      if (leaked > 0) {
+        const called = temperature === undefined ? 'without a temperature' : `at temperature ${temperature}`;
+        return fail(`${leaked} tensor(s) left behind after 6 new tokens ${called} (about ${fmtNum(leaked / 6)} per token), once the result was disposed`, 'gpt/generate-leak');
+      }
+    }
+    return pass('6 tokens at temperature 1, at 0 and without one: 0 tensors left behind');
   },
 };
 
@@ -307,7 +313,15 @@ interface SampledRuns {
   byTemperature: SampleOutcome[];
   defaults: SampleOutcome;
   dflt: ReturnType<typeof defaultTemperatureCase>;
+  /** FRESH_CALLS calls of FRESH_TOKENS new tokens each, for the fresh-draws check. */
+  fresh: SampleOutcome;
 }
+
+/** The fresh-draws check's run: calls, new tokens per call, and a flattening temperature (every token likely). */
+const FRESH_CALLS = 40;
+const FRESH_TOKENS = 3;
+const FRESH_T = 4;
+const freshArgs = (c: SamplingCase): GenArgs => ({ i: c.i, idx: [c.prompts[0]!], maxNew: FRESH_TOKENS, temperature: FRESH_T });
 const sampled = new WeakMap<CheckContext, Promise<SampledRuns | { failed: SampleOutcome & { ok: false } }>>();
 const samplingArgs = (c: SamplingCase, temperature: number | undefined): GenArgs => ({ i: c.i, idx: c.prompts, maxNew: 1, temperature });
 
@@ -325,13 +339,15 @@ function sampleAll(ctx: CheckContext): Promise<SampledRuns | { failed: SampleOut
     const runs = [
       ...SAMPLING_TEMPERATURES.map((t, k) => ({ args: genWire(samplingArgs(c, t)), times: c.calls[k]! })),
       { args: genWire({ i: dflt.i, idx: [dflt.prompt], maxNew: 1, temperature: undefined }), times: dflt.n },
+      { args: genWire(freshArgs(c)), times: FRESH_CALLS },
     ];
     // on the second child where there is one: these ~400 calls then run beside the other checks
     const box = (await ctx.beside) ?? ctx.sandbox;
     const res = await box.request({ op: 'sample', fn: 'generate', runs }, ctx.callTimeoutMs * 3);
     if (!res.ok) return { failed: { ok: false as const, error: res.error } };
     const outcomes = res.runs ?? [];
-    return { sampling: c, byTemperature: outcomes.slice(0, SAMPLING_TEMPERATURES.length), defaults: outcomes[SAMPLING_TEMPERATURES.length]!, dflt };
+    const k = SAMPLING_TEMPERATURES.length;
+    return { sampling: c, byTemperature: outcomes.slice(0, k), defaults: outcomes[k]!, dflt, fresh: outcomes[k + 1]! };
   });
 }
 
@@ -420,6 +436,57 @@ const defaultTemperature: Check = {
   },
 };
 
+/** Below this chance of every prefix group agreeing, a correct sampler is ruled out (it fails less than once in 1e9). */
+const FRESH_LEVEL = 1e-9;
+
+/**
+ * Each new token must be drawn afresh. A sampler seeded per step (tf.multinomial(logits, 1, step), "for
+ * reproducibility") draws the same uniform at every later step of every call, so the token there is a function of the
+ * tokens before it: calls that agree up to a step agree at it too. Calls are grouped by what they generated before
+ * each later step; every group agreeing is what a correct sampler does with probability Π Σ_v p_v^n (n calls in a
+ * group, p the model's distribution after that prefix), and fails the check only when that is below FRESH_LEVEL.
+ */
+const freshDraws: Check = {
+  name: 'generate: every new token is drawn afresh (no sampler seeded per step)',
+  needs: [sampling.name],
+  async run(ctx) {
+    const all = await sampleAll(ctx);
+    if ('failed' in all) return fail(`generate threw ${all.failed.error.name}: ${all.failed.error.message}`, null);
+    const g = freshArgs(all.sampling);
+    const out = all.fresh;
+    if (!out.ok) return fail(`generate threw ${out.error.name}: ${out.error.message}\n${genDescribe(g)}`, await nameMistake(ctx, { ok: false, mistake: 'crash', message: out.error.message }));
+    const prompt = g.idx[0]!;
+    const { cfg } = g.i;
+    const rows: number[][] = [];
+    for (const v of out.values) {
+      if (!isWireTensor(v) || v.shape.length !== 2 || v.shape[1] !== prompt.length + FRESH_TOKENS) return fail(`generate returned ${isWireTensor(v) ? `[${v.shape}]` : typeof v}, expected [1, ${prompt.length + FRESH_TOKENS}]\n${genDescribe(g)}`, 'shape');
+      rows.push(Array.from(v.data.subarray(prompt.length, prompt.length + FRESH_TOKENS), Number));
+    }
+    let chance = 1;
+    for (let step = 1; step < FRESH_TOKENS; step++) {
+      const groups = new Map<string, number[]>();
+      for (const r of rows) {
+        const key = r.slice(0, step).join(',');
+        groups.set(key, [...(groups.get(key) ?? []), r[step]!]);
+      }
+      for (const [key, next] of groups) {
+        if (new Set(next).size > 1) return pass(`${FRESH_CALLS} calls of ${FRESH_TOKENS} tokens at T = ${FRESH_T}: later tokens vary after the same prefix`);
+        const seq = [...prompt, ...key.split(',').map(Number)].slice(-cfg.blockSize);
+        const logits = gptForward([seq], params64(g.i), cfg)!.data.subarray((seq.length - 1) * cfg.vocabSize, seq.length * cfg.vocabSize);
+        const top = Math.max(...logits);
+        const e = Array.from(logits, (l) => Math.exp((l - top) / FRESH_T));
+        const z = e.reduce((a, b) => a + b, 0);
+        chance *= e.reduce((a, x) => a + (x / z) ** next.length, 0);
+      }
+    }
+    if (chance >= FRESH_LEVEL) return pass(`every later token agreed with the calls that shared its prefix, as a correct sampler does ${fmtNum(chance)} of the time`);
+    return fail(
+      `over ${FRESH_CALLS} calls of ${FRESH_TOKENS} new tokens at T = ${FRESH_T}, every call that agreed with another up to a step agreed at that step too (a correct sampler does that with probability ${fmtNum(chance)}): each step's draw is not fresh. Is the sampler seeded with the step, or with anything that repeats from call to call?\n${genDescribe(g)}`,
+      'gpt/generate-fixed-seed',
+    );
+  },
+};
+
 export const gptSuite: KataSuite = {
   mistakes: gptMistakes,
   prepare: prepareGPT,
@@ -463,6 +530,7 @@ export const gptSuite: KataSuite = {
     leaks,
     sampling,
     defaultTemperature,
+    freshDraws,
   ],
   probes(seed): Probe[] {
     const cases: GPTCase[] = [
