@@ -1,8 +1,9 @@
 // A check over inputs of many sizes whose failure means "works only up to a fixed size" when the same function is
 // right on every small input, whatever else varies: a mask precomputed at 8×8 or 32×32 and sliced to T, say. It
 // also tries one input longer than the lecture's largest context (256), which random cases rarely reach.
-import { compareOutput, type Tolerance, type Verdict } from './compare.ts';
-import { type CaseIO, type Check, type CheckContext, callFn, fail } from './suite.ts';
+import type { NDArray } from './ndarray.ts';
+import type { Tolerance, Verdict } from './compare.ts';
+import { type CaseIO, type Check, type CheckContext, callAndCompare, fail } from './suite.ts';
 
 /** The lecture's largest context (block_size = 256): a mask precomputed at it is the likeliest fixed size. */
 export const LONGEST_CONTEXT = 256;
@@ -12,14 +13,20 @@ export interface Sizes {
   fn: string;
   /** Small inputs (T ≤ 4, the probes' size) varying in every other dimension the check's cases vary in. */
   small: (seed: number) => CaseIO[];
-  /** One input longer than LONGEST_CONTEXT, tried when the check passes. */
+  /**
+   * One long input, tried when the check passes: past LONGEST_CONTEXT (T = 257 is enough), or, where the contract
+   * hands the function its context size (gpt's cfg.blockSize), past the lecture's smaller sizes (8, 32, 64).
+   */
   large: CaseIO;
   tol: Tolerance;
 }
 
-async function rightOn(ctx: CheckContext, fn: string, io: CaseIO, tol: Tolerance): Promise<Verdict> {
-  const r = await callFn(ctx, { op: 'call', fn, args: io.args });
-  return r.ok ? compareOutput(r.value, io.expected(), tol) : r.verdict;
+const rightOn = (ctx: CheckContext, fn: string, io: CaseIO, tol: Tolerance): Promise<Verdict> => callAndCompare(ctx, fn, io.args, io.expected, tol);
+
+/** `io` with its expected output computed once (a suite's prepare computes the large input's ahead). */
+export function memoCase(io: CaseIO): CaseIO {
+  let want: NDArray | undefined;
+  return { ...io, expected: () => (want ??= io.expected()) };
 }
 
 /**

@@ -86,7 +86,7 @@ export async function callFn(ctx: CheckContext, req: RequestBody): Promise<CallR
 }
 
 /** Calls fn(args) and compares with the oracle's output, which this process computes while the child works. */
-async function callAndCompare(ctx: CheckContext, fn: string, args: Wire[], expected: () => NDArray, tol: Tolerance, axes?: AxisNames): Promise<Verdict> {
+export async function callAndCompare(ctx: CheckContext, fn: string, args: Wire[], expected: () => NDArray, tol: Tolerance, axes?: AxisNames): Promise<Verdict> {
   const pending = callFn(ctx, { op: 'call', fn, args });
   let want: NDArray;
   try {

@@ -8,7 +8,7 @@ import { fmtInputs } from '../../format.ts';
 import { randn, rng } from '../../random-cases.ts';
 import { memberUses } from '../../static-rules.ts';
 import { type CaseIO, type Check, type KataSuite, type Probe, callFn, equivalenceCheck, fail, nameMistake, pass } from '../../suite.ts';
-import { LONGEST_CONTEXT, sizedCheck } from '../../sized-check.ts';
+import { LONGEST_CONTEXT, memoCase, sizedCheck } from '../../sized-check.ts';
 
 /** Kept entries must come back bit-for-bit; masked ones may be any stand-in at or below -1e4. */
 const EXACT: Tolerance = { atol: 0, rtol: 0, negInfBelow: -1e4 };
@@ -76,8 +76,16 @@ function shapeCheck(name: string, fn: string, args: CaseIO['args'], want: number
 const maskShape = shapeCheck('causalMask: shape and dtype', 'causalMask', [4], [4, 4], 'causalMask(4) -> float32 [4, 4]');
 const futureShape = shapeCheck('maskFuture: shape and dtype', 'maskFuture', [randn(rng(1), [2, 3, 3]).wire], [2, 3, 3], 'maskFuture([2, 3, 3]) -> float32 [2, 3, 3]');
 
+/** Past a mask precomputed at the lecture's largest block_size; computed when the kata opens. */
+const LARGE_MASK = memoCase(maskIO(LONGEST_CONTEXT + 1));
+const LARGE_SCORES = memoCase(scoresIO({ lead: [1], T: LONGEST_CONTEXT + 1, seed: 3 }));
+
 export const causalMaskSuite: KataSuite = {
   mistakes: causalMaskMistakes,
+  prepare: () => {
+    LARGE_MASK.expected();
+    LARGE_SCORES.expected();
+  },
   checks: [
     exportsCheck(['causalMask', 'maskFuture']),
     usesBandPart,
@@ -87,7 +95,7 @@ export const causalMaskSuite: KataSuite = {
         ...equivalenceCheck({ fn: 'causalMask', needs: [maskShape.name], arb: maskSizes, numRuns: 16, io: maskIO, tol: EXACT }),
         name: `causalMask(T) is tril(ones(T, T)) for T = 1..9 and up to ${LARGEST_T}`,
       },
-      { fn: 'causalMask', small: () => [1, 2, 3, 4].map(maskIO), large: maskIO(LONGEST_CONTEXT + 44), tol: EXACT },
+      { fn: 'causalMask', small: () => [1, 2, 3, 4].map(maskIO), large: LARGE_MASK, tol: EXACT },
       'causal-mask/fixed-size',
     ),
     futureShape,
@@ -96,7 +104,7 @@ export const causalMaskSuite: KataSuite = {
         ...equivalenceCheck({ fn: 'maskFuture', needs: [futureShape.name], arb: scoresArb, numRuns: 48, io: scoresIO, tol: EXACT }),
         name: `maskFuture: future entries ≤ −1e4, all others unchanged, T up to ${LARGEST_T} (fast-check)`,
       },
-      { fn: 'maskFuture', small: (seed) => [smallScores, ...fc.sample(scoresArb.map((c) => ({ ...c, T: Math.min(c.T, 4) })), { seed, numRuns: 8 }).map(scoresIO)], large: scoresIO({ lead: [1], T: LONGEST_CONTEXT + 44, seed: 3 }), tol: EXACT },
+      { fn: 'maskFuture', small: (seed) => [smallScores, ...fc.sample(scoresArb.map((c) => ({ ...c, T: Math.min(c.T, 4) })), { seed, numRuns: 8 }).map(scoresIO)], large: LARGE_SCORES, tol: EXACT },
       'causal-mask/fixed-size',
     ),
   ],
