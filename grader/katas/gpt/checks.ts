@@ -297,18 +297,19 @@ const leaks: Check = {
   needs: [generateShape.name, FORWARD],
   async run(ctx) {
     const i = makeGPTInputs({ ...greedyBase, seed: ctx.seed + 40 });
-    // every path through generate: sampling at T = 1, the argmax at T = 0, and the default temperature
+    // every path through generate: sampling at T = 1 (6 tokens, past blockSize), then the argmax at T = 0 and the
+    // default temperature (2 tokens each: a leak shows on the first)
     for (const temperature of [1, 0, undefined]) {
-      const g: GenArgs = { i, idx: [[1, 2], [0, 4]], maxNew: 6, temperature };
+      const g: GenArgs = { i, idx: [[1, 2], [0, 4]], maxNew: temperature === 1 ? 6 : 2, temperature };
       const r = await callFn(ctx, { op: 'call', fn: 'generate', args: genWire(g), leaks: true });
       if (!r.ok) return fail(r.verdict.message, await nameMistake(ctx, r.verdict));
       const leaked = r.res.leaked ?? 0;
       if (leaked > 0) {
         const called = temperature === undefined ? 'without a temperature' : `at temperature ${temperature}`;
-        return fail(`${leaked} tensor(s) left behind after 6 new tokens ${called} (about ${fmtNum(leaked / 6)} per token), once the result was disposed`, 'gpt/generate-leak');
+        return fail(`${leaked} tensor(s) left behind after ${g.maxNew} new tokens ${called} (about ${fmtNum(leaked / g.maxNew)} per token), once the result was disposed`, 'gpt/generate-leak');
       }
     }
-    return pass('6 tokens at temperature 1, at 0 and without one: 0 tensors left behind');
+    return pass('6 tokens at temperature 1, 2 at 0 and 2 without one: 0 tensors left behind');
   },
 };
 

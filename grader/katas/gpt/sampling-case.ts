@@ -39,8 +39,11 @@ const WRONG_POWER_EXCESS = 120 + (BASE.V - 1) - CRITICAL;
 const NAMING_Z = 4.5;
 /** The mistakes that divide the logits by a wrong power of T. */
 const POWER_FAMILY = new Set(['gpt/generate-temperature', 'gpt/generate-temperature-twice']);
-/** Fewer calls than this at one temperature are never used. */
-const MIN_SAMPLES = 80;
+/**
+ * Fewer calls than this at one temperature are never used. T = 4 gets the floor: every catalogued mistake separates
+ * most at T = 0.15, and with the default run counted in naming, 40 calls there tell every pair apart.
+ */
+const MIN_SAMPLES = 40;
 /** Every right probability is at least this, as in the 400-sample design (the test is exact, so small counts are fine). */
 const MIN_PROB = 0.002;
 const SEEDS_SEARCHED = 12;
