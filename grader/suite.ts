@@ -216,7 +216,7 @@ export async function diagnoseWithProbes(ctx: CheckContext, probes: Probe[], mis
   };
   /**
    * Whether fn's probes are each either right or the variant's, the variant's on at least one the learner gets wrong:
-   * a mistake made on one path only (no activation for ReLU alone, post-norm around the MLP alone).
+   * a mistake made on one path only (no activation on the ReLU path, the GELU path right).
    */
   const partlyOn = (fn: string, knobs: unknown): boolean => {
     let shown = 0;
