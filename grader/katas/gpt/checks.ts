@@ -325,7 +325,7 @@ interface SampledRuns {
 
 /** The fresh-draws check's run: calls, new tokens per call, and a flattening temperature (every token likely). */
 const FRESH_CALLS = 24;
-const FRESH_TOKENS = 3;
+const FRESH_TOKENS = 2;
 const FRESH_T = 4;
 const freshArgs = (c: SamplingCase): GenArgs => ({ i: c.i, idx: [c.prompts[0]!], maxNew: FRESH_TOKENS, temperature: FRESH_T });
 const sampled = new WeakMap<CheckContext, Promise<SampledRuns | { failed: SampleOutcome & { ok: false } }>>();
@@ -342,16 +342,16 @@ function sampleAll(ctx: CheckContext): Promise<SampledRuns | { failed: SampleOut
   return memoized(sampled, ctx, async () => {
     const c = samplingCaseFor(ctx.seed);
     const dflt = defaultTemperatureCase(ctx.seed + 60);
-    const sampledHere = [
-      ...SAMPLING_TEMPERATURES.map((t, k) => ({ args: genWire(samplingArgs(c, t)), times: c.calls[k]! })),
+    const byTemperature = SAMPLING_TEMPERATURES.map((t, k) => ({ args: genWire(samplingArgs(c, t)), times: c.calls[k]! }));
+    const others = [
       { args: genWire({ i: dflt.i, idx: [dflt.prompt], maxNew: 1, temperature: undefined }), times: dflt.n },
+      { args: genWire(freshArgs(c)), times: FRESH_CALLS },
     ];
-    const fresh = [{ args: genWire(freshArgs(c)), times: FRESH_CALLS }];
-    // The sampling runs go to the second child where there is one, beside the other checks; the fresh-draws run to
-    // the first, ahead of its checks, so that the two children finish at about the same time.
+    // The temperature runs go to the second child where there is one, beside the other checks; the default and
+    // fresh-draws runs to the first, ahead of its checks, so that the two children finish at about the same time.
     const beside = await ctx.beside;
-    const sample = (box: Sandbox, runs: typeof fresh) => box.request({ op: 'sample', fn: 'generate', runs }, ctx.callTimeoutMs * 3);
-    const requests = beside ? [sample(beside, sampledHere), sample(ctx.sandbox, fresh)] : [sample(ctx.sandbox, [...sampledHere, ...fresh])];
+    const sample = (box: Sandbox, runs: typeof others) => box.request({ op: 'sample', fn: 'generate', runs }, ctx.callTimeoutMs * 3);
+    const requests = beside ? [sample(beside, byTemperature), sample(ctx.sandbox, others)] : [sample(ctx.sandbox, [...byTemperature, ...others])];
     const outcomes: SampleOutcome[] = [];
     for (const res of await Promise.all(requests)) {
       if (!res.ok) return { failed: { ok: false as const, error: res.error } };
