@@ -2,7 +2,7 @@
 // generate: argmax path, cropping, leaks, and sampling statistics at temperatures other than 1.
 import { type DirectionalDerivatives, type GPTKnobs, type GreedyKnobs, gptDirectionalDerivatives, gptForward, gptGradients, greedyPath } from './oracle.ts';
 import fc from 'fast-check';
-import type { NDArray } from '../../ndarray.ts';
+import { type NDArray, nd, softmax } from '../../ndarray.ts';
 import { gptMistakes } from './mistakes.ts';
 import { IDENTITY, type SampleOutcome, type Wire, type WireTensor, isWireTensor } from '../../sandbox/protocol.ts';
 import type { Sandbox } from '../../sandbox/sandbox.ts';
@@ -484,10 +484,8 @@ const freshDraws: Check = {
         if (new Set(next).size > 1) return pass(`${FRESH_CALLS} calls of ${FRESH_TOKENS} tokens at T = ${FRESH_T}: later tokens vary after the same prefix`);
         const seq = [...prompt, ...key.split(',').map(Number)].slice(-cfg.blockSize);
         const logits = gptForward([seq], params64(g.i), cfg)!.data.subarray((seq.length - 1) * cfg.vocabSize, seq.length * cfg.vocabSize);
-        const top = Math.max(...logits);
-        const e = Array.from(logits, (l) => Math.exp((l - top) / FRESH_T));
-        const z = e.reduce((a, b) => a + b, 0);
-        chance *= e.reduce((a, x) => a + (x / z) ** next.length, 0);
+        const p = softmax(nd([cfg.vocabSize], Array.from(logits, (l) => l / FRESH_T))).data;
+        chance *= p.reduce((a, x) => a + x ** next.length, 0);
       }
     }
     if (chance >= FRESH_LEVEL) return pass(`every later token agreed with the calls that shared its prefix, as a correct sampler does ${fmtNum(chance)} of the time`);
