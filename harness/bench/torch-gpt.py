@@ -1,11 +1,13 @@
 """PyTorch anchor: the lecture's char-level GPT (pre-norm blocks, ReLU FFN), timed per training step, for the
 side-by-side figures of `npm run bench -- --vs-torch` and scripts/gpu-check.sh. --device cuda makes the timer wait
 for the GPU; --dropout 0.2 is the lecture preset's, so GPU figures compare like with like.
+--threads sets torch's own threads only; Debian's torch runs its matmuls on the system OpenBLAS, whose pthreads pool
+takes every core whatever torch.set_num_threads says, so --blas_threads N caps that pool (set before torch loads).
 Usage: python3 harness/bench/torch-gpt.py DATA.txt --iters N [--n_embd 128 --n_head 4 --n_layer 4 --block 64 --batch 12 --threads 2]
-       [--device cpu|cuda] [--dropout 0.2] [--lr 3e-4]
-Prints: params, ms/step (median of timed steps after warm-up), tokens/s, final train loss and val loss."""
-import argparse, time, statistics, math
-import torch, torch.nn as nn, torch.nn.functional as F
+       [--blas_threads N] [--device cpu|cuda] [--dropout 0.2] [--lr 3e-4]
+Prints: params, ms/step (median of timed steps after warm-up), tokens/s, final train loss and val loss, and the BLAS's
+threads as OpenBLAS reports them (blas_threads=?, when the BLAS is not OpenBLAS)."""
+import argparse, ctypes, os, time, statistics, math
 
 p = argparse.ArgumentParser()
 p.add_argument('data'); p.add_argument('--iters', type=int, default=50)
@@ -14,7 +16,11 @@ p.add_argument('--n_layer', type=int, default=4); p.add_argument('--block', type
 p.add_argument('--batch', type=int, default=12); p.add_argument('--threads', type=int, default=2)
 p.add_argument('--lr', type=float, default=1e-3); p.add_argument('--eval_iters', type=int, default=20)
 p.add_argument('--device', default='cpu'); p.add_argument('--dropout', type=float, default=0.0)
+p.add_argument('--blas_threads', type=int, default=0)
 a = p.parse_args()
+if a.blas_threads > 0:
+    for v in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'): os.environ[v] = str(a.blas_threads)
+import torch, torch.nn as nn, torch.nn.functional as F
 torch.set_num_threads(a.threads); torch.manual_seed(1337)
 dev = torch.device(a.device)
 if dev.type == 'cuda': torch.backends.cuda.matmul.allow_tf32 = False  # fp32 like tfjs: no TF32 shortcut in the ratio
@@ -57,4 +63,12 @@ for it in range(a.iters):
 with torch.no_grad():
     m.eval(); vl = sum(m(*batch(val)).item() for _ in range(a.eval_iters)) / a.eval_iters
 ms = statistics.median(times[min(5, a.iters - 1):]) * 1e3
-print(f"device={a.device} params={sum(p.numel() for p in m.parameters())} ms_per_step={ms:.1f} tokens_per_s={a.batch*a.block/ms*1e3:.0f} train_loss={loss.item():.4f} val_loss={vl:.4f}")
+def blas_threads():
+    """openblas_get_num_threads() of the OpenBLAS loaded into this process, or '?' where there is none (or no /proc)."""
+    try: maps = open('/proc/self/maps').read().splitlines()
+    except OSError: return '?'
+    for lib in sorted({l.split()[-1] for l in maps if 'blas' in l and l.split()[-1].startswith('/')}):
+        try: return str(ctypes.CDLL(lib).openblas_get_num_threads())
+        except (OSError, AttributeError): pass
+    return '?'
+print(f"device={a.device} params={sum(p.numel() for p in m.parameters())} ms_per_step={ms:.1f} tokens_per_s={a.batch*a.block/ms*1e3:.0f} train_loss={loss.item():.4f} val_loss={vl:.4f} blas_threads={blas_threads()}")

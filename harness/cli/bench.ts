@@ -25,7 +25,8 @@ const OPTIONS = [
   {
     name: 'vs-torch',
     kind: 'flag',
-    help: 'alternate rounds with the PyTorch anchor (1 thread, --iters 40) and report the median of the round ratios\n' +
+    help: 'alternate rounds with the PyTorch anchor (1 thread of its own, its BLAS capped as GPT_KATA_THREADS caps ours,\n' +
+      '--iters 40) and report the median of the round ratios\n' +
       '(each round side by side) and the ratio of medians,\n' +
       'of wall time and of CPU time per step (the anchor\'s CPU time less that of 5-iteration runs:\n' +
       'an estimate, good to ~10 ms)',
@@ -84,14 +85,17 @@ runCli(COMMAND, async ({ options: o }) => {
   const shape = { nEmbd: config.nEmbd, nHead: config.nHead, nLayer: config.nLayer, blockSize: config.blockSize, batchSize: config.batchSize };
   const ANCHOR_ITERS = 40; // the anchor's timed run: --iters 40
   const SHORT_ITERS = 5; // a short run measures the anchor's fixed CPU cost (import torch, data, eval)
-  let torch: { python: string; anchor: string; fixedCpuS: number } | undefined;
+  // GPT_KATA_THREADS caps ours; the anchor's BLAS gets the same cap, else "one thread" would time PyTorch on every core
+  const torchBlasThreads = process.env.GPT_KATA_THREADS ? blasThreads() : undefined;
+  let torch: { python: string; anchor: string; fixedCpuS: number; blasThreads?: number } | undefined;
   if (o['vs-torch']) {
     const found = findTorchPython();
     if ('error' in found) throw new UserError(`--vs-torch: ${found.error}`);
     const anchor = resolve(o.anchor ?? DEFAULT_ANCHOR);
     // the median of 3 short runs: a single one's start-up cost varies by a few hundred ms (page cache, imports)
-    const shorts = [0, 1, 2].map(() => runTorchAnchor({ python: found.python, anchor, data: text.path, iters: SHORT_ITERS, threads: 1, model: shape }).cpuS);
-    torch = { python: found.python, anchor, fixedCpuS: median(shorts) };
+    const cap = torchBlasThreads !== undefined ? { blasThreads: torchBlasThreads } : {};
+    const shorts = [0, 1, 2].map(() => runTorchAnchor({ python: found.python, anchor, data: text.path, iters: SHORT_ITERS, threads: 1, model: shape, ...cap }).cpuS);
+    torch = { python: found.python, anchor, fixedCpuS: median(shorts), ...cap };
   }
 
   // --profile: under the thread setting in force, then (where BLAS may use more than one) on one thread too
@@ -103,11 +107,11 @@ runCli(COMMAND, async ({ options: o }) => {
   ];
 
   const ours: StepTiming[] = [];
-  const theirs: { ms: number; cpuMs: number }[] = [];
+  const theirs: { ms: number; cpuMs: number; blasThreads: number | null }[] = [];
   for (let r = 0; r < rounds; r++) {
     if (torch) {
       const run = runTorchAnchor({ ...torch, data: text.path, iters: ANCHOR_ITERS, threads: 1, model: shape });
-      theirs.push({ ms: run.msPerStep, cpuMs: ((run.cpuS - torch.fixedCpuS) * 1000) / (ANCHOR_ITERS - SHORT_ITERS) });
+      theirs.push({ ms: run.msPerStep, cpuMs: ((run.cpuS - torch.fixedCpuS) * 1000) / (ANCHOR_ITERS - SHORT_ITERS), blasThreads: run.blasThreads });
     }
     let t: StepTiming;
     try {
@@ -163,7 +167,9 @@ runCli(COMMAND, async ({ options: o }) => {
     // each round's ratio is measured side by side, so their median is steadier than the ratio of the two medians
     const roundRatios = ours.map((t, r) => t.msPerStep / theirs[r]!.ms);
     const medianRatio = median(roundRatios);
+    const torchBlas = theirs[0]!.blasThreads;
     Object.assign(result, {
+      torch_blas_threads: torchBlas,
       torch_ms_per_step: Number(fmt(torchMs)),
       ratio_vs_torch: Number((msPerStep / torchMs).toFixed(2)),
       median_round_ratio_vs_torch: Number(medianRatio.toFixed(2)),
@@ -175,6 +181,8 @@ runCli(COMMAND, async ({ options: o }) => {
       `median over ${rounds} rounds: tfjs ${fmt(msPerStep)} ms/step, PyTorch ${fmt(torchMs)} ms/step: ${(msPerStep / torchMs).toFixed(2)}× PyTorch ` +
         `(CPU time per step: ${fmt(cpuMs)} vs ${fmt(torchCpuMs)} ms, ${(cpuMs / torchCpuMs).toFixed(2)}×)`,
     );
+    const blasWords = torchBlas === null ? 'a BLAS other than OpenBLAS' : `OpenBLAS on ${torchBlas} thread${torchBlas === 1 ? '' : 's'}`;
+    say(`PyTorch: 1 thread of its own, matmuls on ${blasWords}${torchBlasThreads !== undefined ? ` (capped as ${threadsSetting} caps ours)` : ''}`);
     say(`median of the ${rounds} round ratios: ${medianRatio.toFixed(2)}× PyTorch (rounds ${roundRatios.map((x) => x.toFixed(2)).join(', ')})`);
   }
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
