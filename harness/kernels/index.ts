@@ -11,6 +11,7 @@ import { mulGradColsConfig, registerMulGradient } from './mul-grad.ts';
 import { registerReluGradient, reluGradConfig } from './relu-grad.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
+import { shareSavedTensors } from './shared-saves.ts';
 import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
 import { registerSoftmaxGradient, softmaxGradConfig } from './softmax-grad.ts';
 import { simdGemm } from './simd-matmul.ts';
@@ -72,8 +73,9 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  * Softmax (simd-softmax.ts) and its gradient (softmax-grad.ts) in one pass per row, the trainer's cross-entropy with
  * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), RealDiv's
  * gradient for a per-row divisor (div-grad.ts) and Multiply's for a row-broadcast vector (mul-grad.ts) in one pass,
- * and (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor. BatchMatMul's gradient is
- * grader/tfjs/broadcast-matmul-grad.ts's.
+ * and (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor; and on tfjs's engine, tensors saved
+ * for a first-order backward pass share their buffers without a kernel call or tape node each (shared-saves.ts).
+ * BatchMatMul's gradient is grader/tfjs/broadcast-matmul-grad.ts's.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   const simd = options.simd ?? true;
@@ -112,4 +114,5 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   registerReluGradient(); // one pass on wasm (relu-grad.ts), tfjs's formula elsewhere
   registerDivGradient(); // the per-row divisor's part in one pass on wasm (div-grad.ts), tfjs's formula elsewhere
   registerMulGradient(); // a row-broadcast vector's part in one pass on wasm (mul-grad.ts), tfjs's formula elsewhere
+  shareSavedTensors(); // wasm, first-order gradients only; tfjs's clone everywhere else
 }
