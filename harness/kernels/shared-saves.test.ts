@@ -18,7 +18,7 @@ function blockLoss(x: tf.Tensor2D, w1: tf.Variable, w2: tf.Variable, gamma: tf.V
   const h = tf.relu(normed.matMul(w1)).matMul(w2);
   const future = tf.tensor2d(Array.from({ length: 36 }, (_, i) => (i % 6 > Math.floor(i / 6) ? -1e9 : 0)), [6, 6]);
   const scores = tf.softmax(h.matMul(x, false, true).add(future));
-  return x.add(scores.matMul(h)).square().mean() as tf.Scalar;
+  return x.add(scores.matMul(h)).square().mean<tf.Scalar>();
 }
 
 type BlockVars = readonly [tf.Variable, tf.Variable, tf.Variable];
@@ -67,7 +67,7 @@ describe('tensors saved for the backward pass on wasm', () => {
   it('keep a variable readable after its saved copy is freed', async () => {
     await tf.setBackend('wasm');
     const w = tf.variable(tf.tensor2d([[1, 2], [3, 4]]));
-    const { grads } = tf.variableGrads(() => w.matMul(w).sum() as tf.Scalar, [w]);
+    const { grads } = tf.variableGrads(() => w.matMul(w).sum<tf.Scalar>(), [w]);
     tf.dispose(grads);
     expect(w.arraySync()).toEqual([[1, 2], [3, 4]]);
     w.dispose();
