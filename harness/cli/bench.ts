@@ -152,7 +152,7 @@ runCli(COMMAND, async ({ options: o }) => {
   const cpuMs = median(ours.map((t) => t.cpuMsPerStep));
   if (blasOn) {
     const c = blasThreadChoice;
-    say(`matmul: ${wasmMatmulPath()}; all threads on ${Math.round((100 * c.pooledCalls) / Math.max(1, c.eligibleCalls))}% of ${c.eligibleCalls} big matmuls, where they were faster`);
+    say(`matmul: ${wasmMatmulPath()}; big matmuls on all threads in ${c.stepsOnAll} of ${c.steps} steps (steps are timed both ways and the faster kept)`);
   } else if (backend.name === 'wasm') {
     say(`matmul: ${wasmMatmulPath()}, 1 thread`);
   }

@@ -1,5 +1,5 @@
-// The GEMM engine on the system BLAS (blas-addon.ts): cblas_sgemm in place on tfjs's heap, on one thread or all,
-// whichever is faster for the shape right now.
+// The GEMM engine on the system BLAS (blas-addon.ts): cblas_sgemm in place on tfjs's heap, the big products on one
+// thread or all, whichever makes training steps faster right now.
 import { blasThreads, type BlasAddon } from './blas-addon.ts';
 import type { GemmEngine } from './batch-matmul.ts';
 import { ThreadChoice } from './thread-choice.ts';
@@ -14,9 +14,9 @@ const memories = new WeakMap<object, WasmMemory>();
 const THREADS_MIN_FLOPS = 4e6;
 
 /**
- * Per matmul shape, whether all BLAS threads are faster than one right now (true: all). On a busy machine a second
- * BLAS thread is often descheduled and the product waits for it (measured here: 600 ms a step instead of 195 at
- * load 10), so both ways are timed and the faster kept (thread-choice.ts).
+ * Whether the big products run on all BLAS threads right now. On a busy machine a second BLAS thread is often
+ * descheduled and the product waits for it (measured here: 600 ms a step instead of 195 at load 10), so training
+ * steps are timed both ways and the faster kept (thread-choice.ts); trainStep reports each step's time.
  */
 export const blasThreadChoice = new ThreadChoice();
 let threadsNow = 0; // what the addon was last told
@@ -25,6 +25,11 @@ let threadCap = Infinity;
 /** At most n BLAS threads from now on (undefined: GPT_KATA_THREADS or every core again); the bench's one-thread profile. */
 export function capBlasThreads(n?: number): void {
   threadCap = n ?? Infinity;
+}
+
+/** A training step took `ms` (trainStep reports each): the evidence for the thread choice, unless a cap is in force. */
+export function blasStepDone(ms: number): void {
+  if (threadCap === Infinity) blasThreadChoice.stepDone(ms);
 }
 
 function setThreads(addon: BlasAddon, n: number): void {
@@ -46,11 +51,7 @@ export function blasGemm(addon: BlasAddon): GemmEngine {
       gemm();
       return;
     }
-    const shape = `${g.batch}x${g.M}x${g.N}x${g.K}:${g.transposeA ? 1 : 0}${g.transposeB ? 1 : 0}`;
-    const all = blasThreadChoice.pick(shape);
-    setThreads(addon, all ? most : 1);
-    const t0 = performance.now();
+    setThreads(addon, blasThreadChoice.sharing() ? most : 1);
     gemm();
-    blasThreadChoice.record(shape, all, performance.now() - t0);
   };
 }

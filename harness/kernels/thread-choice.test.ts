@@ -1,39 +1,58 @@
-// ThreadChoice measures both ways first, then keeps the faster per shape, and still retries the slower one.
+// ThreadChoice times training steps both ways, keeps the faster, still retries the slower, and follows the load.
 import { describe, expect, it } from 'vitest';
 import { ThreadChoice } from './thread-choice.ts';
 
-/** Runs n calls of `shape` where sharing takes pooledMs and one thread singleMs; returns how many were shared. */
-function run(choice: ThreadChoice, shape: string, n: number, pooledMs: number, singleMs: number): number {
+/** Runs n steps on a machine where a step takes allMs with big matmuls shared, oneMs without; returns how many shared. */
+function run(choice: ThreadChoice, n: number, allMs: number, oneMs: number): number {
   let shared = 0;
   for (let i = 0; i < n; i++) {
-    const pooled = choice.pick(shape);
-    if (pooled) shared++;
-    choice.record(shape, pooled, pooled ? pooledMs : singleMs);
+    const all = choice.sharing();
+    if (all) shared++;
+    choice.stepDone(all ? allMs : oneMs);
   }
   return shared;
 }
 
 describe('ThreadChoice', () => {
-  it('tries both ways first, then shares only where sharing was faster, shape by shape', () => {
-    const c = new ThreadChoice();
-    expect(c.pick('a')).toBe(true); // first: with the worker
-    c.record('a', true, 2);
-    expect(c.pick('a')).toBe(false); // second: alone
-    c.record('a', false, 3);
-    const sharedFast = run(c, 'a', 80, 2, 3); // sharing wins on shape a
-    const sharedSlow = run(c, 'b', 80, 3, 2); // and loses on shape b
-    expect(sharedFast).toBeGreaterThan(65);
-    expect(sharedSlow).toBeLessThan(15);
-    expect(sharedSlow).toBeGreaterThan(0); // the slower way is still retried: load changes
+  it('starts shared, times both ways after a warm-up window, then shares only where that is faster', () => {
+    const idle = new ThreadChoice();
+    expect(idle.sharing()).toBe(true);
+    expect(run(idle, 8, 67, 72)).toBe(8); // warm-up window, then one window shared
+    expect(idle.sharing()).toBe(false); // then one window alone
+    run(idle, 4, 67, 72);
+    expect(run(idle, 160, 67, 72)).toBe(140); // sharing wins on an idle machine; one window in 8 retries one thread
+    expect(idle.stepsOnAll).toBe(148);
+    expect(idle.steps).toBe(172);
+
+    const busy = new ThreadChoice();
+    run(busy, 12, 600, 195);
+    const shared = run(busy, 160, 600, 195);
+    expect(shared).toBeLessThan(30); // every shared step waits for a descheduled worker
+    expect(shared).toBeGreaterThan(0); // the slower way is still retried: load changes
   });
 
-  it('switches when the machine gets busy (sharing becomes the slower way)', () => {
+  it('follows the load: switches to one thread when the machine gets busy, and back when it is idle again', () => {
     const c = new ThreadChoice();
-    run(c, 's', 40, 1, 2); // idle: sharing wins
-    const afterLoad = run(c, 's', 80, 4, 2); // busy: every shared call now waits for a descheduled worker
-    const lastStretch = run(c, 's', 40, 4, 2);
-    expect(afterLoad).toBeLessThan(40);
-    expect(lastStretch).toBeLessThanOrEqual(6); // only the every-8th retries
-    expect(c.eligibleCalls).toBe(160);
+    run(c, 40, 67, 72); // idle
+    run(c, 200, 200, 80); // busy: sharing now makes each step wait
+    expect(run(c, 100, 200, 80)).toBeLessThanOrEqual(8); // settled on one thread, only a rare retry shared
+    run(c, 200, 67, 72); // idle again
+    expect(run(c, 100, 67, 72)).toBeGreaterThan(80);
+  });
+
+  it('does not let one slow step (a collection, a page fault) decide: each window counts its fastest step', () => {
+    const c = new ThreadChoice();
+    let i = 0;
+    const steps = (n: number) => {
+      let shared = 0;
+      for (let k = 0; k < n; k++, i++) {
+        const all = c.sharing();
+        if (all) shared++;
+        c.stepDone((all ? 67 : 72) + (i % 4 === 1 ? 150 : 0)); // one step in four pays a 150 ms pause
+      }
+      return shared;
+    };
+    steps(40);
+    expect(steps(160)).toBeGreaterThanOrEqual(136);
   });
 });

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dropout, GPT, GPTConfig, GPTParams } from '../../katas/contracts.ts';
 import type { Batch } from '../../datasets/splits.ts';
+import { blasStepDone } from '../kernels/blas-matmul.ts';
 import type { AdamW } from './adamw.ts';
 import { clipScale } from './clip-grad.ts';
 import { crossEntropy } from './cross-entropy.ts';
@@ -32,6 +33,7 @@ export interface StepResult {
  * disposed before it returns, so the live tensor count stays flat from step to step.
  */
 export async function trainStep<P>(forward: Forward<P>, params: P, optimizer: AdamW, batch: Batch, hp: StepHyper): Promise<StepResult> {
+  const t0 = performance.now();
   const vars = optimizer.params.map((p) => p.variable);
   const { value, grads } = tf.variableGrads(() => crossEntropy(forward(batch.x, params, hp.dropout), batch.y), vars);
   const { norm, scale } = await clipScale(grads, hp.gradClip);
@@ -42,5 +44,6 @@ export async function trainStep<P>(forward: Forward<P>, params: P, optimizer: Ad
   if (!Number.isFinite(loss)) {
     throw new Error(`the loss became ${loss} at lr ${hp.lr}; lower --lr or check the model for a division by zero`);
   }
+  blasStepDone(performance.now() - t0); // the native matmuls' thread choice weighs whole steps
   return { loss, gradNorm: norm };
 }
