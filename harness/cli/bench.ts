@@ -150,7 +150,9 @@ runCli(COMMAND, async ({ options: o }) => {
     }
   }
   const cpuMs = median(ours.map((t) => t.cpuMsPerStep));
-  if (blasOn) {
+  if (blasOn && blasThreads() === 1) {
+    say(`matmul: ${wasmMatmulPath()}`);
+  } else if (blasOn) {
     const c = blasThreadChoice;
     say(`matmul: ${wasmMatmulPath()}; big matmuls on all threads in ${c.stepsOnAll} of ${c.steps} steps (steps are timed both ways and the faster kept)`);
   } else if (backend.name === 'wasm') {

@@ -27,9 +27,9 @@ export function capBlasThreads(n?: number): void {
   threadCap = n ?? Infinity;
 }
 
-/** A training step took `ms` (trainStep reports each): the evidence for the thread choice, unless a cap is in force. */
+/** A training step took `ms` (trainStep reports each): the evidence for the thread choice, where there is one to make. */
 export function blasStepDone(ms: number): void {
-  if (threadCap === Infinity) blasThreadChoice.stepDone(ms);
+  if (threadCap === Infinity && blasThreads() > 1) blasThreadChoice.stepDone(ms);
 }
 
 function setThreads(addon: BlasAddon, n: number): void {
