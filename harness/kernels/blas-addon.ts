@@ -23,6 +23,9 @@ export interface BlasAddon {
   gemm(heap: ArrayBuffer, transA: boolean, transB: boolean, M: number, N: number, K: number,
     a: number, b: number, c: number, batch: number, strideA: number, strideB: number): void;
   setThreads(n: number): void;
+  /** out = x op y (y op x when flip) over n floats, y laid out as `layout` (see blas/elementwise.cc); byte offsets. */
+  binary(heap: ArrayBuffer, op: number, layout: number, flip: boolean, x: number, y: number, out: number, n: number,
+    inner: number, threads: number): void;
   info(): BlasInfo;
 }
 

@@ -27,6 +27,11 @@ export function capBlasThreads(n?: number): void {
   threadCap = n ?? Infinity;
 }
 
+/** Whether work is shared between threads right now: more than one configured, no cap, and the choice says so. */
+export function blasSharingNow(): boolean {
+  return threadCap === Infinity && blasThreads() > 1 && blasThreadChoice.sharing();
+}
+
 /** A training step took `ms` (trainStep reports each): the evidence for the thread choice, where there is one to make. */
 export function blasStepDone(ms: number): void {
   if (threadCap === Infinity && blasThreads() > 1) blasThreadChoice.stepDone(ms);

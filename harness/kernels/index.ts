@@ -13,6 +13,7 @@ import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
 import { shareSavedTensors } from './shared-saves.ts';
 import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
+import { threadedBinary } from './threaded-binary.ts';
 import { registerSoftmaxGradient, softmaxGradConfig } from './softmax-grad.ts';
 import { simdGemm } from './simd-matmul.ts';
 import { simdSoftmax } from './simd-softmax.ts';
@@ -101,8 +102,13 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
   override(tf.Softmax, (previous) => simdSoftmax(required(tf.Softmax, previous)));
-  override(tf.Add, (previous) => intBroadcast(required(tf.Add, previous), intAdd));
-  override(tf.Sub, (previous) => intBroadcast(required(tf.Sub, previous), intSub));
+  const blas = options.blas === false ? undefined : loadBlas();
+  const native = blas?.ok ? blas.addon : undefined; // float32 Add/Sub/Multiply/RealDiv on two threads where they pay
+  const binary = (op: Parameters<typeof threadedBinary>[1], k: WasmKernelFunc) => (native ? threadedBinary(native, op, k) : k);
+  override(tf.Add, (previous) => binary('add', intBroadcast(required(tf.Add, previous), intAdd)));
+  override(tf.Sub, (previous) => binary('sub', intBroadcast(required(tf.Sub, previous), intSub)));
+  override(tf.Multiply, (previous) => binary('mul', required(tf.Multiply, previous)));
+  override(tf.RealDiv, (previous) => binary('div', required(tf.RealDiv, previous)));
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxCrossEntropyConfig.kernelName, () => softmaxCrossEntropyConfig.kernelFunc as unknown as WasmKernelFunc);

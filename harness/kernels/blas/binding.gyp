@@ -1,20 +1,22 @@
-# node-gyp build of the native BLAS matmul (blas-matmul.cc): OpenBLAS on Linux, Accelerate on macOS.
+# node-gyp build of the native addon: the BLAS matmul (blas-matmul.cc; OpenBLAS on Linux, Accelerate on macOS) and
+# the two-thread elementwise kernels (elementwise.cc).
 # Built by scripts/build-blas.ts (npm install runs it; npm run build:blas reruns it); optional everywhere.
 {
   "targets": [
     {
       "target_name": "blas_matmul",
-      "sources": ["blas-matmul.cc"],
+      "sources": ["blas-matmul.cc", "elementwise.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
-      "cflags_cc": ["-O2"],
+      "cflags_cc": ["-O3", "-ffp-contract=off", "-pthread"],
+      "ldflags": ["-pthread"],
       "conditions": [
         ["OS=='mac'", {
           "defines": ["GPT_KATA_ACCELERATE"],
           "libraries": ["-framework Accelerate"],
           "xcode_settings": {
             "MACOSX_DEPLOYMENT_TARGET": "11.0",
-            "OTHER_CPLUSPLUSFLAGS": ["-O2", "-Wno-deprecated-declarations"]
+            "OTHER_CPLUSPLUSFLAGS": ["-O3", "-ffp-contract=off", "-Wno-deprecated-declarations"]
           }
         }],
         ["OS!='mac'", {

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string>
 
+#include "elementwise.h"
+
 #ifdef GPT_KATA_ACCELERATE
 #include <Accelerate/Accelerate.h>
 #else
@@ -77,6 +79,7 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     std::memset(C, 0, static_cast<size_t>(batch * M * N) * 4);
     return env.Undefined();
   }
+  ParkElementwiseHelper();  // its spinning would take a core from the BLAS's workers
   const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
   const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
   const int lda = static_cast<int>(transA ? M : K);
@@ -138,6 +141,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
+  InitElementwise(env, exports);
   return exports;
 }
 
