@@ -21,7 +21,7 @@ export interface BlasInfo {
 /** The addon's functions (see blas-matmul.cc for the exact contract of gemm). */
 export interface BlasAddon {
   gemm(heap: ArrayBuffer, transA: boolean, transB: boolean, M: number, N: number, K: number,
-    a: number, b: number, c: number, batch: number, strideA: number, strideB: number): void;
+    a: number, b: number, c: number, batch: number, strideA: number, strideB: number, split?: boolean): void;
   setThreads(n: number): void;
   /** out = x op y (y op x when flip) over n floats, y laid out as `layout` (see blas/elementwise.cc); byte offsets. */
   binary(heap: ArrayBuffer, op: number, layout: number, flip: boolean, x: number, y: number, out: number, n: number,

@@ -6,7 +6,7 @@ import { registerBroadcastMatMulGradient } from '../../grader/tfjs/broadcast-mat
 import { quietCpuBanner } from '../../grader/tfjs/quiet-cpu-banner.ts';
 import type { BlasAddon } from './blas-addon.ts';
 import { blasAvailable } from './test-support/blas-test-gate.ts';
-import { checkMatMulAgainstCpu } from './test-support/cpu-oracle.ts';
+import { checkMatMulAgainstCpu, maxAbsDiff, runOn, seeded } from './test-support/cpu-oracle.ts';
 import { registerWasmKernels, wasmMatmulPath } from './index.ts';
 import { heapMemory, type WasmBackend } from './wasm-backend.ts';
 
@@ -85,6 +85,36 @@ describe.skipIf(!found)('BatchMatMul on the system BLAS', () => {
 
   it('matches on sizes past OpenBLAS\'s blocking and threading thresholds', async () => {
     await checkMatMulAgainstCpu(6, 19, 160);
+  });
+
+  it('shares a batch of separate products with the helper thread and still matches the cpu backend', async () => {
+    const threadsBefore = process.env.GPT_KATA_THREADS;
+    process.env.GPT_KATA_THREADS = '2'; // sharing on, whatever this machine's core count
+    const gemm = addon.gemm.bind(addon);
+    let shared = 0;
+    addon.gemm = (...args) => {
+      if (args[12] === true) shared++;
+      gemm(...args);
+    };
+    try {
+      // attention's per-head products, baby-sized: q·kᵀ and weights·v over 48 heads, with their gradients
+      const f = () => {
+        const q = tf.tensor4d(seeded(31, 12 * 4 * 64 * 32), [12, 4, 64, 32]);
+        const k = tf.tensor4d(seeded(32, 12 * 4 * 64 * 32), [12, 4, 64, 32]);
+        const v = tf.tensor4d(seeded(33, 12 * 4 * 64 * 32), [12, 4, 64, 32]);
+        const loss = (qq: tf.Tensor, kk: tf.Tensor) => tf.matMul(tf.matMul(qq, kk, false, true), v).square().sum();
+        const [dq, dk] = tf.grads(loss)([q, k]);
+        return [tf.matMul(q, k, false, true), dq!, dk!];
+      };
+      const cpu = await runOn('cpu', f);
+      const wasm = await runOn('wasm', f);
+      expect(shared).toBeGreaterThanOrEqual(3); // the forward product and the gradients' batched products
+      expect(maxAbsDiff(cpu, wasm)).toBeLessThan(2e-3); // gradients reach ~2,600: float32 summation order alone moves ~1e-3
+    } finally {
+      addon.gemm = gemm;
+      if (threadsBefore === undefined) delete process.env.GPT_KATA_THREADS;
+      else process.env.GPT_KATA_THREADS = threadsBefore;
+    }
   });
 
   it('refuses offsets outside the heap instead of writing past it', () => {

@@ -56,7 +56,16 @@ export function blasGemm(addon: BlasAddon): GemmEngine {
       gemm();
       return;
     }
-    setThreads(addon, blasThreadChoice.sharing() ? most : 1);
+    const sharing = blasThreadChoice.sharing();
+    // a batch of separate products (attention's per-head q·kᵀ and weights·v): the helper thread takes half of them,
+    // each on one BLAS thread; one product over a stack of rows (x[B,T,C] @ w) is a single GEMM on the BLAS's threads
+    const separate = g.batch > 1 && !(!g.transposeA && g.strideA === g.M * g.K && g.strideB === 0);
+    if (sharing && separate) {
+      setThreads(addon, 1);
+      addon.gemm(heap, g.transposeA, g.transposeB, g.M, g.N, g.K, g.a, g.b, g.c, g.batch, g.strideA, g.strideB, true);
+      return;
+    }
+    setThreads(addon, sharing ? most : 1);
     gemm();
   };
 }

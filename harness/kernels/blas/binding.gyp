@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "blas_matmul",
-      "sources": ["blas-matmul.cc", "elementwise.cc"],
+      "sources": ["blas-matmul.cc", "elementwise.cc", "thread-pair.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc": ["-O3", "-ffp-contract=off", "-pthread"],

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "elementwise.h"
+#include "thread-pair.h"
 
 #ifdef GPT_KATA_ACCELERATE
 #include <Accelerate/Accelerate.h>
@@ -39,13 +40,33 @@ int64_t count(const Napi::CallbackInfo& info, size_t i, const char* name) {
   return static_cast<int64_t>(v);
 }
 
-// gemm(heap, transA, transB, M, N, K, a, b, c, batch, strideA, strideB)
+// gemm(heap, transA, transB, M, N, K, a, b, c, batch, strideA, strideB[, split])
 // For i < batch: C_i = op(A_i) @ op(B_i), row-major; A_i at byte a + 4*i*strideA (strideA 0: one A for every i),
 // B_i likewise, C_i at byte c + 4*i*M*N. op(A_i) is M×K (stored K×M when transA), op(B_i) is K×N (N×K when transB).
+// split: a batch of separate products is shared with the helper thread (thread-pair.h), each product on one BLAS
+// thread (the caller sets the BLAS to one thread first).
+struct Batch {
+  CBLAS_TRANSPOSE ta, tb;
+  int M, N, K, lda, ldb;
+  const float* A;
+  const float* B;
+  float* C;
+  int64_t sa, sb;
+};
+
+void runProducts(const void* ctx, int64_t lo, int64_t hi) {
+  const Batch& p = *static_cast<const Batch*>(ctx);
+  for (int64_t i = lo; i < hi; i++) {
+    cblas_sgemm(CblasRowMajor, p.ta, p.tb, p.M, p.N, p.K, 1.0f, p.A + i * p.sa, p.lda, p.B + i * p.sb, p.ldb, 0.0f,
+                p.C + i * static_cast<int64_t>(p.M) * p.N, p.N);
+  }
+}
+
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() != 12 || !info[0].IsArrayBuffer() || !info[1].IsBoolean() || !info[2].IsBoolean()) {
-    Napi::TypeError::New(env, "gemm(heap: ArrayBuffer, transA, transB, M, N, K, a, b, c, batch, strideA, strideB)")
+  if ((info.Length() != 12 && info.Length() != 13) || !info[0].IsArrayBuffer() || !info[1].IsBoolean() ||
+      !info[2].IsBoolean() || (info.Length() == 13 && !info[12].IsBoolean())) {
+    Napi::TypeError::New(env, "gemm(heap: ArrayBuffer, transA, transB, M, N, K, a, b, c, batch, strideA, strideB[, split])")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -79,20 +100,24 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     std::memset(C, 0, static_cast<size_t>(batch * M * N) * 4);
     return env.Undefined();
   }
-  ParkElementwiseHelper();  // its spinning would take a core from the BLAS's workers
+  const bool split = info.Length() == 13 && info[12].As<Napi::Boolean>().Value();
   const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
   const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
   const int lda = static_cast<int>(transA ? M : K);
   const int ldb = static_cast<int>(transB ? K : N);
   if (!transA && sa == M * K && sb == 0) {
+    ParkHelperThread();  // its spinning would take a core from the BLAS's workers
     // one B for a contiguous stack of A's (x[B,T,C] @ w[C,N]): a single (batch·M)×K @ K×N product
     cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(batch * M), static_cast<int>(N), static_cast<int>(K), 1.0f,
                 A, lda, B, ldb, 0.0f, C, static_cast<int>(N));
     return env.Undefined();
   }
-  for (int64_t i = 0; i < batch; i++) {
-    cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), 1.0f,
-                A + i * sa, lda, B + i * sb, ldb, 0.0f, C + i * M * N, static_cast<int>(N));
+  const Batch products{ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), lda, ldb, A, B, C, sa, sb};
+  if (split && batch > 1) {
+    RunOnTwoThreads(runProducts, &products, batch, 1);
+  } else {
+    ParkHelperThread();
+    runProducts(&products, 0, batch);
   }
   return env.Undefined();
 }

@@ -1,22 +1,14 @@
-// Float32 Add, Sub, Multiply and RealDiv on tfjs's wasm heap, shared between the calling thread and one helper thread.
-//
-// The work is cut into chunks that both threads claim from one counter, so the caller never waits for a helper that
-// is slow to wake: it takes every chunk the helper has not claimed, and waits only for chunks the helper is working
-// on. The helper spins a short while after each job, so a burst of elementwise kernels finds it awake, then sleeps;
-// a matmul parks it at once (park()), so it does not compete with the BLAS's own workers. Results are the same floats
-// as one thread's: each element is one correctly rounded IEEE operation (built without FMA contraction).
+// Float32 Add, Sub, Multiply and RealDiv on tfjs's wasm heap, shared between the calling thread and its helper
+// (thread-pair.h). Results are the same floats as one thread's: each element is one correctly rounded IEEE operation
+// (built without FMA contraction).
 #include <napi.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "elementwise.h"
+#include "thread-pair.h"
 
 namespace {
 
@@ -89,92 +81,7 @@ void runRange(const Job& j, int64_t lo, int64_t hi) {
   }
 }
 
-inline void cpuRelax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
-
-/** The caller and one helper thread. All fields the helper reads are published before `seq` is bumped. */
-class Pair {
- public:
-  void runJob(const Job& job, int64_t chunk) {
-    ensureHelper();
-    job_ = job;
-    chunk_ = chunk;
-    next_.store(0, std::memory_order_relaxed);
-    const uint64_t s = seq_.fetch_add(1) + 1;  // seq_cst: publishes the job
-    parked_.store(false);
-    if (sleeping_.load()) {
-      std::lock_guard<std::mutex> lock(m_);
-      cv_.notify_one();
-    }
-    claimAll();
-    closed_.store(s);  // seq_cst; a helper that enters after this sees it closed and backs off
-    while (inJob_.load() != 0) cpuRelax();
-  }
-
-  /** The helper stops spinning at once (a matmul's BLAS workers are about to need the core). */
-  void park() { parked_.store(true, std::memory_order_relaxed); }
-
- private:
-  void claimAll() {
-    for (;;) {
-      const int64_t lo = next_.fetch_add(chunk_, std::memory_order_relaxed);
-      if (lo >= job_.n) return;
-      runRange(job_, lo, std::min(job_.n, lo + chunk_));
-    }
-  }
-
-  void ensureHelper() {
-    if (started_) return;
-    started_ = true;
-    std::thread([this] { helperLoop(); }).detach();  // lives as long as the process, like BLAS's own workers
-  }
-
-  void helperLoop() {
-    uint64_t seen = seq_.load();
-    for (;;) {
-      // spin up to ~0.2 ms for the next job, unless parked; then sleep until one is posted
-      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
-      uint64_t s = seq_.load();
-      for (int k = 0; s == seen; k++) {
-        cpuRelax();
-        s = seq_.load();
-        if (s != seen || parked_.load(std::memory_order_relaxed)) break;
-        if ((k & 63) == 63 && std::chrono::steady_clock::now() > until) break;
-      }
-      if (s == seen) {
-        std::unique_lock<std::mutex> lock(m_);
-        sleeping_.store(true);
-        cv_.wait(lock, [&] { return seq_.load() != seen; });
-        sleeping_.store(false);
-        s = seq_.load();
-      }
-      seen = s;
-      inJob_.fetch_add(1);
-      if (closed_.load() < s && seq_.load() == s) claimAll();
-      inJob_.fetch_sub(1);
-    }
-  }
-
-  Job job_{};
-  int64_t chunk_ = 0;
-  bool started_ = false;
-  std::atomic<uint64_t> seq_{0};
-  std::atomic<uint64_t> closed_{0};
-  std::atomic<int64_t> next_{0};
-  std::atomic<int> inJob_{0};
-  std::atomic<bool> sleeping_{false};
-  std::atomic<bool> parked_{false};
-  std::mutex m_;
-  std::condition_variable cv_;
-};
-
-// Never destroyed: at exit the helper may still wait on its condition variable, which must outlive it.
-Pair& pair = *new Pair();
+void runRangeOf(const void* job, int64_t lo, int64_t hi) { runRange(*static_cast<const Job*>(job), lo, hi); }
 
 bool fits(uint64_t offset, uint64_t floats, uint64_t length) {
   return offset % 4 == 0 && offset <= length && floats <= (length - offset) / 4;
@@ -222,14 +129,12 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     runRange(job, 0, n);
   } else {
     const int64_t chunk = std::max<int64_t>(8192, (n + 7) / 8);  // 8 chunks: a late helper costs at most one
-    pair.runJob(job, chunk);
+    RunOnTwoThreads(runRangeOf, &job, n, chunk);
   }
   return env.Undefined();
 }
 
 }  // namespace
-
-void ParkElementwiseHelper() { pair.park(); }
 
 void InitElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
