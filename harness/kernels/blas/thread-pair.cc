@@ -100,10 +100,12 @@ class Pair {
 
 // Never destroyed: at exit the helper may still wait on its condition variable, which must outlive it.
 Pair& pair = *new Pair();
+std::mutex callers;  // one job at a time, should two JavaScript threads ever call in
 
 }  // namespace
 
 void RunOnTwoThreads(void (*fn)(const void* ctx, int64_t lo, int64_t hi), const void* ctx, int64_t n, int64_t chunk) {
+  std::lock_guard<std::mutex> lock(callers);
   pair.run(fn, ctx, n, chunk);
 }
 
