@@ -154,7 +154,7 @@ runCli(COMMAND, async ({ options: o }) => {
     say(`matmul: ${wasmMatmulPath()}`);
   } else if (blasOn) {
     const c = blasThreadChoice;
-    say(`matmul: ${wasmMatmulPath()}; big matmuls on all threads in ${c.stepsOnAll} of ${c.steps} steps (steps are timed both ways and the faster kept)`);
+    say(`matmul: ${wasmMatmulPath()}; big work shared between threads in ${c.stepsOnAll} of ${c.steps} steps (steps are timed both ways and the faster kept)`);
   } else if (backend.name === 'wasm') {
     say(`matmul: ${wasmMatmulPath()}, 1 thread`);
   }

@@ -56,7 +56,7 @@ let status: BlasStatus | undefined;
  * Runs `load` (the addon's dlopen, where OpenBLAS reads its environment) with OPENBLAS_THREAD_TIMEOUT=4 unless it is
  * set: OpenBLAS's idle workers then sleep at once instead of busy-waiting 2^28 cycles (~0.1 s) after each product,
  * which kept a second core spinning through the whole training step (CPU 143–179 ms a step instead of 97–100 on the
- * 2-core machine of docs/cpu-performance.md, and slower steps); a worker's wake-up is then part of the product's own
+ * 2-core machine of docs/cpu-performance.md, and slower steps); a worker's wake-up is then part of the step's own
  * time, which thread-choice.ts weighs. The variable is put back afterwards, so child processes (the PyTorch anchor)
  * do not inherit it.
  */

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ThreadChoice } from './thread-choice.ts';
 
-/** Runs n steps on a machine where a step takes allMs with big matmuls shared, oneMs without; returns how many shared. */
+/** Runs n steps on a machine where a step takes allMs with its big work shared, oneMs without; returns how many shared. */
 function run(choice: ThreadChoice, n: number, allMs: number, oneMs: number): number {
   let shared = 0;
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,6 @@
-// Decides whether the big matmuls run on all BLAS threads or on one, by timing whole training steps both ways.
+// Decides whether a training step's big work is shared between threads (the big matmuls on the BLAS's threads,
+// batched products and big elementwise kernels with the addon's helper thread) or runs on one, by timing whole steps
+// both ways.
 // On an idle multi-core machine sharing wins; on a busy one (every core taken) a second thread is often descheduled
 // and each product waits for it, so one thread wins. Load changes, so the slower way is still retried now and then.
 //
@@ -27,16 +29,16 @@ export class ThreadChoice {
   private readonly recent: Record<Way, number[]> = { all: [], one: [] };
   private window: number[] = [];
   private windows = 0;
-  /** Steps timed, and how many of them ran their big matmuls on all threads (for the bench's report). */
+  /** Steps timed, and how many of them shared their big work (for the bench's report). */
   steps = 0;
   stepsOnAll = 0;
 
-  /** true: this step's big matmuls run on all threads. */
+  /** true: this step's big work is shared between threads. */
   sharing(): boolean {
     return this.way === 'all';
   }
 
-  /** One training step took `ms`, its big matmuls run as sharing() said. */
+  /** One training step took `ms`, its big work run as sharing() said. */
   stepDone(ms: number): void {
     this.steps++;
     if (this.way === 'all') this.stepsOnAll++;
