@@ -154,7 +154,9 @@ runCli(COMMAND, async ({ options: o }) => {
     say(`matmul: ${wasmMatmulPath()}`);
   } else if (blasOn) {
     const c = blasThreadChoice;
-    say(`matmul: ${wasmMatmulPath()}; big work shared between threads in ${c.stepsOnAll} of ${c.steps} steps (steps are timed both ways and the faster kept)`);
+    const by = c.stepsBy;
+    say(`matmul: ${wasmMatmulPath()}; of ${c.steps} steps, big work shared with the helper thread in ${by.pair}, ` +
+      `big products on the BLAS's threads in ${by.all}, one thread in ${by.one} (steps are timed each way and the fastest kept)`);
   } else if (backend.name === 'wasm') {
     say(`matmul: ${wasmMatmulPath()}, 1 thread`);
   }

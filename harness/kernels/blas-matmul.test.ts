@@ -87,7 +87,7 @@ describe.skipIf(!found)('BatchMatMul on the system BLAS', () => {
     await checkMatMulAgainstCpu(6, 19, 160);
   });
 
-  it('shares a batch of separate products with the helper thread and still matches the cpu backend', async () => {
+  it('shares products with the helper thread (batches product by product, single products in slices) and still matches the cpu backend', async () => {
     const threadsBefore = process.env.GPT_KATA_THREADS;
     process.env.GPT_KATA_THREADS = '2'; // sharing on, whatever this machine's core count
     const gemm = addon.gemm.bind(addon);
@@ -110,6 +110,10 @@ describe.skipIf(!found)('BatchMatMul on the system BLAS', () => {
       const wasm = await runOn('wasm', f);
       expect(shared).toBeGreaterThanOrEqual(3); // the forward product and the gradients' batched products
       expect(maxAbsDiff(cpu, wasm)).toBeLessThan(2e-3); // gradients reach ~2,600: float32 summation order alone moves ~1e-3
+      // single products past 4 MFLOP, cut in slices along the longer side: edges, every transpose flag, gradients
+      const before = shared;
+      await checkMatMulAgainstCpu(8, 29, 200);
+      expect(shared).toBeGreaterThan(before);
     } finally {
       addon.gemm = gemm;
       if (threadsBefore === undefined) delete process.env.GPT_KATA_THREADS;

@@ -1,5 +1,5 @@
-// The GEMM engine on the system BLAS (blas-addon.ts): cblas_sgemm in place on tfjs's heap, the big products on one
-// thread or all, whichever makes training steps faster right now.
+// The GEMM engine on the system BLAS (blas-addon.ts): cblas_sgemm in place on tfjs's heap, the big products shared
+// with the addon's helper thread, on the BLAS's threads or on one, whichever makes training steps faster right now.
 import { blasThreads, type BlasAddon } from './blas-addon.ts';
 import type { GemmEngine } from './batch-matmul.ts';
 import { ThreadChoice } from './thread-choice.ts';
@@ -14,9 +14,10 @@ const memories = new WeakMap<object, WasmMemory>();
 const THREADS_MIN_FLOPS = 4e6;
 
 /**
- * Whether the big products run on all BLAS threads right now. On a busy machine a second BLAS thread is often
- * descheduled and the product waits for it (measured here: 600 ms a step instead of 195 at load 10), so training
- * steps are timed both ways and the faster kept (thread-choice.ts); trainStep reports each step's time.
+ * How the big products use the cores right now: shared with the addon's helper thread, on the BLAS's own threads, or
+ * on one. On a busy machine a second thread is often descheduled and the product waits for it (measured here: 600 ms
+ * a step instead of 195 at load 10), so training steps are timed each way and the fastest kept (thread-choice.ts);
+ * trainStep reports each step's time.
  */
 export const blasThreadChoice = new ThreadChoice();
 let threadsNow = 0; // what the addon was last told
@@ -56,16 +57,17 @@ export function blasGemm(addon: BlasAddon): GemmEngine {
       gemm();
       return;
     }
-    const sharing = blasThreadChoice.sharing();
-    // a batch of separate products (attention's per-head q·kᵀ and weights·v): the helper thread takes half of them,
-    // each on one BLAS thread; one product over a stack of rows (x[B,T,C] @ w) is a single GEMM on the BLAS's threads
+    const way = blasThreadChoice.current();
+    // 'pair': every product shared with the addon's helper thread, in pieces on one BLAS thread each; 'all': a batch of
+    // separate products (attention's per-head q·kᵀ and weights·v) so, one product (x[B,T,C] @ w is one) on the
+    // BLAS's own threads; 'one': the calling thread alone
     const separate = g.batch > 1 && !(!g.transposeA && g.strideA === g.M * g.K && g.strideB === 0);
-    if (sharing && separate) {
+    if (way === 'pair' || (way === 'all' && separate)) {
       setThreads(addon, 1);
       addon.gemm(heap, g.transposeA, g.transposeB, g.M, g.N, g.K, g.a, g.b, g.c, g.batch, g.strideA, g.strideB, true);
       return;
     }
-    setThreads(addon, sharing ? most : 1);
+    setThreads(addon, way === 'all' ? most : 1);
     gemm();
   };
 }

@@ -5,6 +5,7 @@
 // buffer's length first, so a wrong call throws instead of writing outside the heap.
 #include <napi.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -43,8 +44,8 @@ int64_t count(const Napi::CallbackInfo& info, size_t i, const char* name) {
 // gemm(heap, transA, transB, M, N, K, a, b, c, batch, strideA, strideB[, split])
 // For i < batch: C_i = op(A_i) @ op(B_i), row-major; A_i at byte a + 4*i*strideA (strideA 0: one A for every i),
 // B_i likewise, C_i at byte c + 4*i*M*N. op(A_i) is M×K (stored K×M when transA), op(B_i) is K×N (N×K when transB).
-// split: a batch of separate products is shared with the helper thread (thread-pair.h), each product on one BLAS
-// thread (the caller sets the BLAS to one thread first).
+// split: the work is shared with the helper thread (thread-pair.h), a batch of separate products product by product,
+// one product in slices, each piece on one BLAS thread (the caller sets the BLAS to one thread first).
 struct Batch {
   CBLAS_TRANSPOSE ta, tb;
   int M, N, K, lda, ldb;
@@ -53,6 +54,49 @@ struct Batch {
   float* C;
   int64_t sa, sb;
 };
+
+// One product cut along its longer output side into slices that the caller and the helper claim; each output element
+// is still one single-threaded GEMM's dot product over all of K, in the same order.
+struct Sliced {
+  CBLAS_TRANSPOSE ta, tb;
+  int M, N, K, lda, ldb, slice;
+  bool alongM;
+  const float* A;
+  const float* B;
+  float* C;
+};
+
+void runSlices(const void* ctx, int64_t lo, int64_t hi) {
+  const Sliced& p = *static_cast<const Sliced*>(ctx);
+  for (int64_t s = lo; s < hi; s++) {
+    const int from = static_cast<int>(s) * p.slice;
+    if (p.alongM) {
+      const int rows = std::min(p.slice, p.M - from);
+      const float* a = p.ta == CblasTrans ? p.A + from : p.A + static_cast<int64_t>(from) * p.K;
+      cblas_sgemm(CblasRowMajor, p.ta, p.tb, rows, p.N, p.K, 1.0f, a, p.lda, p.B, p.ldb, 0.0f,
+                  p.C + static_cast<int64_t>(from) * p.N, p.N);
+    } else {
+      const int cols = std::min(p.slice, p.N - from);
+      const float* b = p.tb == CblasTrans ? p.B + static_cast<int64_t>(from) * p.K : p.B + from;
+      cblas_sgemm(CblasRowMajor, p.ta, p.tb, p.M, cols, p.K, 1.0f, p.A, p.lda, b, p.ldb, 0.0f, p.C + from, p.N);
+    }
+  }
+}
+
+// C = op(A) @ op(B), shared with the helper when `split`, else on the BLAS's own threads.
+void product(bool split, CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int M, int N, int K, const float* A, int lda,
+             const float* B, int ldb, float* C) {
+  if (!split) {
+    ParkHelperThread();  // its spinning would take a core from the BLAS's workers
+    cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, 1.0f, A, lda, B, ldb, 0.0f, C, N);
+    return;
+  }
+  const bool alongM = M >= N;
+  const int side = alongM ? M : N;
+  const int slice = std::max(16, (side + 3) / 4 / 16 * 16);  // 4 slices, whole 16-wide panels
+  const Sliced p{ta, tb, M, N, K, lda, ldb, slice, alongM, A, B, C};
+  RunOnTwoThreads(runSlices, &p, (side + slice - 1) / slice, 1);
+}
 
 void runProducts(const void* ctx, int64_t lo, int64_t hi) {
   const Batch& p = *static_cast<const Batch*>(ctx);
@@ -105,11 +149,9 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
   const int lda = static_cast<int>(transA ? M : K);
   const int ldb = static_cast<int>(transB ? K : N);
-  if (!transA && sa == M * K && sb == 0) {
-    ParkHelperThread();  // its spinning would take a core from the BLAS's workers
-    // one B for a contiguous stack of A's (x[B,T,C] @ w[C,N]): a single (batch·M)×K @ K×N product
-    cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(batch * M), static_cast<int>(N), static_cast<int>(K), 1.0f,
-                A, lda, B, ldb, 0.0f, C, static_cast<int>(N));
+  if ((!transA && sa == M * K && sb == 0) || batch == 1) {
+    // one product: or one B for a contiguous stack of A's (x[B,T,C] @ w[C,N]), a single (batch·M)×K @ K×N product
+    product(split, ta, tb, static_cast<int>(batch * M), static_cast<int>(N), static_cast<int>(K), A, lda, B, ldb, C);
     return env.Undefined();
   }
   const Batch products{ta, tb, static_cast<int>(M), static_cast<int>(N), static_cast<int>(K), lda, ldb, A, B, C, sa, sb};
