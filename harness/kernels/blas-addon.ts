@@ -26,6 +26,8 @@ export interface BlasAddon {
   /** out = x op y (y op x when flip) over n floats, y laid out as `layout` (see blas/elementwise.cc); byte offsets. */
   binary(heap: ArrayBuffer, op: number, layout: number, flip: boolean, x: number, y: number, out: number, n: number,
     inner: number, threads: number): void;
+  /** out = x transposed by perm (4-byte elements; shape and perm of rank 1-8); byte offsets. */
+  transpose(heap: ArrayBuffer, x: number, out: number, shape: number[], perm: number[], threads: number): void;
   info(): BlasInfo;
 }
 

@@ -14,6 +14,7 @@ import { sharedCast, sharedIdentity } from './shared-identity.ts';
 import { shareSavedTensors } from './shared-saves.ts';
 import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
 import { threadedBinary } from './threaded-binary.ts';
+import { threadedTranspose } from './threaded-transpose.ts';
 import { registerSoftmaxGradient, softmaxGradConfig } from './softmax-grad.ts';
 import { simdGemm } from './simd-matmul.ts';
 import { simdSoftmax } from './simd-softmax.ts';
@@ -92,7 +93,6 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
     return batchMatMul(blas.ok ? blasGemm(blas.addon) : simdGemm, own);
   });
   if (!simd) return;
-  override(tf.Transpose, (previous) => simdTranspose(required(tf.Transpose, previous)));
   override(tf.Identity, (previous) => sharedIdentity(required(tf.Identity, previous)));
   override(tf.Cast, (previous) => sharedCast(required(tf.Cast, previous)));
   override(tf.Sum, (previous) => simdSum(required(tf.Sum, previous)));
@@ -109,6 +109,10 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Sub, (previous) => binary('sub', intBroadcast(required(tf.Sub, previous), intSub)));
   override(tf.Multiply, (previous) => binary('mul', required(tf.Multiply, previous)));
   override(tf.RealDiv, (previous) => binary('div', required(tf.RealDiv, previous)));
+  override(tf.Transpose, (previous) => {
+    const own = simdTranspose(required(tf.Transpose, previous));
+    return native ? threadedTranspose(native, own) : own; // big ones on two threads where they pay
+  });
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxCrossEntropyConfig.kernelName, () => softmaxCrossEntropyConfig.kernelFunc as unknown as WasmKernelFunc);

@@ -12,6 +12,7 @@
 
 #include "elementwise.h"
 #include "thread-pair.h"
+#include "transpose.h"
 
 #ifdef GPT_KATA_ACCELERATE
 #include <Accelerate/Accelerate.h>
@@ -209,6 +210,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   InitElementwise(env, exports);
+  InitTranspose(env, exports);
   return exports;
 }
 

@@ -1,0 +1,102 @@
+// Two-thread Transpose (threaded-transpose.ts, blas/transpose.cc): the cpu backend's result exactly, for any
+// permutation of ranks 2-5, float32 and int32, and proof that the native path ran.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quietCpuBanner } from '../../grader/tfjs/quiet-cpu-banner.ts';
+import type { BlasAddon } from './blas-addon.ts';
+import { blasAvailable } from './test-support/blas-test-gate.ts';
+import { seeded } from './test-support/cpu-oracle.ts';
+import { registerWasmKernels } from './index.ts';
+import { collapse } from './simd-transpose.ts';
+
+const found = blasAvailable('two-thread transpose');
+const threadsBefore = process.env.GPT_KATA_THREADS;
+
+async function countingTranspose<T>(addon: BlasAddon, f: () => T | Promise<T>): Promise<{ result: T; calls: number }> {
+  const transpose = addon.transpose.bind(addon);
+  let calls = 0;
+  addon.transpose = (...args) => {
+    calls++;
+    transpose(...args);
+  };
+  try {
+    const result = await f();
+    return { result, calls };
+  } finally {
+    addon.transpose = transpose;
+  }
+}
+
+async function valuesOn(backend: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<number[]> {
+  await tf.setBackend(backend);
+  const t = f();
+  const v = Array.from(await t.data());
+  t.dispose();
+  return v;
+}
+
+/** A shape of rank 2-5 with at least 65,536 elements (one axis made large enough), and a permutation of its axes. */
+const shapeAndPerm = fc
+  .integer({ min: 2, max: 5 })
+  .chain((rank) =>
+    fc.tuple(
+      fc.array(fc.integer({ min: 1, max: 9 }), { minLength: rank - 1, maxLength: rank - 1 }),
+      fc.shuffledSubarray([...Array(rank).keys()], { minLength: rank, maxLength: rank }),
+    ),
+  )
+  .map(([small, perm]) => {
+    const rest = small.reduce((p, d) => p * d, 1);
+    const shape = [...small];
+    shape.splice(small[0]! % (small.length + 1), 0, Math.ceil(65536 / rest) + (small[0]! % 7));
+    return { shape, perm };
+  });
+
+describe.skipIf(!found)('Transpose on two threads', () => {
+  const addon = found!;
+  beforeAll(async () => {
+    process.env.GPT_KATA_THREADS = '2'; // sharing on, whatever this machine's core count
+    quietCpuBanner(); // the cpu backend is the oracle
+    await tf.setBackend('wasm');
+    registerWasmKernels();
+  });
+  afterAll(() => {
+    if (threadsBefore === undefined) delete process.env.GPT_KATA_THREADS;
+    else process.env.GPT_KATA_THREADS = threadsBefore;
+  });
+
+  it('gives the cpu backend\'s result exactly, any permutation of ranks 2-5, float32 and int32', async () => {
+    await fc.assert(
+      fc.asyncProperty(shapeAndPerm, fc.constantFrom<'float32' | 'int32'>('float32', 'int32'), fc.integer(), async ({ shape, perm }, dtype, seed) => {
+        const n = shape.reduce((p, d) => p * d, 1);
+        const values = seeded(seed, n).map((v) => (dtype === 'int32' ? Math.round(v * 1e6) : v));
+        const f = () => tf.transpose(tf.tensor(values, shape, dtype), perm);
+        const cpu = await valuesOn('cpu', f);
+        const { result: wasm, calls } = await countingTranspose(addon, () => valuesOn('wasm', f));
+        const moves = !collapse(shape, perm).perm.every((p, i) => p === i); // a perm that only moves size-1 axes is a copy
+        expect(calls).toBe(moves ? 1 : 0);
+        expect(wasm).toEqual(cpu);
+      }),
+      { numRuns: 40, seed: 5 },
+    );
+  });
+
+  it('runs attention\'s head split natively, and keeps to one thread\'s kernel with one BLAS thread', async () => {
+    await tf.setBackend('wasm');
+    const split = () => tf.tidy(() => tf.transpose(tf.ones([12, 64, 3, 4, 32]), [2, 0, 3, 1, 4]).dataSync());
+    expect((await countingTranspose(addon, split)).calls).toBe(1);
+    process.env.GPT_KATA_THREADS = '1';
+    try {
+      expect((await countingTranspose(addon, split)).calls).toBe(0);
+    } finally {
+      process.env.GPT_KATA_THREADS = '2';
+    }
+  });
+
+  it('refuses a bad permutation and offsets outside the heap', () => {
+    const heap = new ArrayBuffer(1024);
+    expect(() => addon.transpose(heap, 0, 512, [4, 4], [0, 0], 2)).toThrow(/permutation/);
+    expect(() => addon.transpose(heap, 0, 1000, [8, 8], [1, 0], 2)).toThrow(/outside the heap/);
+  });
+});
