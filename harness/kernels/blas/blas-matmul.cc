@@ -94,7 +94,8 @@ void product(bool split, CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int M, int N, i
   }
   const bool alongM = M >= N;
   const int side = alongM ? M : N;
-  const int slice = std::max(16, (side + 3) / 4 / 16 * 16);  // 4 slices, whole 16-wide panels
+  // two slices of whole 16-wide panels: each packs the other operand once (4 or 8 slices measured 1-3 ms a step slower)
+  const int slice = std::max(16, (side + 1) / 2 / 16 * 16);
   const Sliced p{ta, tb, M, N, K, lda, ldb, slice, alongM, A, B, C};
   RunOnTwoThreads(runSlices, &p, (side + slice - 1) / slice, 1);
 }
