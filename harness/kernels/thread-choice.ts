@@ -20,9 +20,13 @@ const WINDOW = 4;
 const WARM_WINDOWS = 2;
 /** Each way is timed this many windows, in turn, before the first choice. */
 const FIRST_ROUNDS_PER_WAY = 2;
-/** Every 8th window retries a slower way (in turn); every 32nd where all were more than 1.3× slower (a busy machine). */
-const RETRY_EVERY = 8;
-const RETRY_EVERY_FAR = 32;
+/**
+ * Every 16th window retries a slower way (in turn), every 64th where all were more than 1.3× slower (a busy machine):
+ * a retry costs its window's slowdown, ~2% of the steps at one in 8. A way in use that gets slower is seen at once,
+ * in its own windows; only a slower way that became faster waits for its retry.
+ */
+const RETRY_EVERY = 16;
+const RETRY_EVERY_FAR = 64;
 const FAR = 1.3;
 
 export type Way = 'pair' | 'all' | 'one';
