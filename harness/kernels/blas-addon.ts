@@ -28,6 +28,8 @@ export interface BlasAddon {
     inner: number, threads: number): void;
   /** out = x transposed by perm (4-byte elements; shape and perm of rank 1-8); byte offsets. */
   transpose(heap: ArrayBuffer, x: number, out: number, shape: number[], perm: number[], threads: number): void;
+  /** out = x repeated along its size-1 axes to outShape (4-byte elements, rank 1-8); byte offsets. */
+  broadcast(heap: ArrayBuffer, x: number, out: number, xShape: number[], outShape: number[], threads: number): void;
   info(): BlasInfo;
 }
 

@@ -14,7 +14,7 @@ import { sharedCast, sharedIdentity } from './shared-identity.ts';
 import { shareSavedTensors } from './shared-saves.ts';
 import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
 import { threadedBinary } from './threaded-binary.ts';
-import { threadedTranspose } from './threaded-transpose.ts';
+import { threadedBroadcast, threadedTranspose } from './threaded-copies.ts';
 import { registerSoftmaxGradient, softmaxGradConfig } from './softmax-grad.ts';
 import { simdGemm } from './simd-matmul.ts';
 import { simdSoftmax } from './simd-softmax.ts';
@@ -97,7 +97,6 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Cast, (previous) => sharedCast(required(tf.Cast, previous)));
   override(tf.Sum, (previous) => simdSum(required(tf.Sum, previous)));
   override(tf.Mean, (previous) => simdMean(required(tf.Mean, previous)));
-  override(tf.Tile, (previous) => simdTile(required(tf.Tile, previous)));
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
@@ -112,6 +111,10 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Transpose, (previous) => {
     const own = simdTranspose(required(tf.Transpose, previous));
     return native ? threadedTranspose(native, own) : own; // big ones on two threads where they pay
+  });
+  override(tf.Tile, (previous) => {
+    const own = simdTile(required(tf.Tile, previous));
+    return native ? threadedBroadcast(native, own) : own; // big broadcasts on two threads
   });
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);

@@ -1,6 +1,7 @@
-// Transpose of 4-byte elements on tfjs's wasm heap, shared between the calling thread and its helper (thread-pair.h):
-// output rows (every axis but the last) are dealt out in chunks; a row whose last axis is the input's last axis too is
-// one contiguous copy, any other is gathered with the input stride of that axis. Copies only: the result is exact.
+// Transpose and broadcast (Tile of size-1 axes) of 4-byte elements on tfjs's wasm heap, shared between the calling
+// thread and its helper (thread-pair.h): both read the input with a stride per output axis (0 where an axis repeats).
+// Output rows (every axis but the last) are dealt out in chunks; a row whose last axis reads the input contiguously is
+// one copy, any other is gathered with that axis's stride. Copies only: the result is exact.
 #include <napi.h>
 
 #include <algorithm>
@@ -49,6 +50,17 @@ void runRows(const void* ctx, int64_t lo, int64_t hi) {
       from -= j.inStride[d] * j.outShape[d];
       at[d] = 0;
     }
+  }
+}
+
+// Runs a copy of n output elements, on the helper too when threads > 1 and there are rows to share.
+void runJob(Job& job, int64_t n, int threads) {
+  job.last = job.outShape[job.rank - 1];
+  const int64_t rows = n / job.last;
+  if (threads < 2 || rows < 2) {
+    runRows(&job, 0, rows);
+  } else {
+    RunOnTwoThreads(runRows, &job, rows, std::max<int64_t>(1, (rows + 7) / 8));
   }
 }
 
@@ -110,13 +122,62 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
     job.outShape[i] = dims[axes[i]];
     job.inStride[i] = stride[axes[i]];
   }
-  job.last = job.outShape[rank - 1];
-  const int64_t rows = static_cast<int64_t>(n) / job.last;
-  if (info[5].As<Napi::Number>().Int32Value() < 2 || rows < 2) {
-    runRows(&job, 0, rows);
-  } else {
-    RunOnTwoThreads(runRows, &job, rows, std::max<int64_t>(1, (rows + 7) / 8));
+  runJob(job, static_cast<int64_t>(n), info[5].As<Napi::Number>().Int32Value());
+  return env.Undefined();
+}
+
+// broadcast(heap, x, out, xShape: number[], outShape: number[], threads): out = x repeated along its size-1 axes.
+Napi::Value Broadcast(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 6 || !info[0].IsArrayBuffer() || !info[1].IsNumber() || !info[2].IsNumber() ||
+      !info[3].IsArray() || !info[4].IsArray() || !info[5].IsNumber()) {
+    Napi::TypeError::New(env, "broadcast(heap, x, out, xShape, outShape, threads)").ThrowAsJavaScriptException();
+    return env.Undefined();
   }
+  Napi::Array xShape = info[3].As<Napi::Array>();
+  Napi::Array oShape = info[4].As<Napi::Array>();
+  const uint32_t rank = oShape.Length();
+  if (rank < 1 || rank > kMaxRank || xShape.Length() != rank) {
+    Napi::RangeError::New(env, "broadcast: rank 1-8, the same for both shapes").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int64_t xd[kMaxRank], od[kMaxRank];
+  uint64_t nx = 1, n = 1;
+  for (uint32_t i = 0; i < rank; i++) {
+    Napi::Value a = xShape.Get(i), b = oShape.Get(i);
+    const double dx = a.IsNumber() ? a.As<Napi::Number>().DoubleValue() : -1;
+    const double dout = b.IsNumber() ? b.As<Napi::Number>().DoubleValue() : -1;
+    if (!(dx >= 1) || !(dout >= 1) || dx > 2147483647.0 || dout > 2147483647.0 ||
+        dx != static_cast<double>(static_cast<int64_t>(dx)) || dout != static_cast<double>(static_cast<int64_t>(dout)) ||
+        (dx != 1 && dx != dout)) {
+      Napi::RangeError::New(env, "broadcast: each input axis must be 1 or the output's size").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    xd[i] = static_cast<int64_t>(dx);
+    od[i] = static_cast<int64_t>(dout);
+    nx *= static_cast<uint64_t>(xd[i]);
+    n *= static_cast<uint64_t>(od[i]);
+  }
+  const double xo = info[1].As<Napi::Number>().DoubleValue(), oo = info[2].As<Napi::Number>().DoubleValue();
+  Napi::ArrayBuffer heap = info[0].As<Napi::ArrayBuffer>();
+  const uint64_t length = heap.ByteLength();
+  if (!(xo >= 0) || !(oo >= 0) || xo != static_cast<double>(static_cast<uint64_t>(xo)) ||
+      oo != static_cast<double>(static_cast<uint64_t>(oo)) || !fits(static_cast<uint64_t>(xo), nx, length) ||
+      !fits(static_cast<uint64_t>(oo), n, length)) {
+    Napi::RangeError::New(env, "broadcast: an operand lies outside the heap").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  uint8_t* base = static_cast<uint8_t*>(heap.Data());
+  Job job{};
+  job.x = reinterpret_cast<const uint32_t*>(base + static_cast<uint64_t>(xo));
+  job.out = reinterpret_cast<uint32_t*>(base + static_cast<uint64_t>(oo));
+  job.rank = static_cast<int>(rank);
+  for (int i = static_cast<int>(rank) - 1, s = 1; i >= 0; i--) {
+    job.outShape[i] = od[i];
+    job.inStride[i] = xd[i] == 1 ? 0 : s;  // a repeated axis reads the same place again
+    s *= static_cast<int>(xd[i]);
+  }
+  runJob(job, static_cast<int64_t>(n), info[5].As<Napi::Number>().Int32Value());
   return env.Undefined();
 }
 
@@ -124,4 +185,5 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
 
 void InitTranspose(Napi::Env env, Napi::Object exports) {
   exports.Set("transpose", Napi::Function::New(env, Transpose, "transpose"));
+  exports.Set("broadcast", Napi::Function::New(env, Broadcast, "broadcast"));
 }

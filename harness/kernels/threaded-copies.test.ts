@@ -1,5 +1,5 @@
-// Two-thread Transpose (threaded-transpose.ts, blas/transpose.cc): the cpu backend's result exactly, for any
-// permutation of ranks 2-5, float32 and int32, and proof that the native path ran.
+// Two-thread Transpose and broadcast (threaded-copies.ts, blas/transpose.cc): the cpu backend's result exactly, for any
+// permutation of ranks 2-5 and any broadcast of size-1 axes, float32 and int32, and proof that the native path ran.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
@@ -14,18 +14,19 @@ import { collapse } from './simd-transpose.ts';
 const found = blasAvailable('two-thread transpose');
 const threadsBefore = process.env.GPT_KATA_THREADS;
 
-async function countingTranspose<T>(addon: BlasAddon, f: () => T | Promise<T>): Promise<{ result: T; calls: number }> {
-  const transpose = addon.transpose.bind(addon);
+/** Counts the addon's `name` calls while `f` runs: proof that the native path ran. */
+async function counting<T>(addon: BlasAddon, name: 'transpose' | 'broadcast', f: () => T | Promise<T>): Promise<{ result: T; calls: number }> {
+  const original = addon[name].bind(addon);
   let calls = 0;
-  addon.transpose = (...args) => {
+  addon[name] = (...args: Parameters<BlasAddon['transpose']>) => {
     calls++;
-    transpose(...args);
+    original(...args);
   };
   try {
     const result = await f();
     return { result, calls };
   } finally {
-    addon.transpose = transpose;
+    addon[name] = original;
   }
 }
 
@@ -73,7 +74,7 @@ describe.skipIf(!found)('Transpose on two threads', () => {
         const values = seeded(seed, n).map((v) => (dtype === 'int32' ? Math.round(v * 1e6) : v));
         const f = () => tf.transpose(tf.tensor(values, shape, dtype), perm);
         const cpu = await valuesOn('cpu', f);
-        const { result: wasm, calls } = await countingTranspose(addon, () => valuesOn('wasm', f));
+        const { result: wasm, calls } = await counting(addon, 'transpose', () => valuesOn('wasm', f));
         const moves = !collapse(shape, perm).perm.every((p, i) => p === i); // a perm that only moves size-1 axes is a copy
         expect(calls).toBe(moves ? 1 : 0);
         expect(wasm).toEqual(cpu);
@@ -85,18 +86,45 @@ describe.skipIf(!found)('Transpose on two threads', () => {
   it('runs attention\'s head split natively, and keeps to one thread\'s kernel with one BLAS thread', async () => {
     await tf.setBackend('wasm');
     const split = () => tf.tidy(() => tf.transpose(tf.ones([12, 64, 3, 4, 32]), [2, 0, 3, 1, 4]).dataSync());
-    expect((await countingTranspose(addon, split)).calls).toBe(1);
+    expect((await counting(addon, 'transpose', split)).calls).toBe(1);
     process.env.GPT_KATA_THREADS = '1';
     try {
-      expect((await countingTranspose(addon, split)).calls).toBe(0);
+      expect((await counting(addon, 'transpose', split)).calls).toBe(0);
     } finally {
       process.env.GPT_KATA_THREADS = '2';
     }
+  });
+
+  it('broadcasts size-1 axes as the cpu backend does, exactly, float32 and int32', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+        fc.constantFrom<'float32' | 'int32'>('float32', 'int32'),
+        fc.integer(),
+        async (small, ones, dtype, seed) => {
+          // the output: the small shape with one axis large enough for the native path; the input has 1 where `ones`
+          const out = [...small];
+          out.splice(small[0]! % (small.length + 1), 0, Math.ceil(65536 / small.reduce((p, d) => p * d, 1)));
+          const shape = out.map((d, i) => (ones[i] ? 1 : d));
+          const n = shape.reduce((p, d) => p * d, 1);
+          const values = seeded(seed, n).map((v) => (dtype === 'int32' ? Math.round(v * 1e6) : v));
+          const f = () => tf.broadcastTo(tf.tensor(values, shape, dtype), out);
+          const cpu = await valuesOn('cpu', f);
+          const { result: wasm, calls } = await counting(addon, 'broadcast', () => valuesOn('wasm', f));
+          expect(calls).toBe(shape.every((d, i) => d === out[i]) ? 0 : 1); // nothing to repeat: no kernel at all
+          expect(wasm).toEqual(cpu);
+        },
+      ),
+      { numRuns: 40, seed: 9 },
+    );
   });
 
   it('refuses a bad permutation and offsets outside the heap', () => {
     const heap = new ArrayBuffer(1024);
     expect(() => addon.transpose(heap, 0, 512, [4, 4], [0, 0], 2)).toThrow(/permutation/);
     expect(() => addon.transpose(heap, 0, 1000, [8, 8], [1, 0], 2)).toThrow(/outside the heap/);
+    expect(() => addon.broadcast(heap, 0, 512, [2, 3], [4, 3], 2)).toThrow(/1 or the output's size/);
+    expect(() => addon.broadcast(heap, 0, 1000, [1, 8], [8, 8], 2)).toThrow(/outside the heap/);
   });
 });
