@@ -3,15 +3,13 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quietCpuBanner } from '../../grader/tfjs/quiet-cpu-banner.ts';
+import { describe, expect, it } from 'vitest';
 import type { BlasAddon } from './blas-addon.ts';
 import { blasAvailable } from './test-support/blas-test-gate.ts';
 import { seeded } from './test-support/cpu-oracle.ts';
-import { registerWasmKernels } from './index.ts';
+import { sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
 
 const found = blasAvailable('two-thread elementwise');
-const threadsBefore = process.env.GPT_KATA_THREADS;
 
 /** Counts the addon's binary calls while `f` runs: proof that the native path ran. */
 async function countingBinary<T>(addon: BlasAddon, f: () => T | Promise<T>): Promise<{ result: T; calls: number }> {
@@ -45,26 +43,10 @@ const LAYOUTS: Record<string, (full: number[]) => number[]> = {
   scalar: () => [],
 };
 
-async function valuesOn(backend: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<Float32Array> {
-  await tf.setBackend(backend);
-  const t = f();
-  const v = (await t.data()) as Float32Array;
-  t.dispose();
-  return v;
-}
 
 describe.skipIf(!found)('float32 Add, Sub, Multiply and RealDiv on two threads', () => {
   const addon = found!;
-  beforeAll(async () => {
-    process.env.GPT_KATA_THREADS = '2'; // sharing on, whatever this machine's core count
-    quietCpuBanner(); // the cpu backend is the oracle
-    await tf.setBackend('wasm');
-    registerWasmKernels();
-  });
-  afterAll(() => {
-    if (threadsBefore === undefined) delete process.env.GPT_KATA_THREADS;
-    else process.env.GPT_KATA_THREADS = threadsBefore;
-  });
+  sharingOnTwoThreads();
 
   it('gives the cpu backend\'s floats exactly, in every layout, either operand first, zeros and infinities included', async () => {
     await fc.assert(
@@ -87,7 +69,7 @@ describe.skipIf(!found)('float32 Add, Sub, Multiply and RealDiv on two threads',
           const cpu = await valuesOn('cpu', f);
           const { result: wasm, calls } = await countingBinary(addon, () => valuesOn('wasm', f));
           expect(calls).toBe(1);
-          expect(Array.from(wasm)).toEqual(Array.from(cpu)); // toEqual: NaN equals NaN, -0 and 0 told apart
+          expect(wasm).toEqual(cpu); // toEqual: NaN equals NaN, -0 and 0 told apart
         },
       ),
       { numRuns: 40, seed: 7 },

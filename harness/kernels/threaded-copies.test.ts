@@ -3,16 +3,14 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quietCpuBanner } from '../../grader/tfjs/quiet-cpu-banner.ts';
+import { describe, expect, it } from 'vitest';
 import type { BlasAddon } from './blas-addon.ts';
 import { blasAvailable } from './test-support/blas-test-gate.ts';
 import { seeded } from './test-support/cpu-oracle.ts';
-import { registerWasmKernels } from './index.ts';
+import { sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
 import { collapse } from './simd-transpose.ts';
 
 const found = blasAvailable('two-thread transpose');
-const threadsBefore = process.env.GPT_KATA_THREADS;
 
 /** Counts the addon's `name` calls while `f` runs: proof that the native path ran. */
 async function counting<T>(addon: BlasAddon, name: 'transpose' | 'broadcast', f: () => T | Promise<T>): Promise<{ result: T; calls: number }> {
@@ -30,13 +28,6 @@ async function counting<T>(addon: BlasAddon, name: 'transpose' | 'broadcast', f:
   }
 }
 
-async function valuesOn(backend: 'cpu' | 'wasm', f: () => tf.Tensor): Promise<number[]> {
-  await tf.setBackend(backend);
-  const t = f();
-  const v = Array.from(await t.data());
-  t.dispose();
-  return v;
-}
 
 /** A shape of rank 2-5 with at least 65,536 elements (one axis made large enough), and a permutation of its axes. */
 const shapeAndPerm = fc
@@ -56,16 +47,7 @@ const shapeAndPerm = fc
 
 describe.skipIf(!found)('Transpose on two threads', () => {
   const addon = found!;
-  beforeAll(async () => {
-    process.env.GPT_KATA_THREADS = '2'; // sharing on, whatever this machine's core count
-    quietCpuBanner(); // the cpu backend is the oracle
-    await tf.setBackend('wasm');
-    registerWasmKernels();
-  });
-  afterAll(() => {
-    if (threadsBefore === undefined) delete process.env.GPT_KATA_THREADS;
-    else process.env.GPT_KATA_THREADS = threadsBefore;
-  });
+  sharingOnTwoThreads();
 
   it('gives the cpu backend\'s result exactly, any permutation of ranks 2-5, float32 and int32', async () => {
     await fc.assert(
