@@ -30,6 +30,8 @@ export interface BlasAddon {
   transpose(heap: ArrayBuffer, x: number, out: number, shape: number[], perm: number[], threads: number): void;
   /** out = x repeated along its size-1 axes to outShape (4-byte elements, rank 1-8); byte offsets. */
   broadcast(heap: ArrayBuffer, x: number, out: number, xShape: number[], outShape: number[], threads: number): void;
+  /** out[o, i] = Σ_r x[o, r, i] for x of [O, R, I], each column summed over r in order; byte offsets. */
+  sumMid(heap: ArrayBuffer, x: number, out: number, O: number, R: number, I: number, threads: number): void;
   info(): BlasInfo;
 }
 

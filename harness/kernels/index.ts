@@ -15,6 +15,7 @@ import { shareSavedTensors } from './shared-saves.ts';
 import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
 import { threadedBinary } from './threaded-binary.ts';
 import { threadedBroadcast, threadedTranspose } from './threaded-copies.ts';
+import { threadedSum } from './threaded-sums.ts';
 import { registerSoftmaxGradient, softmaxGradConfig } from './softmax-grad.ts';
 import { simdGemm } from './simd-matmul.ts';
 import { simdSoftmax } from './simd-softmax.ts';
@@ -95,7 +96,6 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   if (!simd) return;
   override(tf.Identity, (previous) => sharedIdentity(required(tf.Identity, previous)));
   override(tf.Cast, (previous) => sharedCast(required(tf.Cast, previous)));
-  override(tf.Sum, (previous) => simdSum(required(tf.Sum, previous)));
   override(tf.Mean, (previous) => simdMean(required(tf.Mean, previous)));
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
@@ -111,6 +111,10 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Transpose, (previous) => {
     const own = simdTranspose(required(tf.Transpose, previous));
     return native ? threadedTranspose(native, own) : own; // big ones on two threads where they pay
+  });
+  override(tf.Sum, (previous) => {
+    const own = simdSum(required(tf.Sum, previous));
+    return native ? threadedSum(native, own) : own; // bias gradients on two threads
   });
   override(tf.Tile, (previous) => {
     const own = simdTile(required(tf.Tile, previous));

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "elementwise.h"
+#include "sums.h"
 #include "thread-pair.h"
 #include "transpose.h"
 
@@ -212,6 +213,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   InitElementwise(env, exports);
   InitTranspose(env, exports);
+  InitSums(env, exports);
   return exports;
 }
 

@@ -1,0 +1,81 @@
+// Sums over a middle block of axes (sum_mid in wasm/kernels.c: bias gradients, Σ over rows of [rows, C]) on tfjs's wasm
+// heap, shared between the calling thread and its helper (thread-pair.h) by blocks of columns. Each column is summed
+// over the rows in order from +0, as each lane of the wasm kernel sums it, so the floats are the same.
+#include <napi.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "sums.h"
+#include "thread-pair.h"
+
+namespace {
+
+constexpr int64_t kColumns = 64;  // columns a unit of work sums at once: whole rows of them stream through
+
+struct Job {
+  const float* x;
+  float* out;
+  int64_t O, R, I, blocks;  // x is [O, R, I]; out is [O, I]; blocks of kColumns per o
+};
+
+void runBlocks(const void* ctx, int64_t lo, int64_t hi) {
+  const Job& j = *static_cast<const Job*>(ctx);
+  float acc[kColumns];
+  for (int64_t u = lo; u < hi; u++) {
+    const int64_t o = u / j.blocks, first = (u % j.blocks) * kColumns;
+    const int64_t width = std::min(kColumns, j.I - first);
+    const float* src = j.x + o * j.R * j.I + first;
+    for (int64_t i = 0; i < width; i++) acc[i] = 0.0f;
+    for (int64_t r = 0; r < j.R; r++) {
+      const float* row = src + r * j.I;
+      for (int64_t i = 0; i < width; i++) acc[i] += row[i];
+    }
+    float* dst = j.out + o * j.I + first;
+    for (int64_t i = 0; i < width; i++) dst[i] = acc[i];
+  }
+}
+
+bool fits(uint64_t offset, uint64_t n, uint64_t length) {
+  return offset % 4 == 0 && offset <= length && n <= (length - offset) / 4;
+}
+
+// sumMid(heap, x, out, O, R, I, threads): out[o, i] = Σ_r x[o, r, i], byte offsets.
+Napi::Value SumMid(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 7 || !info[0].IsArrayBuffer()) {
+    Napi::TypeError::New(env, "sumMid(heap, x, out, O, R, I, threads)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int64_t v[6];
+  for (size_t i = 1; i < 7; i++) {
+    const double d = info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : -1;
+    if (!(d >= 0) || d > 9007199254740991.0 || d != static_cast<double>(static_cast<int64_t>(d))) {
+      Napi::RangeError::New(env, "sumMid: argument " + std::to_string(i) + " must be a non-negative integer").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    v[i - 1] = static_cast<int64_t>(d);
+  }
+  const int64_t x = v[0], out = v[1], O = v[2], R = v[3], I = v[4], threads = v[5];
+  Napi::ArrayBuffer heap = info[0].As<Napi::ArrayBuffer>();
+  const uint64_t length = heap.ByteLength();
+  if ((O && R && I && (O > INT32_MAX || R > INT32_MAX || I > INT32_MAX)) || !fits(x, O * R * I, length) || !fits(out, O * I, length)) {
+    Napi::RangeError::New(env, "sumMid: an operand lies outside the heap").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (O == 0 || I == 0) return env.Undefined();
+  uint8_t* base = static_cast<uint8_t*>(heap.Data());
+  const Job job{reinterpret_cast<const float*>(base + x), reinterpret_cast<float*>(base + out), O, R, I,
+                (I + kColumns - 1) / kColumns};
+  const int64_t units = O * job.blocks;
+  if (threads < 2 || units < 2) runBlocks(&job, 0, units);
+  else RunOnTwoThreads(runBlocks, &job, units, std::max<int64_t>(1, units / 8));
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitSums(Napi::Env env, Napi::Object exports) {
+  exports.Set("sumMid", Napi::Function::New(env, SumMid, "sumMid"));
+}
