@@ -3,9 +3,7 @@
 import { blasThreads, type BlasAddon } from './blas-addon.ts';
 import type { GemmEngine } from './batch-matmul.ts';
 import { ThreadChoice } from './thread-choice.ts';
-import { heapMemory, type WasmMemory } from './wasm-backend.ts';
-
-const memories = new WeakMap<object, WasmMemory>();
+import { heapBuffer } from './wasm-backend.ts';
 
 /**
  * Matmuls below this many FLOPs run on one BLAS thread without asking: OpenBLAS itself keeps products under
@@ -28,6 +26,12 @@ export function capBlasThreads(n?: number): void {
   threadCap = n ?? Infinity;
 }
 
+/**
+ * Kernels (elementwise, copies, sums) share with the helper thread only from this many elements: below it one thread
+ * is as fast, since handing half of a pass to the helper costs a few µs and a 64K-float pass takes ~25 µs alone.
+ */
+export const SHARE_MIN_ELEMENTS = 65536;
+
 /** Whether work is shared between threads right now: more than one configured, no cap, and the choice says so. */
 export function blasSharingNow(): boolean {
   return threadCap === Infinity && blasThreads() > 1 && blasThreadChoice.sharing();
@@ -47,9 +51,7 @@ export function blasGemm(addon: BlasAddon): GemmEngine {
   const configured = blasThreads();
   return (backend, g) => {
     const most = Math.min(configured, threadCap);
-    let memory = memories.get(backend);
-    if (!memory) memories.set(backend, (memory = heapMemory(backend)));
-    const heap = memory.buffer; // taken afresh: an allocation may have grown the heap and so replaced the buffer
+    const heap = heapBuffer(backend); // taken afresh: an allocation may have grown the heap and so replaced the buffer
     const gemm = () => addon.gemm(heap, g.transposeA, g.transposeB, g.M, g.N, g.K, g.a, g.b, g.c, g.batch, g.strideA, g.strideB);
     // the single products of a batch that broadcasts both ways (rare) stay on one thread
     if (g.part || most === 1 || 2 * g.batch * g.M * g.N * g.K < THREADS_MIN_FLOPS) {

@@ -43,7 +43,6 @@ const LAYOUTS: Record<string, (full: number[]) => number[]> = {
   scalar: () => [],
 };
 
-
 describe.skipIf(!found)('float32 Add, Sub, Multiply and RealDiv on two threads', () => {
   const addon = found!;
   sharingOnTwoThreads();

@@ -5,8 +5,8 @@
 // statistics) and a scalar, on either side; every other case, and every small or non-float32 one, keeps `fallback`.
 import * as tf from '@tensorflow/tfjs';
 import type { BlasAddon } from './blas-addon.ts';
-import { blasSharingNow } from './blas-matmul.ts';
-import { heapMemory, type WasmBackend, type WasmKernelFunc, type WasmMemory } from './wasm-backend.ts';
+import { blasSharingNow, SHARE_MIN_ELEMENTS } from './blas-matmul.ts';
+import { heapBuffer, type WasmBackend, type WasmKernelFunc } from './wasm-backend.ts';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 const OPS: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3 };
@@ -14,12 +14,6 @@ const SAME = 0;
 const ROW = 1;
 const PER_ROW = 2;
 const SCALAR = 3;
-
-/**
- * Below this many output elements one thread is as fast: handing half of a pass to the helper costs a few µs, and a
- * 64K-float pass takes ~25 µs on one thread.
- */
-const MIN_ELEMENTS = 65536;
 
 /** How `small` lines up with `full` (the output's shape), or undefined when it is none of the native layouts. */
 function layoutOf(small: readonly number[], full: readonly number[]): { layout: number; inner: number } | undefined {
@@ -37,8 +31,6 @@ function layoutOf(small: readonly number[], full: readonly number[]): { layout: 
   return undefined;
 }
 
-const memories = new WeakMap<object, WasmMemory>();
-
 /** The kernel for `op`: native on two threads where it pays, else `fallback`. */
 export function threadedBinary(addon: BlasAddon, op: BinaryOp, fallback: WasmKernelFunc): WasmKernelFunc {
   return (args) => {
@@ -47,7 +39,7 @@ export function threadedBinary(addon: BlasAddon, op: BinaryOp, fallback: WasmKer
     if (a.dtype !== 'float32' || b.dtype !== 'float32' || !blasSharingNow()) return fallback(args);
     const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const n = tf.util.sizeFromShape(shape);
-    if (n < MIN_ELEMENTS) return fallback(args);
+    if (n < SHARE_MIN_ELEMENTS) return fallback(args);
     // the operand of the output's shape is x; the other (y) may broadcast; flip when y came first
     const aFull = tf.util.arraysEqual(a.shape, shape);
     const [x, y, flip] = aFull ? [a, b, false] : [b, a, true];
@@ -61,10 +53,8 @@ export function threadedBinary(addon: BlasAddon, op: BinaryOp, fallback: WasmKer
 function runNative(addon: BlasAddon, backend: WasmBackend, op: number, lay: { layout: number; inner: number }, flip: boolean,
   x: tf.TensorInfo, y: tf.TensorInfo, shape: number[], n: number): tf.TensorInfo {
   const out = backend.makeOutput(shape, 'float32');
-  let memory = memories.get(backend);
-  if (!memory) memories.set(backend, (memory = heapMemory(backend)));
   const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
   // the buffer taken after makeOutput, which may have grown the heap
-  addon.binary(memory.buffer, op, lay.layout, flip, off(x), off(y), off(out), n, lay.inner, 2);
+  addon.binary(heapBuffer(backend), op, lay.layout, flip, off(x), off(y), off(out), n, lay.inner, 2);
   return out;
 }

@@ -28,7 +28,6 @@ async function counting<T>(addon: BlasAddon, name: 'transpose' | 'broadcast', f:
   }
 }
 
-
 /** A shape of rank 2-5 with at least 65,536 elements (one axis made large enough), and a permutation of its axes. */
 const shapeAndPerm = fc
   .integer({ min: 2, max: 5 })

@@ -5,14 +5,9 @@
 // (simd-transpose.ts, simd-tile.ts).
 import type * as tf from '@tensorflow/tfjs';
 import type { BlasAddon } from './blas-addon.ts';
-import { blasSharingNow } from './blas-matmul.ts';
+import { blasSharingNow, SHARE_MIN_ELEMENTS } from './blas-matmul.ts';
 import { collapse } from './simd-transpose.ts';
-import { heapMemory, type WasmKernelFunc, type WasmMemory } from './wasm-backend.ts';
-
-/** Below this many elements one thread is as fast (as for threaded-binary.ts). */
-const MIN_ELEMENTS = 65536;
-
-const memories = new WeakMap<object, WasmMemory>();
+import { heapBuffer, type WasmKernelFunc } from './wasm-backend.ts';
 
 /** Transpose of float32 and int32 tensors on two threads where it pays, else `fallback`. */
 export function threadedTranspose(addon: BlasAddon, fallback: WasmKernelFunc): WasmKernelFunc {
@@ -23,12 +18,10 @@ export function threadedTranspose(addon: BlasAddon, fallback: WasmKernelFunc): W
     if ((x.dtype !== 'float32' && x.dtype !== 'int32') || !blasSharingNow()) return fallback(args);
     const n = x.shape.reduce((p, d) => p * d, 1);
     const c = collapse(x.shape, perm);
-    if (n < MIN_ELEMENTS || c.perm.every((p, i) => p === i)) return fallback(args);
+    if (n < SHARE_MIN_ELEMENTS || c.perm.every((p, i) => p === i)) return fallback(args);
     const out = backend.makeOutput(perm.map((p) => x.shape[p]!), x.dtype);
-    let memory = memories.get(backend);
-    if (!memory) memories.set(backend, (memory = heapMemory(backend)));
     const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-    addon.transpose(memory.buffer, off(x), off(out), c.shape, c.perm, 2); // the buffer taken after makeOutput
+    addon.transpose(heapBuffer(backend), off(x), off(out), c.shape, c.perm, 2); // the buffer taken after makeOutput
     return out;
   };
 }
@@ -42,12 +35,10 @@ export function threadedBroadcast(addon: BlasAddon, fallback: WasmKernelFunc): W
     if ((x.dtype !== 'float32' && x.dtype !== 'int32') || !blasSharingNow()) return fallback(args);
     const broadcastOnly = reps.length === x.shape.length && x.shape.length <= 8 && reps.every((r, i) => r === 1 || x.shape[i] === 1);
     const oshape = x.shape.map((n, i) => n * reps[i]!);
-    if (!broadcastOnly || oshape.reduce((p, d) => p * d, 1) < MIN_ELEMENTS) return fallback(args);
+    if (!broadcastOnly || oshape.reduce((p, d) => p * d, 1) < SHARE_MIN_ELEMENTS) return fallback(args);
     const out = backend.makeOutput(oshape, x.dtype);
-    let memory = memories.get(backend);
-    if (!memory) memories.set(backend, (memory = heapMemory(backend)));
     const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-    addon.broadcast(memory.buffer, off(x), off(out), [...x.shape], oshape, 2); // the buffer taken after makeOutput
+    addon.broadcast(heapBuffer(backend), off(x), off(out), [...x.shape], oshape, 2); // the buffer taken after makeOutput
     return out;
   };
 }

@@ -4,14 +4,9 @@
 // `fallback`.
 import * as tf from '@tensorflow/tfjs';
 import type { BlasAddon } from './blas-addon.ts';
-import { blasSharingNow } from './blas-matmul.ts';
+import { blasSharingNow, SHARE_MIN_ELEMENTS } from './blas-matmul.ts';
 import { reducedBlock } from './simd-sum.ts';
-import { heapMemory, type WasmKernelFunc, type WasmMemory } from './wasm-backend.ts';
-
-/** Below this many input elements one thread is as fast (as for threaded-binary.ts). */
-const MIN_ELEMENTS = 65536;
-
-const memories = new WeakMap<object, WasmMemory>();
+import { heapBuffer, type WasmKernelFunc } from './wasm-backend.ts';
 
 /** Sum over a middle block of axes on two threads where it pays, else `fallback`. */
 export function threadedSum(addon: BlasAddon, fallback: WasmKernelFunc): WasmKernelFunc {
@@ -22,13 +17,11 @@ export function threadedSum(addon: BlasAddon, fallback: WasmKernelFunc): WasmKer
     const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean };
     const axes = tf.util.parseAxisParam(axis, x.shape);
     const block = reducedBlock(x.shape, axes);
-    if (!block || block.I === 1 || block.R === 0 || block.O * block.R * block.I < MIN_ELEMENTS) return fallback(args);
+    if (!block || block.I === 1 || block.R === 0 || block.O * block.R * block.I < SHARE_MIN_ELEMENTS) return fallback(args);
     const outShape = keepDims ? x.shape.map((n, i) => (axes.includes(i) ? 1 : n)) : x.shape.filter((_, i) => !axes.includes(i));
     const out = backend.makeOutput(outShape, 'float32');
-    let memory = memories.get(backend);
-    if (!memory) memories.set(backend, (memory = heapMemory(backend)));
     const off = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset;
-    addon.sumMid(memory.buffer, off(x), off(out), block.O, block.R, block.I, 2); // the buffer taken after makeOutput
+    addon.sumMid(heapBuffer(backend), off(x), off(out), block.O, block.R, block.I, 2); // the buffer taken after makeOutput
     return out;
   };
 }

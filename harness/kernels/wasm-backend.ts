@@ -26,10 +26,20 @@ export interface WasmMemory {
 
 const WasmMemoryClass = (globalThis as unknown as { WebAssembly: { Memory: abstract new (...args: never[]) => WasmMemory } }).WebAssembly.Memory;
 
-/** The WebAssembly.Memory that holds this wasm backend's heap (its tensors). */
+const memories = new WeakMap<object, WasmMemory>();
+
+/** The WebAssembly.Memory that holds this wasm backend's heap (its tensors), found once per backend. */
 export function heapMemory(backend: WasmBackend): WasmMemory {
+  const known = memories.get(backend);
+  if (known) return known;
   const asm = (backend.wasm as unknown as { asm: Record<string, unknown> }).asm;
   const memory = Object.values(asm).find((v): v is WasmMemory => v instanceof WasmMemoryClass);
   if (!memory) throw new Error('tfjs-backend-wasm exports no WebAssembly.Memory; is @tensorflow/tfjs-backend-wasm 4.22 installed?');
+  memories.set(backend, memory);
   return memory;
+}
+
+/** The heap's ArrayBuffer as it is now: take it after every allocation, which may grow the heap and replace it. */
+export function heapBuffer(backend: WasmBackend): ArrayBuffer {
+  return heapMemory(backend).buffer;
 }
