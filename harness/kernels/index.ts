@@ -102,7 +102,7 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
   override(tf.Softmax, (previous) => simdSoftmax(required(tf.Softmax, previous)));
   const blas = options.blas === false ? undefined : loadBlas();
-  const native = blas?.ok ? blas.addon : undefined; // float32 Add/Sub/Multiply/RealDiv on two threads where they pay
+  const native = blas?.ok ? blas.addon : undefined; // native kernels, on two threads where they pay (nativeThreads)
   const binary = (op: Parameters<typeof threadedBinary>[1], k: WasmKernelFunc) => (native ? threadedBinary(native, op, k) : k);
   override(tf.Add, (previous) => binary('add', intBroadcast(required(tf.Add, previous), intAdd)));
   override(tf.Sub, (previous) => binary('sub', intBroadcast(required(tf.Sub, previous), intSub)));
@@ -110,15 +110,15 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.RealDiv, (previous) => binary('div', required(tf.RealDiv, previous)));
   override(tf.Transpose, (previous) => {
     const own = simdTranspose(required(tf.Transpose, previous));
-    return native ? threadedTranspose(native, own) : own; // big ones on two threads where they pay
+    return native ? threadedTranspose(native, own) : own; // natively, on two threads where it pays
   });
   override(tf.Sum, (previous) => {
     const own = simdSum(required(tf.Sum, previous));
-    return native ? threadedSum(native, own) : own; // bias gradients on two threads
+    return native ? threadedSum(native, own) : own; // bias gradients natively
   });
   override(tf.Tile, (previous) => {
     const own = simdTile(required(tf.Tile, previous));
-    return native ? threadedBroadcast(native, own) : own; // big broadcasts on two threads
+    return native ? threadedBroadcast(native, own) : own; // broadcasts natively
   });
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);

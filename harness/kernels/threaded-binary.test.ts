@@ -1,5 +1,6 @@
-// Two-thread float32 Add/Sub/Multiply/RealDiv (threaded-binary.ts, blas/elementwise.cc): the cpu backend's floats,
-// bit for bit, in every layout and operand order, and proof that the native path ran.
+// Native float32 Add/Sub/Multiply/RealDiv (threaded-binary.ts, blas/elementwise.cc) on one thread or two: the cpu
+// backend's floats, bit for bit, in every layout and operand order, and proof that the native path ran on the threads
+// asked for.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import fc from 'fast-check';
@@ -11,17 +12,19 @@ import { sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
 
 const found = blasAvailable('two-thread elementwise');
 
-/** Counts the addon's binary calls while `f` runs: proof that the native path ran. */
-async function countingBinary<T>(addon: BlasAddon, f: () => T | Promise<T>): Promise<{ result: T; calls: number }> {
+/** Counts the addon's binary calls while `f` runs, and the threads each asked for: proof that the native path ran. */
+async function countingBinary<T>(addon: BlasAddon, f: () => T | Promise<T>): Promise<{ result: T; calls: number; threads: number[] }> {
   const binary = addon.binary.bind(addon);
   let calls = 0;
+  const threads: number[] = [];
   addon.binary = (...args) => {
     calls++;
+    threads.push(args[9]);
     binary(...args);
   };
   try {
     const result = await f();
-    return { result, calls };
+    return { result, calls, threads };
   } finally {
     addon.binary = binary;
   }
@@ -40,10 +43,11 @@ const LAYOUTS: Record<string, (full: number[]) => number[]> = {
   row: (full) => [full[full.length - 1]!],
   'row with leading ones': (full) => [1, full[full.length - 1]!],
   'per row': (full) => [...full.slice(0, -1), 1],
+  'trailing axes': (full) => (full.length > 2 ? full.slice(1) : [1, ...full.slice(1)]), // a [T, T] mask over [B, h, T, T]
   scalar: () => [],
 };
 
-describe.skipIf(!found)('float32 Add, Sub, Multiply and RealDiv on two threads', () => {
+describe.skipIf(!found)('native float32 Add, Sub, Multiply and RealDiv', () => {
   const addon = found!;
   sharingOnTwoThreads();
 
@@ -53,7 +57,7 @@ describe.skipIf(!found)('float32 Add, Sub, Multiply and RealDiv on two threads',
         fc.constantFrom(...OPS),
         fc.constantFrom(...Object.keys(LAYOUTS)),
         fc.boolean(),
-        fc.constantFrom<number[]>([768, 128], [12, 64, 128], [1024, 65], [70000]),
+        fc.constantFrom<number[]>([768, 128], [12, 64, 128], [12, 4, 64, 64], [1024, 65], [70000], [64, 80]),
         fc.integer(),
         async ([, op], layout, smallFirst, full, seed) => {
           const small = LAYOUTS[layout]!(full);
@@ -66,8 +70,9 @@ describe.skipIf(!found)('float32 Add, Sub, Multiply and RealDiv on two threads',
             return smallFirst ? op(y, x) : op(x, y);
           };
           const cpu = await valuesOn('cpu', f);
-          const { result: wasm, calls } = await countingBinary(addon, () => valuesOn('wasm', f));
+          const { result: wasm, calls, threads } = await countingBinary(addon, () => valuesOn('wasm', f));
           expect(calls).toBe(1);
+          expect(threads).toEqual([n >= 65536 ? 2 : 1]); // big passes shared; a [64, 80] one on the calling thread
           expect(wasm).toEqual(cpu); // toEqual: NaN equals NaN, -0 and 0 told apart
         },
       ),
@@ -79,7 +84,7 @@ describe.skipIf(!found)('float32 Add, Sub, Multiply and RealDiv on two threads',
     await tf.setBackend('wasm');
     const { calls } = await countingBinary(addon, () =>
       tf.tidy(() => {
-        tf.add(tf.ones([64, 64]), tf.ones([64])).dataSync(); // 4,096 elements: one thread is as fast
+        tf.add(tf.ones([32, 64]), tf.ones([64])).dataSync(); // 2,048 elements: tfjs's call costs no more
         tf.add(tf.ones([512, 256], 'int32'), tf.ones([256], 'int32')).dataSync();
         tf.mul(tf.ones([512, 1]), tf.ones([1, 256])).dataSync(); // neither operand has the output's shape
         tf.add(tf.ones([512, 256]), tf.ones([512, 256])).dataSync(); // this one goes native
@@ -88,12 +93,13 @@ describe.skipIf(!found)('float32 Add, Sub, Multiply and RealDiv on two threads',
     expect(calls).toBe(1);
   });
 
-  it('keeps to one thread\'s kernels when GPT_KATA_THREADS=1', async () => {
+  it('runs natively on the calling thread alone when GPT_KATA_THREADS=1', async () => {
     await tf.setBackend('wasm');
     process.env.GPT_KATA_THREADS = '1';
     try {
-      const { calls } = await countingBinary(addon, () => tf.tidy(() => tf.add(tf.ones([512, 256]), tf.ones([256])).dataSync()));
-      expect(calls).toBe(0);
+      const { calls, threads } = await countingBinary(addon, () => tf.tidy(() => tf.add(tf.ones([512, 256]), tf.ones([256])).dataSync()));
+      expect(calls).toBe(1);
+      expect(threads).toEqual([1]);
     } finally {
       process.env.GPT_KATA_THREADS = '2';
     }

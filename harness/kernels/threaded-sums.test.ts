@@ -1,5 +1,6 @@
-// Two-thread Sum over a middle block of axes (threaded-sums.ts, blas/sums.cc): bit for bit what our one-thread wasm
-// kernel gives, close to the cpu backend's, and proof that the native path ran.
+// Native Sum over a middle block of axes (threaded-sums.ts, blas/sums.cc) on one thread or two: bit for bit each column
+// summed over the rows in order in float32, as our wasm kernel sums it (simd-sum.ts, which runs below the native
+// threshold), close to the cpu backend's, and proof that the native path ran on the threads asked for.
 import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,28 +11,41 @@ import { sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
 
 const found = blasAvailable('two-thread sums');
 
-/** The values f makes on wasm with GPT_KATA_THREADS as given, and how many native sums ran. */
-async function onWasm(addon: BlasAddon, threads: string, f: () => tf.Tensor): Promise<{ values: number[]; calls: number }> {
+/** The values f makes on wasm with GPT_KATA_THREADS as given, and the threads each native sum ran on. */
+async function onWasm(addon: BlasAddon, threads: string, f: () => tf.Tensor): Promise<{ values: number[]; threads: number[] }> {
   const sumMid = addon.sumMid.bind(addon);
-  let calls = 0;
+  const ran: number[] = [];
   addon.sumMid = (...args) => {
-    calls++;
+    ran.push(args[6]);
     sumMid(...args);
   };
   process.env.GPT_KATA_THREADS = threads;
   try {
-    return { values: await valuesOn('wasm', f), calls };
+    return { values: await valuesOn('wasm', f), threads: ran };
   } finally {
     addon.sumMid = sumMid;
     process.env.GPT_KATA_THREADS = '2';
   }
 }
 
-describe.skipIf(!found)('Sum over a middle block of axes on two threads', () => {
+/** x of [O, R, I] summed over R: each column from +0 over the rows in order, each addition rounded to float32. */
+function inOrderSums(xs: number[], O: number, R: number, I: number): number[] {
+  const out: number[] = [];
+  for (let o = 0; o < O; o++) {
+    for (let i = 0; i < I; i++) {
+      let acc = 0;
+      for (let r = 0; r < R; r++) acc = Math.fround(acc + Math.fround(xs[(o * R + r) * I + i]!));
+      out.push(acc);
+    }
+  }
+  return out;
+}
+
+describe.skipIf(!found)('native Sum over a middle block of axes', () => {
   const addon = found!;
   sharingOnTwoThreads();
 
-  it('gives our one-thread kernel\'s floats exactly, and the cpu backend\'s to rounding', async () => {
+  it('sums each column over the rows in order, as our wasm kernel does, on one thread or two; the cpu backend\'s to rounding', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 3 }), // O: leading axes kept
@@ -45,9 +59,12 @@ describe.skipIf(!found)('Sum over a middle block of axes on two threads', () => 
           const f = () => tf.sum(tf.tensor3d(xs, [O, R, I]), 1, keepDims);
           const shared = await onWasm(addon, '2', f);
           const alone = await onWasm(addon, '1', f);
-          expect(shared.calls).toBe(n >= 65536 ? 1 : 0);
-          expect(alone.calls).toBe(0);
-          expect(shared.values).toEqual(alone.values);
+          const native = I > 1 && n >= 4096; // below that our wasm kernel runs, and must give the same floats
+          expect(shared.threads).toEqual(native ? [n >= 65536 ? 2 : 1] : []);
+          expect(alone.threads).toEqual(native ? [1] : []);
+          const inOrder = inOrderSums(xs, O, R, I);
+          expect(shared.values).toEqual(inOrder);
+          expect(alone.values).toEqual(inOrder);
           const cpu = await valuesOn('cpu', f);
           expect(maxAbsDiff(cpu, shared.values)).toBeLessThan(1e-5 * 10 * R);
         },
@@ -60,7 +77,8 @@ describe.skipIf(!found)('Sum over a middle block of axes on two threads', () => 
     const f = () => tf.sum(tf.tensor2d(seeded(3, 768 * 512), [768, 512]), 0);
     const shared = await onWasm(addon, '2', f);
     const alone = await onWasm(addon, '1', f);
-    expect(shared.calls).toBe(1);
+    expect(shared.threads).toEqual([2]);
+    expect(alone.threads).toEqual([1]);
     expect(shared.values).toEqual(alone.values);
   });
 

@@ -40,6 +40,8 @@ void runRows(const void* ctx, int64_t lo, int64_t hi) {
     uint32_t* dst = j.out + row * j.last;
     if (step == 1) {
       std::memcpy(dst, j.x + from, static_cast<size_t>(j.last) * 4);
+    } else if (step == 0) {  // a broadcast along the last axis: one value over the row
+      std::fill(dst, dst + j.last, j.x[from]);
     } else {
       const uint32_t* src = j.x + from;
       for (int64_t k = 0; k < j.last; k++) dst[k] = src[k * step];
