@@ -26,6 +26,8 @@ export interface BlasAddon {
   /** out = x op y (y op x when flip) over n floats, y laid out as `layout` (see blas/elementwise.cc); byte offsets. */
   binary(heap: ArrayBuffer, op: number, layout: number, flip: boolean, x: number, y: number, out: number, n: number,
     inner: number, threads: number): void;
+  /** out = op(x) for op 0 Relu, 2 Square; op 1 Relu's and 3 Square's gradient of dy (see blas/unary.cc); byte offsets. */
+  unary(heap: ArrayBuffer, op: number, x: number, dy: number, out: number, n: number, threads: number): void;
   /** out = x transposed by perm (4-byte elements; shape and perm of rank 1-8); byte offsets. */
   transpose(heap: ArrayBuffer, x: number, out: number, shape: number[], perm: number[], threads: number): void;
   /** out = x repeated along its size-1 axes to outShape (4-byte elements, rank 1-8); byte offsets. */

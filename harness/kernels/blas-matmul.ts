@@ -30,16 +30,16 @@ export function capBlasThreads(n?: number): void {
  * Kernels (elementwise, copies, sums) share with the helper thread only from this many elements: below it one thread
  * is as fast, since handing half of a pass to the helper costs a few µs and a 64K-float pass takes ~25 µs alone.
  */
-export const SHARE_MIN_ELEMENTS = 65536;
+const SHARE_MIN_ELEMENTS = 65536;
 
 /**
  * From this many elements those kernels run natively even on the calling thread alone: compiled for the processor,
  * a pass over [768, 128] floats takes 13 µs against tfjs-wasm's 37 (Add; 2-vCPU Xeon), and the call costs ~1 µs.
  */
-export const NATIVE_MIN_ELEMENTS = 4096;
+const NATIVE_MIN_ELEMENTS = 4096;
 
 /** Whether work is shared between threads right now: more than one configured, no cap, and the choice says so. */
-export function blasSharingNow(): boolean {
+function blasSharingNow(): boolean {
   return threadCap === Infinity && blasThreads() > 1 && blasThreadChoice.sharing();
 }
 

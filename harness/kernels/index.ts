@@ -8,9 +8,11 @@ import { fusedElementwiseConfig } from './fused-elementwise.ts';
 import { intAdd, intBroadcast, intSub } from './int-broadcast.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
 import { mulGradColsConfig, registerMulGradient } from './mul-grad.ts';
+import { nativeUnary, nativeUnaryGrad } from './native-unary.ts';
 import { registerReluGradient, reluGradConfig } from './relu-grad.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
+import { registerSquareGradient, SQUARE_GRAD } from './square-grad.ts';
 import { shareSavedTensors } from './shared-saves.ts';
 import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
 import { threadedBinary } from './threaded-binary.ts';
@@ -74,7 +76,8 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, int32 Add/Sub that broadcast
  * (int-broadcast.ts: every causal mask's index arithmetic), the fused elementwise kernel (fused-elementwise.ts),
  * Softmax (simd-softmax.ts) and its gradient (softmax-grad.ts) in one pass per row, the trainer's cross-entropy with
- * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), RealDiv's
+ * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), with the native
+ * addon Relu, Square and Square's gradient natively too (native-unary.ts, square-grad.ts), RealDiv's
  * gradient for a per-row divisor (div-grad.ts) and Multiply's for a row-broadcast vector (mul-grad.ts) in one pass,
  * and (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor; and on tfjs's engine, tensors saved
  * for a first-order backward pass share their buffers without a kernel call or tape node each (shared-saves.ts).
@@ -123,12 +126,19 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
   override(softmaxCrossEntropyConfig.kernelName, () => softmaxCrossEntropyConfig.kernelFunc as unknown as WasmKernelFunc);
-  override(reluGradConfig.kernelName, () => reluGradConfig.kernelFunc as unknown as WasmKernelFunc);
+  const reluGrad = reluGradConfig.kernelFunc as unknown as WasmKernelFunc;
+  override(reluGradConfig.kernelName, () => (native ? nativeUnaryGrad(native, 'reluGrad', reluGrad) : reluGrad));
+  if (native) {
+    override(tf.Relu, (previous) => nativeUnary(native, 'relu', required(tf.Relu, previous)));
+    override(tf.Square, (previous) => nativeUnary(native, 'square', required(tf.Square, previous)));
+    override(SQUARE_GRAD, () => nativeUnaryGrad(native, 'squareGrad'));
+  }
   override(divGradRowsConfig.kernelName, () => divGradRowsConfig.kernelFunc as unknown as WasmKernelFunc);
   override(mulGradColsConfig.kernelName, () => mulGradColsConfig.kernelFunc as unknown as WasmKernelFunc);
   registerReductionGradients(); // backend-agnostic: Sum/Mean gradients without uploading a ones tensor
   registerSoftmaxGradient(); // one pass per row on wasm (softmax-grad.ts), tfjs's formula elsewhere
   registerReluGradient(); // one pass on wasm (relu-grad.ts), tfjs's formula elsewhere
+  registerSquareGradient(); // one native pass on wasm with the addon (square-grad.ts), tfjs's formula elsewhere
   registerDivGradient(); // the per-row divisor's part in one pass on wasm (div-grad.ts), tfjs's formula elsewhere
   registerMulGradient(); // a row-broadcast vector's part in one pass on wasm (mul-grad.ts), tfjs's formula elsewhere
   shareSavedTensors(); // wasm, first-order gradients only; tfjs's clone everywhere else

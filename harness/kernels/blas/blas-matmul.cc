@@ -14,6 +14,7 @@
 #include "sums.h"
 #include "thread-pair.h"
 #include "transpose.h"
+#include "unary.h"
 
 #ifdef GPT_KATA_ACCELERATE
 #include <Accelerate/Accelerate.h>
@@ -214,6 +215,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitElementwise(env, exports);
   InitTranspose(env, exports);
   InitSums(env, exports);
+  InitUnary(env, exports);
   return exports;
 }
 
