@@ -28,6 +28,13 @@ export interface BlasAddon {
     inner: number, threads: number): void;
   /** out = op(x) for op 0 Relu, 2 Square; op 1 Relu's and 3 Square's gradient of dy (see blas/unary.cc); byte offsets. */
   unary(heap: ArrayBuffer, op: number, x: number, dy: number, out: number, n: number, threads: number): void;
+  /**
+   * Softmax by rows of n: out = softmax(x), or with grad its gradient for dy = x and the softmax output y (see
+   * blas/softmax.cc); byte offsets.
+   */
+  softmax(heap: ArrayBuffer, x: number, y: number, out: number, rows: number, n: number, grad: boolean, threads: number): void;
+  /** Whether softmax runs its AVX2-with-FMA (or arm64) build: multiply-adds fused, as the wasm kernels' relaxed-SIMD build runs them. */
+  softmaxFused: boolean;
   /** out = x transposed by perm (4-byte elements; shape and perm of rank 1-8); byte offsets. */
   transpose(heap: ArrayBuffer, x: number, out: number, shape: number[], perm: number[], threads: number): void;
   /** out = x repeated along its size-1 axes to outShape (4-byte elements, rank 1-8); byte offsets. */

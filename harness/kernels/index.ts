@@ -8,6 +8,7 @@ import { fusedElementwiseConfig } from './fused-elementwise.ts';
 import { intAdd, intBroadcast, intSub } from './int-broadcast.ts';
 import { registerReductionGradients } from './reduction-grads.ts';
 import { mulGradColsConfig, registerMulGradient } from './mul-grad.ts';
+import { nativeSoftmax, nativeSoftmaxGrad } from './native-softmax.ts';
 import { nativeUnary, nativeUnaryGrad } from './native-unary.ts';
 import { registerReluGradient, reluGradConfig } from './relu-grad.ts';
 import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
@@ -75,7 +76,8 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over a block of axes and Mean over the
  * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, int32 Add/Sub that broadcast
  * (int-broadcast.ts: every causal mask's index arithmetic), the fused elementwise kernel (fused-elementwise.ts),
- * Softmax (simd-softmax.ts) and its gradient (softmax-grad.ts) in one pass per row, the trainer's cross-entropy with
+ * Softmax (simd-softmax.ts) and its gradient (softmax-grad.ts) in one pass per row (natively with the addon:
+ * native-softmax.ts), the trainer's cross-entropy with
  * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), with the native
  * addon Relu, Square and Square's gradient natively too (native-unary.ts, square-grad.ts), RealDiv's
  * gradient for a per-row divisor (div-grad.ts) and Multiply's for a row-broadcast vector (mul-grad.ts) in one pass,
@@ -103,9 +105,12 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   override(tf.Unpack, (previous) => rowUnpack(required(tf.Unpack, previous)));
   override(tf.SplitV, (previous) => rowSplit(required(tf.SplitV, previous)));
   override(tf.GatherV2, (previous) => rowGather(required(tf.GatherV2, previous)));
-  override(tf.Softmax, (previous) => simdSoftmax(required(tf.Softmax, previous)));
   const blas = options.blas === false ? undefined : loadBlas();
   const native = blas?.ok ? blas.addon : undefined; // native kernels, on two threads where they pay (nativeThreads)
+  override(tf.Softmax, (previous) => {
+    const own = simdSoftmax(required(tf.Softmax, previous));
+    return native ? nativeSoftmax(native, own) : own;
+  });
   const binary = (op: Parameters<typeof threadedBinary>[1], k: WasmKernelFunc) => (native ? threadedBinary(native, op, k) : k);
   override(tf.Add, (previous) => binary('add', intBroadcast(required(tf.Add, previous), intAdd)));
   override(tf.Sub, (previous) => binary('sub', intBroadcast(required(tf.Sub, previous), intSub)));
@@ -124,7 +129,8 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
     return native ? threadedBroadcast(native, own) : own; // broadcasts natively
   });
   override(fusedElementwiseConfig.kernelName, () => fusedElementwiseConfig.kernelFunc as unknown as WasmKernelFunc);
-  override(softmaxGradConfig.kernelName, () => softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc);
+  const softmaxGrad = softmaxGradConfig.kernelFunc as unknown as WasmKernelFunc;
+  override(softmaxGradConfig.kernelName, () => (native ? nativeSoftmaxGrad(native, softmaxGrad) : softmaxGrad));
   override(softmaxCrossEntropyConfig.kernelName, () => softmaxCrossEntropyConfig.kernelFunc as unknown as WasmKernelFunc);
   const reluGrad = reluGradConfig.kernelFunc as unknown as WasmKernelFunc;
   override(reluGradConfig.kernelName, () => (native ? nativeUnaryGrad(native, 'reluGrad', reluGrad) : reluGrad));

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "elementwise.h"
+#include "softmax.h"
 #include "sums.h"
 #include "thread-pair.h"
 #include "transpose.h"
@@ -216,6 +217,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitTranspose(env, exports);
   InitSums(env, exports);
   InitUnary(env, exports);
+  InitSoftmax(env, exports);
   return exports;
 }
 
