@@ -121,6 +121,19 @@ describe.skipIf(!found)('BatchMatMul on the system BLAS', () => {
     }
   });
 
+  it('gives a batch of small products with B stored transposed (q·kᵀ, copied to plain first) the floats of each product alone', async () => {
+    await tf.setBackend('wasm');
+    const [batched, alone] = tf.tidy(() => {
+      const [q, k] = [tf.tensor3d(seeded(41, 48 * 64 * 32), [48, 64, 32]), tf.tensor3d(seeded(42, 48 * 64 * 32), [48, 64, 32])];
+      const ks = tf.unstack(k);
+      // each product alone takes the single-product path: the BLAS's own transposed-B product, nothing copied
+      return [tf.matMul(q, k, false, true).dataSync(), tf.concat(tf.unstack(q).map((qi, i) => tf.matMul(qi, ks[i]!, false, true).flatten())).dataSync()];
+    });
+    // OpenBLAS sums over k in the same order either way; another BLAS may block its two kernels differently
+    if (addon.info().library === 'OpenBLAS') expect(Array.from(batched)).toEqual(Array.from(alone));
+    else expect(maxAbsDiff([Array.from(batched)], [Array.from(alone)])).toBeLessThan(1e-5);
+  });
+
   it('refuses offsets outside the heap instead of writing past it', () => {
     const heap = heapMemory(tf.backend() as unknown as WasmBackend).buffer;
     expect(() => addon.gemm(heap, false, false, 4, 4, 4, heap.byteLength - 16, 0, 0, 1, 0, 0)).toThrow(/outside the heap/);
