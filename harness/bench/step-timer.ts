@@ -9,6 +9,7 @@ import { disposeParams, flattenParams } from '../train/param-tree.ts';
 import { type TrainConfig, gptConfigOf } from '../train/presets.ts';
 import { gptForward, trainStep } from '../train/train-step.ts';
 import { matmulShapes, recordMatmulShapes, type MatmulShareByShape } from '../kernels/matmul-shapes.ts';
+import { kernelsAreSynchronous, timeKernels } from './kernel-timer.ts';
 import { median } from './median.ts';
 
 export interface StepTiming {
@@ -33,6 +34,8 @@ interface KernelShare {
 interface StepProfile {
   /** The setting it ran under, e.g. "default threads". */
   label: string;
+  /** How kernels were timed: a wall clock around each call, or tf.profile's timers (GPU backends). */
+  timer: 'wall time of each kernel call' | 'tf.profile';
   steps: number;
   /** Slowest first. */
   kernels: KernelShare[];
@@ -108,12 +111,19 @@ export async function timeSteps(o: TimeStepsOptions): Promise<StepTiming> {
   }
 }
 
-/** Runs PROFILED_STEPS steps under tf.profile: per kernel the median of its time in a step, per matmul shape the mean. */
+/**
+ * Runs PROFILED_STEPS steps, each kernel call timed (kernel-timer.ts; tf.profile where kernels run asynchronously):
+ * per kernel the median of its time in a step, per matmul shape the mean.
+ */
 async function profileSteps(step: () => Promise<void>, label: string): Promise<StepProfile> {
   const perStep: Map<string, { ms: number; calls: number }>[] = [];
   recordMatmulShapes(true);
   try {
     for (let i = 0; i < PROFILED_STEPS; i++) {
+      if (kernelsAreSynchronous(tf.getBackend())) {
+        perStep.push(await timeKernels(step));
+        continue;
+      }
       const info = await tf.profile(async () => {
         await step();
       });
@@ -133,7 +143,8 @@ async function profileSteps(step: () => Promise<void>, label: string): Promise<S
       calls: Math.round(median(perStep.map((m) => m.get(name)?.calls ?? 0))),
     }));
     const matmuls = matmulShapes().map((m) => ({ ...m, ms: m.ms / PROFILED_STEPS, calls: m.calls / PROFILED_STEPS }));
-    return { label, steps: PROFILED_STEPS, kernels: kernels.sort((a, b) => b.ms - a.ms), matmuls };
+    const timer = kernelsAreSynchronous(tf.getBackend()) ? 'wall time of each kernel call' : 'tf.profile';
+    return { label, timer, steps: PROFILED_STEPS, kernels: kernels.sort((a, b) => b.ms - a.ms), matmuls };
   } finally {
     recordMatmulShapes(false);
   }

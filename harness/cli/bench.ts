@@ -17,7 +17,7 @@ const OPTIONS = [
   { name: 'backend', kind: 'choice', choices: BACKEND_CHOICES, help: 'as for npm run train (default auto)' },
   { name: 'data', kind: 'string', value: 'PATH', help: 'training text (default: Tiny Shakespeare, as npm run train finds it)' },
   { name: 'json', kind: 'flag', help: 'last stdout line: {"backend","preset","ms_per_step","tokens_per_s","steps", ...}' },
-  { name: 'profile', kind: 'flag', help: 'per-kernel and per-matmul-shape breakdown of a step (tf.profile over 5 extra steps),\n' +
+  { name: 'profile', kind: 'flag', help: 'per-kernel and per-matmul-shape breakdown of a step (each kernel call timed over 5 extra steps),\n' +
       'with the thread setting in force and, where BLAS may use more, with one BLAS thread' },
   { name: 'mine', kind: 'flag', help: 'time your DIR/gpt.ts (graded first, like train:mine) instead of the reference GPT' },
   { name: 'dir', kind: 'string', value: 'DIR', help: 'with --mine: the folder with your gpt.ts (default: solutions/)' },
@@ -135,7 +135,7 @@ runCli(COMMAND, async ({ options: o }) => {
   const tokensPerS = (config.batchSize * config.blockSize * 1000) / msPerStep;
   for (const profile of ours[ours.length - 1]!.profiles ?? []) {
     const total = profile.kernels.reduce((s, k) => s + k.ms, 0);
-    say(`\nper-kernel time of one step (tf.profile, median of ${profile.steps} profiled steps, ${profile.label}; ${fmt(total)} ms in kernels):`);
+    say(`\nper-kernel time of one step (${profile.timer}, median of ${profile.steps} profiled steps, ${profile.label}; ${fmt(total)} ms in kernels):`);
     for (const k of profile.kernels.slice(0, 25)) {
       say(`  ${k.name.padEnd(24)} ${fmt(k.ms).padStart(8)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}% ${String(k.calls).padStart(5)} calls`);
     }
