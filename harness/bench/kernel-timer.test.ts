@@ -11,7 +11,7 @@ describe('timeKernels', () => {
     quietCpuBanner();
     await tf.setBackend(backend);
     if (backend === 'wasm') registerWasmKernels();
-    const before = tf.getKernel('Add', backend)!.kernelFunc;
+    const before = tf.getKernel('Add', backend).kernelFunc;
     const a = tf.ones([64, 64]);
     const times = await timeKernels(async () => {
       const s = tf.tidy(() => tf.add(a, a).add(a).mul(a).sum());
@@ -23,7 +23,7 @@ describe('timeKernels', () => {
     expect(times.get('Multiply')?.calls).toBe(1);
     expect(times.get('Sum')?.calls).toBe(1);
     expect(times.get('Add')!.ms).toBeGreaterThanOrEqual(0);
-    expect(tf.getKernel('Add', backend)!.kernelFunc).toBe(before);
+    expect(tf.getKernel('Add', backend).kernelFunc).toBe(before);
     expect(kernelsAreSynchronous(backend)).toBe(true);
   });
 
