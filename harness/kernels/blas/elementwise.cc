@@ -8,6 +8,7 @@
 #include <string>
 
 #include "elementwise.h"
+#include "simd-clones.h"
 #include "thread-pair.h"
 
 namespace {
@@ -27,7 +28,7 @@ struct Job {
 };
 
 template <Op op, bool flip>
-inline float apply(float a, float b) {
+GPT_KATA_INLINE float apply(float a, float b) {
   const float l = flip ? b : a;
   const float r = flip ? a : b;
   if (op == kAdd) return l + r;
@@ -37,7 +38,7 @@ inline float apply(float a, float b) {
 }
 
 template <Op op, bool flip>
-void run(const Job& j, int64_t lo, int64_t hi) {
+GPT_KATA_INLINE void run(const Job& j, int64_t lo, int64_t hi) {
   const float* __restrict x = j.x;
   const float* __restrict y = j.y;
   float* __restrict out = j.out;
@@ -67,12 +68,12 @@ void run(const Job& j, int64_t lo, int64_t hi) {
 }
 
 template <Op op>
-void runFlip(const Job& j, int64_t lo, int64_t hi) {
+GPT_KATA_INLINE void runFlip(const Job& j, int64_t lo, int64_t hi) {
   if (j.flip) run<op, true>(j, lo, hi);
   else run<op, false>(j, lo, hi);
 }
 
-void runRange(const Job& j, int64_t lo, int64_t hi) {
+GPT_KATA_SIMD_CLONES void runRange(const Job& j, int64_t lo, int64_t hi) {
   switch (j.op) {
     case kAdd: runFlip<kAdd>(j, lo, hi); return;
     case kSub: runFlip<kSub>(j, lo, hi); return;

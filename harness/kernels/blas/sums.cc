@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sums.h"
+#include "simd-clones.h"
 #include "thread-pair.h"
 
 namespace {
@@ -23,7 +24,7 @@ struct Job {
   int64_t O, R, I, width, blocks;  // x is [O, R, I]; out is [O, I]; `blocks` blocks of `width` columns per o
 };
 
-void runBlocks(const void* ctx, int64_t lo, int64_t hi) {
+GPT_KATA_SIMD_CLONES void runBlocks(const void* ctx, int64_t lo, int64_t hi) {
   const Job& j = *static_cast<const Job*>(ctx);
   float acc[kMostColumns];
   for (int64_t u = lo; u < hi; u++) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "simd-clones.h"
 #include "thread-pair.h"
 #include "unary.h"
 
@@ -23,7 +24,7 @@ struct Job {
   float* out;
 };
 
-void runRange(const void* ctx, int64_t lo, int64_t hi) {
+GPT_KATA_SIMD_CLONES void runRange(const void* ctx, int64_t lo, int64_t hi) {
   const Job& j = *static_cast<const Job*>(ctx);
   const float* __restrict x = j.x;
   const float* __restrict dy = j.dy;
