@@ -11,6 +11,7 @@
 #include <string>
 
 #include "elementwise.h"
+#include "napi-args.h"
 #include "softmax.h"
 #include "sums.h"
 #include "thread-pair.h"
@@ -24,11 +25,6 @@
 #endif
 
 namespace {
-
-// True when [offset, offset + floats*4) lies inside a buffer of `length` bytes and offset is float-aligned.
-bool fits(uint64_t offset, uint64_t floats, uint64_t length) {
-  return offset % 4 == 0 && offset <= length && floats <= (length - offset) / 4;
-}
 
 // The int argument i, or -1 (and a pending TypeError) when it is not a non-negative integer.
 int64_t count(const Napi::CallbackInfo& info, size_t i, const char* name) {
@@ -154,7 +150,8 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   const uint64_t length = heap.ByteLength();
   const uint64_t last = batch ? static_cast<uint64_t>(batch - 1) : 0;
   if (batch == 0 || M == 0 || N == 0) return env.Undefined();
-  if (!fits(a, last * sa + M * K, length) || !fits(b, last * sb + K * N, length) || !fits(c, batch * M * N, length)) {
+  if (!gpt_kata::Fits(a, last * sa + M * K, length) || !gpt_kata::Fits(b, last * sb + K * N, length) ||
+      !gpt_kata::Fits(c, batch * M * N, length)) {
     Napi::RangeError::New(env, "gemm: an operand lies outside the heap (" + std::to_string(length) +
                                    " bytes); was the buffer taken before the heap grew?").ThrowAsJavaScriptException();
     return env.Undefined();

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "elementwise.h"
+#include "napi-args.h"
 #include "simd-clones.h"
 #include "thread-pair.h"
 
@@ -84,9 +85,6 @@ GPT_KATA_SIMD_CLONES void runRange(const Job& j, int64_t lo, int64_t hi) {
 
 void runRangeOf(const void* job, int64_t lo, int64_t hi) { runRange(*static_cast<const Job*>(job), lo, hi); }
 
-bool fits(uint64_t offset, uint64_t floats, uint64_t length) {
-  return offset % 4 == 0 && offset <= length && floats <= (length - offset) / 4;
-}
 
 // binary(heap, op, layout, flip, x, y, out, n, inner, threads): out = x op y (or y op x) over n floats; byte offsets.
 Napi::Value Binary(const Napi::CallbackInfo& info) {
@@ -96,19 +94,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   int64_t v[9];
-  for (size_t i = 1; i < 10; i++) {
-    if (i == 3) continue;
-    if (!info[i].IsNumber()) {
-      Napi::TypeError::New(env, "binary: every argument but heap and flip must be a number").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    const double d = info[i].As<Napi::Number>().DoubleValue();
-    if (!(d >= 0) || d > 9007199254740991.0 || d != static_cast<double>(static_cast<int64_t>(d))) {
-      Napi::RangeError::New(env, "binary: argument " + std::to_string(i) + " must be a non-negative integer").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    v[i - 1] = static_cast<int64_t>(d);
-  }
+  if (!gpt_kata::ReadCounts(info, 1, 9, v, "binary", 3)) return env.Undefined();
   Napi::ArrayBuffer heap = info[0].As<Napi::ArrayBuffer>();
   const int64_t op = v[0], layout = v[1], x = v[3], y = v[4], out = v[5], n = v[6], inner = v[7], threads = v[8];
   const bool flip = info[3].As<Napi::Boolean>().Value();
@@ -119,7 +105,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   const uint64_t ySize = layout == kSame ? n : layout == kRow ? inner : layout == kPerRow ? (inner ? n / inner : 0) : 1;
   const uint64_t length = heap.ByteLength();
   if (n == 0) return env.Undefined();
-  if (!fits(x, n, length) || !fits(y, ySize, length) || !fits(out, n, length)) {
+  if (!gpt_kata::Fits(x, n, length) || !gpt_kata::Fits(y, ySize, length) || !gpt_kata::Fits(out, n, length)) {
     Napi::RangeError::New(env, "binary: an operand lies outside the heap").ThrowAsJavaScriptException();
     return env.Undefined();
   }

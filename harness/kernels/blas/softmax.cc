@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 
+#include "napi-args.h"
 #include "softmax.h"
 #include "thread-pair.h"
 
@@ -159,9 +160,6 @@ void runRowsOf(const void* ctx, int64_t lo, int64_t hi) {
   runRowsPlain(ctx, lo, hi);
 }
 
-bool fits(uint64_t offset, uint64_t floats, uint64_t length) {
-  return offset % 4 == 0 && offset <= length && floats <= (length - offset) / 4;
-}
 
 // softmax(heap, x, y, out, rows, n, grad, threads): grad false: out = softmax(x) by rows (y unused); grad true:
 // out = softmax's gradient for dy = x and the softmax output y. Byte offsets.
@@ -171,22 +169,14 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "softmax(heap, x, y, out, rows, n, grad, threads)").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  int64_t v[7] = {0, 0, 0, 0, 0, 0, 0};
-  for (size_t i = 1; i < 8; i++) {
-    if (i == 6) continue;
-    const double d = info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : -1;
-    if (!(d >= 0) || d > 9007199254740991.0 || d != static_cast<double>(static_cast<int64_t>(d))) {
-      Napi::RangeError::New(env, "softmax: argument " + std::to_string(i) + " must be a non-negative integer").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    v[i - 1] = static_cast<int64_t>(d);
-  }
+  int64_t v[7];
+  if (!gpt_kata::ReadCounts(info, 1, 7, v, "softmax", 6)) return env.Undefined();
   const int64_t x = v[0], y = v[1], out = v[2], rows = v[3], n = v[4], threads = v[6];
   const bool grad = info[6].As<Napi::Boolean>().Value();
   Napi::ArrayBuffer heap = info[0].As<Napi::ArrayBuffer>();
   const uint64_t length = heap.ByteLength();
-  if (rows > INT32_MAX || n > INT32_MAX || !fits(x, rows * n, length) || !fits(out, rows * n, length) ||
-      (grad && !fits(y, rows * n, length))) {
+  if (rows > INT32_MAX || n > INT32_MAX || !gpt_kata::Fits(x, rows * n, length) ||
+      !gpt_kata::Fits(out, rows * n, length) || (grad && !gpt_kata::Fits(y, rows * n, length))) {
     Napi::RangeError::New(env, "softmax: an operand lies outside the heap").ThrowAsJavaScriptException();
     return env.Undefined();
   }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sums.h"
+#include "napi-args.h"
 #include "simd-clones.h"
 #include "thread-pair.h"
 
@@ -41,9 +42,6 @@ GPT_KATA_SIMD_CLONES void runBlocks(const void* ctx, int64_t lo, int64_t hi) {
   }
 }
 
-bool fits(uint64_t offset, uint64_t n, uint64_t length) {
-  return offset % 4 == 0 && offset <= length && n <= (length - offset) / 4;
-}
 
 // sumMid(heap, x, out, O, R, I, threads): out[o, i] = Σ_r x[o, r, i], byte offsets.
 Napi::Value SumMid(const Napi::CallbackInfo& info) {
@@ -53,18 +51,12 @@ Napi::Value SumMid(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   int64_t v[6];
-  for (size_t i = 1; i < 7; i++) {
-    const double d = info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : -1;
-    if (!(d >= 0) || d > 9007199254740991.0 || d != static_cast<double>(static_cast<int64_t>(d))) {
-      Napi::RangeError::New(env, "sumMid: argument " + std::to_string(i) + " must be a non-negative integer").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    v[i - 1] = static_cast<int64_t>(d);
-  }
+  if (!gpt_kata::ReadCounts(info, 1, 6, v, "sumMid")) return env.Undefined();
   const int64_t x = v[0], out = v[1], O = v[2], R = v[3], I = v[4], threads = v[5];
   Napi::ArrayBuffer heap = info[0].As<Napi::ArrayBuffer>();
   const uint64_t length = heap.ByteLength();
-  if ((O && R && I && (O > INT32_MAX || R > INT32_MAX || I > INT32_MAX)) || !fits(x, O * R * I, length) || !fits(out, O * I, length)) {
+  if ((O && R && I && (O > INT32_MAX || R > INT32_MAX || I > INT32_MAX)) || !gpt_kata::Fits(x, O * R * I, length) ||
+      !gpt_kata::Fits(out, O * I, length)) {
     Napi::RangeError::New(env, "sumMid: an operand lies outside the heap").ThrowAsJavaScriptException();
     return env.Undefined();
   }

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "napi-args.h"
 #include "thread-pair.h"
 #include "transpose.h"
 
@@ -66,9 +67,6 @@ void runJob(Job& job, int64_t n, int threads) {
   }
 }
 
-bool fits(uint64_t offset, uint64_t n, uint64_t length) {
-  return offset % 4 == 0 && offset <= length && n <= (length - offset) / 4;
-}
 
 // transpose(heap, x, out, shape: number[], perm: number[], threads): out = x transposed by perm (4-byte elements).
 Napi::Value Transpose(const Napi::CallbackInfo& info) {
@@ -106,8 +104,8 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
   Napi::ArrayBuffer heap = info[0].As<Napi::ArrayBuffer>();
   const uint64_t length = heap.ByteLength();
   if (!(xd >= 0) || !(od >= 0) || xd != static_cast<double>(static_cast<uint64_t>(xd)) ||
-      od != static_cast<double>(static_cast<uint64_t>(od)) || !fits(static_cast<uint64_t>(xd), n, length) ||
-      !fits(static_cast<uint64_t>(od), n, length)) {
+      od != static_cast<double>(static_cast<uint64_t>(od)) || !gpt_kata::Fits(static_cast<uint64_t>(xd), n, length) ||
+      !gpt_kata::Fits(static_cast<uint64_t>(od), n, length)) {
     Napi::RangeError::New(env, "transpose: an operand lies outside the heap").ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -164,8 +162,8 @@ Napi::Value Broadcast(const Napi::CallbackInfo& info) {
   Napi::ArrayBuffer heap = info[0].As<Napi::ArrayBuffer>();
   const uint64_t length = heap.ByteLength();
   if (!(xo >= 0) || !(oo >= 0) || xo != static_cast<double>(static_cast<uint64_t>(xo)) ||
-      oo != static_cast<double>(static_cast<uint64_t>(oo)) || !fits(static_cast<uint64_t>(xo), nx, length) ||
-      !fits(static_cast<uint64_t>(oo), n, length)) {
+      oo != static_cast<double>(static_cast<uint64_t>(oo)) || !gpt_kata::Fits(static_cast<uint64_t>(xo), nx, length) ||
+      !gpt_kata::Fits(static_cast<uint64_t>(oo), n, length)) {
     Napi::RangeError::New(env, "broadcast: an operand lies outside the heap").ThrowAsJavaScriptException();
     return env.Undefined();
   }

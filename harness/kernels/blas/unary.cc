@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "napi-args.h"
 #include "simd-clones.h"
 #include "thread-pair.h"
 #include "unary.h"
@@ -54,9 +55,6 @@ GPT_KATA_SIMD_CLONES void runRange(const void* ctx, int64_t lo, int64_t hi) {
   }
 }
 
-bool fits(uint64_t offset, uint64_t floats, uint64_t length) {
-  return offset % 4 == 0 && offset <= length && floats <= (length - offset) / 4;
-}
 
 // unary(heap, op, x, dy, out, n, threads): out = op(x) (or op's gradient for dy), n floats; byte offsets.
 Napi::Value Unary(const Napi::CallbackInfo& info) {
@@ -66,14 +64,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   int64_t v[6];
-  for (size_t i = 1; i < 7; i++) {
-    const double d = info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : -1;
-    if (!(d >= 0) || d > 9007199254740991.0 || d != static_cast<double>(static_cast<int64_t>(d))) {
-      Napi::RangeError::New(env, "unary: argument " + std::to_string(i) + " must be a non-negative integer").ThrowAsJavaScriptException();
-      return env.Undefined();
-    }
-    v[i - 1] = static_cast<int64_t>(d);
-  }
+  if (!gpt_kata::ReadCounts(info, 1, 6, v, "unary")) return env.Undefined();
   const int64_t op = v[0], x = v[1], dy = v[2], out = v[3], n = v[4], threads = v[5];
   if (op > kSquareGrad) {
     Napi::RangeError::New(env, "unary: unknown op").ThrowAsJavaScriptException();
@@ -82,7 +73,8 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   Napi::ArrayBuffer heap = info[0].As<Napi::ArrayBuffer>();
   const uint64_t length = heap.ByteLength();
   const bool withDy = op == kReluGrad || op == kSquareGrad;
-  if (!fits(x, n, length) || !fits(out, n, length) || (withDy && !fits(dy, n, length))) {
+  if (!gpt_kata::Fits(x, n, length) || !gpt_kata::Fits(out, n, length) ||
+      (withDy && !gpt_kata::Fits(dy, n, length))) {
     Napi::RangeError::New(env, "unary: an operand lies outside the heap").ThrowAsJavaScriptException();
     return env.Undefined();
   }
