@@ -9,26 +9,16 @@ import type { BlasAddon } from './blas-addon.ts';
 import { simdModule } from './simd-module.ts';
 import { blasAvailable } from './test-support/blas-test-gate.ts';
 import { maxAbsDiff, seeded } from './test-support/cpu-oracle.ts';
-import { sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
+import { recordCalls, sharingOnTwoThreads, valuesOn, withThreads } from './test-support/two-threads.ts';
 import type { WasmBackend } from './wasm-backend.ts';
 
 const found = blasAvailable('native softmax');
 
 /** The values f makes on wasm with GPT_KATA_THREADS as given, and each native call's [grad, threads]. */
 async function onWasm(addon: BlasAddon, threads: string, f: () => tf.Tensor): Promise<{ values: number[]; calls: [boolean, number][] }> {
-  const softmax = addon.softmax.bind(addon);
-  const calls: [boolean, number][] = [];
-  addon.softmax = (...args) => {
-    calls.push([args[6], args[7]]);
-    softmax(...args);
-  };
-  process.env.GPT_KATA_THREADS = threads;
-  try {
-    return { values: await valuesOn('wasm', f), calls };
-  } finally {
-    addon.softmax = softmax;
-    process.env.GPT_KATA_THREADS = '2';
-  }
+  const pick = (a: Parameters<BlasAddon['softmax']>): [boolean, number] => [a[6], a[7]];
+  const { result, calls } = await withThreads(threads, () => recordCalls(addon, 'softmax', pick, () => valuesOn('wasm', f)));
+  return { values: result, calls };
 }
 
 /** What our wasm kernels (wasm/kernels.c) give for the softmax of x and its gradient for dy, called directly. */

@@ -8,25 +8,14 @@ import { describe, expect, it } from 'vitest';
 import type { BlasAddon } from './blas-addon.ts';
 import { blasAvailable } from './test-support/blas-test-gate.ts';
 import { seeded } from './test-support/cpu-oracle.ts';
-import { sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
+import { recordCalls, sharingOnTwoThreads, valuesOn, withThreads } from './test-support/two-threads.ts';
 
 const found = blasAvailable('native Relu and Square');
 
 /** The values f makes on wasm with GPT_KATA_THREADS as given, and each native call's [op, threads]. */
 async function onWasm(addon: BlasAddon, threads: string, f: () => tf.Tensor): Promise<{ values: number[]; calls: number[][] }> {
-  const unary = addon.unary.bind(addon);
-  const calls: number[][] = [];
-  addon.unary = (...args) => {
-    calls.push([args[1], args[6]]);
-    unary(...args);
-  };
-  process.env.GPT_KATA_THREADS = threads;
-  try {
-    return { values: await valuesOn('wasm', f), calls };
-  } finally {
-    addon.unary = unary;
-    process.env.GPT_KATA_THREADS = '2';
-  }
+  const { result, calls } = await withThreads(threads, () => recordCalls(addon, 'unary', (a) => [a[1], a[6]], () => valuesOn('wasm', f)));
+  return { values: result, calls };
 }
 
 /** Values with the awkward ones sprinkled in: NaN, ±0, ±∞. */

@@ -8,26 +8,14 @@ import { describe, expect, it } from 'vitest';
 import type { BlasAddon } from './blas-addon.ts';
 import { blasAvailable } from './test-support/blas-test-gate.ts';
 import { seeded } from './test-support/cpu-oracle.ts';
-import { sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
+import { recordCalls, sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
 
 const found = blasAvailable('two-thread elementwise');
 
 /** Counts the addon's binary calls while `f` runs, and the threads each asked for: proof that the native path ran. */
 async function countingBinary<T>(addon: BlasAddon, f: () => T | Promise<T>): Promise<{ result: T; calls: number; threads: number[] }> {
-  const binary = addon.binary.bind(addon);
-  let calls = 0;
-  const threads: number[] = [];
-  addon.binary = (...args) => {
-    calls++;
-    threads.push(args[9]);
-    binary(...args);
-  };
-  try {
-    const result = await f();
-    return { result, calls, threads };
-  } finally {
-    addon.binary = binary;
-  }
+  const { result, calls } = await recordCalls(addon, 'binary', (a) => a[9], f);
+  return { result, calls: calls.length, threads: calls };
 }
 
 const OPS = [

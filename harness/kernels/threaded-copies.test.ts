@@ -8,27 +8,15 @@ import { describe, expect, it } from 'vitest';
 import type { BlasAddon } from './blas-addon.ts';
 import { blasAvailable } from './test-support/blas-test-gate.ts';
 import { seeded } from './test-support/cpu-oracle.ts';
-import { sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
+import { recordCalls, sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
 import { collapse } from './simd-transpose.ts';
 
 const found = blasAvailable('two-thread transpose');
 
 /** Counts the addon's `name` calls while `f` runs, and the threads each asked for: proof that the native path ran. */
 async function counting<T>(addon: BlasAddon, name: 'transpose' | 'broadcast', f: () => T | Promise<T>): Promise<{ result: T; calls: number; threads: number[] }> {
-  const original = addon[name].bind(addon);
-  let calls = 0;
-  const threads: number[] = [];
-  addon[name] = (...args: Parameters<BlasAddon['transpose']>) => {
-    calls++;
-    threads.push(args[5]);
-    original(...args);
-  };
-  try {
-    const result = await f();
-    return { result, calls, threads };
-  } finally {
-    addon[name] = original;
-  }
+  const { result, calls } = await recordCalls(addon, name, (a) => a[5], f);
+  return { result, calls: calls.length, threads: calls };
 }
 
 /** A shape of rank 2-5 with at least 65,536 elements (one axis made large enough), and a permutation of its axes. */

@@ -7,25 +7,14 @@ import { describe, expect, it } from 'vitest';
 import type { BlasAddon } from './blas-addon.ts';
 import { blasAvailable } from './test-support/blas-test-gate.ts';
 import { maxAbsDiff, seeded } from './test-support/cpu-oracle.ts';
-import { sharingOnTwoThreads, valuesOn } from './test-support/two-threads.ts';
+import { recordCalls, sharingOnTwoThreads, valuesOn, withThreads } from './test-support/two-threads.ts';
 
 const found = blasAvailable('two-thread sums');
 
 /** The values f makes on wasm with GPT_KATA_THREADS as given, and the threads each native sum ran on. */
 async function onWasm(addon: BlasAddon, threads: string, f: () => tf.Tensor): Promise<{ values: number[]; threads: number[] }> {
-  const sumMid = addon.sumMid.bind(addon);
-  const ran: number[] = [];
-  addon.sumMid = (...args) => {
-    ran.push(args[6]);
-    sumMid(...args);
-  };
-  process.env.GPT_KATA_THREADS = threads;
-  try {
-    return { values: await valuesOn('wasm', f), threads: ran };
-  } finally {
-    addon.sumMid = sumMid;
-    process.env.GPT_KATA_THREADS = '2';
-  }
+  const { result, calls } = await withThreads(threads, () => recordCalls(addon, 'sumMid', (a) => a[6], () => valuesOn('wasm', f)));
+  return { values: result, threads: calls };
 }
 
 /** x of [O, R, I] summed over R: each column from +0 over the rows in order, each addition rounded to float32. */
