@@ -43,6 +43,18 @@ GPT_KATA_ALWAYS_INLINE float madd(float a, float b, float c) {
   else return a * b + c;
 }
 
+// A float's bits and back (std::bit_cast before C++20)
+GPT_KATA_ALWAYS_INLINE uint32_t bitsOf(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+GPT_KATA_ALWAYS_INLINE float floatOf(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
 // wasm/kernels.c exp_nonpositive, one lane, with masks instead of branches so the loop over a row vectorizes
 template <bool FUSED>
 GPT_KATA_ALWAYS_INLINE float expNonpositive(float x) {
@@ -50,7 +62,7 @@ GPT_KATA_ALWAYS_INLINE float expNonpositive(float x) {
   x = x < -80.0f ? -80.0f : x;                                     // pmax: keeps a NaN x
   const float magic = 12583039.0f;
   float n = madd<FUSED>(x, 1.44269504f, magic);
-  const float scale = __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, n) << 23);
+  const float scale = floatOf(bitsOf(n) << 23);
   n = n - magic;
   float r = madd<FUSED>(n, -0.693145752f, x);
   r = madd<FUSED>(n, -1.42860677e-6f, r);
@@ -60,7 +72,7 @@ GPT_KATA_ALWAYS_INLINE float expNonpositive(float x) {
   p = madd<FUSED>(p, r, 0x1.FFFDC6p-2f);
   p = madd<FUSED>(p, r, 0x1.FFFFF6p-1f);
   const float t = r * scale;
-  return __builtin_bit_cast(float, __builtin_bit_cast(uint32_t, madd<FUSED>(t, p, scale)) & ~tiny);
+  return floatOf(bitsOf(madd<FUSED>(t, p, scale)) & ~tiny);
 }
 
 // wasm/kernels.c row_max: four lanes of pmax (a < b ? b : a), NaN tracked apart, then the lanes folded as its
