@@ -117,10 +117,11 @@ export async function timeSteps(o: TimeStepsOptions): Promise<StepTiming> {
  */
 async function profileSteps(step: () => Promise<void>, label: string): Promise<StepProfile> {
   const perStep: Map<string, { ms: number; calls: number }>[] = [];
+  const wallClock = kernelsAreSynchronous(tf.getBackend());
   recordMatmulShapes(true);
   try {
     for (let i = 0; i < PROFILED_STEPS; i++) {
-      if (kernelsAreSynchronous(tf.getBackend())) {
+      if (wallClock) {
         perStep.push(await timeKernels(step));
         continue;
       }
@@ -143,7 +144,7 @@ async function profileSteps(step: () => Promise<void>, label: string): Promise<S
       calls: Math.round(median(perStep.map((m) => m.get(name)?.calls ?? 0))),
     }));
     const matmuls = matmulShapes().map((m) => ({ ...m, ms: m.ms / PROFILED_STEPS, calls: m.calls / PROFILED_STEPS }));
-    const timer = kernelsAreSynchronous(tf.getBackend()) ? 'wall time of each kernel call' : 'tf.profile';
+    const timer = wallClock ? 'wall time of each kernel call' : 'tf.profile';
     return { label, timer, steps: PROFILED_STEPS, kernels: kernels.sort((a, b) => b.ms - a.ms), matmuls };
   } finally {
     recordMatmulShapes(false);

@@ -76,13 +76,14 @@ function required(name: string, k: WasmKernelFunc | undefined): WasmKernelFunc {
  * With simd (the default), also: Transpose, copy-free Identity/Cast, Sum over a block of axes and Mean over the
  * innermost (simd-sum.ts), broadcast Tile, row-copy Unpack/SplitV/GatherV2, int32 Add/Sub that broadcast
  * (int-broadcast.ts: every causal mask's index arithmetic), the fused elementwise kernel (fused-elementwise.ts),
- * Softmax (simd-softmax.ts) and its gradient (softmax-grad.ts) in one pass per row (natively with the addon:
- * native-softmax.ts), the trainer's cross-entropy with
- * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), with the native
- * addon Relu, Square and Square's gradient natively too (native-unary.ts, square-grad.ts), RealDiv's
+ * Softmax (simd-softmax.ts) and its gradient (softmax-grad.ts) in one pass per row, the trainer's cross-entropy with
+ * its gradient as one kernel (softmax-cross-entropy.ts), Relu's gradient in one pass (relu-grad.ts), RealDiv's
  * gradient for a per-row divisor (div-grad.ts) and Multiply's for a row-broadcast vector (mul-grad.ts) in one pass,
  * and (backend-agnostic) Sum/Mean gradients that do not upload a ones tensor; and on tfjs's engine, tensors saved
  * for a first-order backward pass share their buffers without a kernel call or tape node each (shared-saves.ts).
+ * With the native addon, Softmax and its gradient (native-softmax.ts), Relu, Square and their gradients
+ * (native-unary.ts, square-grad.ts) run natively too, as do float32 Add/Sub/Multiply/RealDiv, Transpose, broadcasts and
+ * bias-gradient sums (threaded-*.ts).
  * BatchMatMul's gradient is grader/tfjs/broadcast-matmul-grad.ts's.
  */
 export function registerWasmKernels(options: WasmKernelOptions = {}): void {

@@ -85,7 +85,6 @@ GPT_KATA_SIMD_CLONES void runRange(const Job& j, int64_t lo, int64_t hi) {
 
 void runRangeOf(const void* job, int64_t lo, int64_t hi) { runRange(*static_cast<const Job*>(job), lo, hi); }
 
-
 // binary(heap, op, layout, flip, x, y, out, n, inner, threads): out = x op y (or y op x) over n floats; byte offsets.
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -11,4 +11,5 @@
 #define GPT_KATA_SIMD_CLONES
 #endif
 
+// inlined into each build above (and into softmax.cc's AVX2-with-FMA function), so every copy is compiled for its target
 #define GPT_KATA_INLINE inline __attribute__((always_inline))

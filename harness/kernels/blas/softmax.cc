@@ -12,6 +12,7 @@
 #include <string>
 
 #include "napi-args.h"
+#include "simd-clones.h"
 #include "softmax.h"
 #include "thread-pair.h"
 
@@ -25,12 +26,10 @@ struct Job {
   bool grad;
 };
 
-#define GPT_KATA_ALWAYS_INLINE inline __attribute__((always_inline))
-
 // four float lanes, as one wasm f32x4 (GCC's vector extension: lane-wise IEEE operations)
 typedef float Lanes __attribute__((vector_size(16)));
 
-GPT_KATA_ALWAYS_INLINE Lanes load4(const float* p) {
+GPT_KATA_INLINE Lanes load4(const float* p) {
   Lanes v;
   std::memcpy(&v, p, 16);
   return v;
@@ -38,18 +37,18 @@ GPT_KATA_ALWAYS_INLINE Lanes load4(const float* p) {
 
 // a·b + c, fused or not as FUSED says (the wasm kernels' MADD)
 template <bool FUSED>
-GPT_KATA_ALWAYS_INLINE float madd(float a, float b, float c) {
+GPT_KATA_INLINE float madd(float a, float b, float c) {
   if constexpr (FUSED) return __builtin_fmaf(a, b, c);
   else return a * b + c;
 }
 
 // A float's bits and back (std::bit_cast before C++20)
-GPT_KATA_ALWAYS_INLINE uint32_t bitsOf(float f) {
+GPT_KATA_INLINE uint32_t bitsOf(float f) {
   uint32_t u;
   std::memcpy(&u, &f, 4);
   return u;
 }
-GPT_KATA_ALWAYS_INLINE float floatOf(uint32_t u) {
+GPT_KATA_INLINE float floatOf(uint32_t u) {
   float f;
   std::memcpy(&f, &u, 4);
   return f;
@@ -57,7 +56,7 @@ GPT_KATA_ALWAYS_INLINE float floatOf(uint32_t u) {
 
 // wasm/kernels.c exp_nonpositive, one lane, with masks instead of branches so the loop over a row vectorizes
 template <bool FUSED>
-GPT_KATA_ALWAYS_INLINE float expNonpositive(float x) {
+GPT_KATA_INLINE float expNonpositive(float x) {
   const uint32_t tiny = 0u - static_cast<uint32_t>(x < -80.0f);  // all ones below -80
   x = x < -80.0f ? -80.0f : x;                                     // pmax: keeps a NaN x
   const float magic = 12583039.0f;
@@ -77,7 +76,7 @@ GPT_KATA_ALWAYS_INLINE float expNonpositive(float x) {
 
 // wasm/kernels.c row_max: four lanes of pmax (a < b ? b : a), NaN tracked apart, then the lanes folded as its
 // shuffles fold them. Written without branches, so it vectorizes.
-GPT_KATA_ALWAYS_INLINE float rowMax(const float* x, int64_t n) {
+GPT_KATA_INLINE float rowMax(const float* x, int64_t n) {
   float m = x[0];
   int64_t j = 0;
   if (n >= 4) {
@@ -100,7 +99,7 @@ GPT_KATA_ALWAYS_INLINE float rowMax(const float* x, int64_t n) {
 }
 
 template <bool FUSED>
-GPT_KATA_ALWAYS_INLINE void softmaxRow(const float* __restrict x, float* __restrict y, int64_t n) {
+GPT_KATA_INLINE void softmaxRow(const float* __restrict x, float* __restrict y, int64_t n) {
   const float m = rowMax(x, n);
   const int64_t body = n / 4 * 4;
   for (int64_t j = 0; j < body; j++) y[j] = expNonpositive<FUSED>(x[j] - m);
@@ -115,7 +114,7 @@ GPT_KATA_ALWAYS_INLINE void softmaxRow(const float* __restrict x, float* __restr
 }
 
 // wasm/kernels.c softmax_grad: dx = dy·y − (Σ dy·y)·y, the sum in two four-lane accumulators over eight floats a step
-GPT_KATA_ALWAYS_INLINE void softmaxGradRow(const float* __restrict dy, const float* __restrict y, float* __restrict dx, int64_t n) {
+GPT_KATA_INLINE void softmaxGradRow(const float* __restrict dy, const float* __restrict y, float* __restrict dx, int64_t n) {
   Lanes s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
   int64_t j = 0;
   for (; j + 8 <= n; j += 8) {
@@ -129,7 +128,7 @@ GPT_KATA_ALWAYS_INLINE void softmaxGradRow(const float* __restrict dy, const flo
 }
 
 template <bool FUSED>
-GPT_KATA_ALWAYS_INLINE void runRows(const Job& j, int64_t lo, int64_t hi) {
+GPT_KATA_INLINE void runRows(const Job& j, int64_t lo, int64_t hi) {
   for (int64_t r = lo; r < hi; r++) {
     if (j.grad) softmaxGradRow(j.x + r * j.n, j.y + r * j.n, j.out + r * j.n, j.n);
     else softmaxRow<FUSED>(j.x + r * j.n, j.out + r * j.n, j.n);
@@ -171,7 +170,6 @@ void runRowsOf(const void* ctx, int64_t lo, int64_t hi) {
 #endif
   runRowsPlain(ctx, lo, hi);
 }
-
 
 // softmax(heap, x, y, out, rows, n, grad, threads): grad false: out = softmax(x) by rows (y unused); grad true:
 // out = softmax's gradient for dy = x and the softmax output y. Byte offsets.

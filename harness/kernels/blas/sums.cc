@@ -42,7 +42,6 @@ GPT_KATA_SIMD_CLONES void runBlocks(const void* ctx, int64_t lo, int64_t hi) {
   }
 }
 
-
 // sumMid(heap, x, out, O, R, I, threads): out[o, i] = Σ_r x[o, r, i], byte offsets.
 Napi::Value SumMid(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -67,7 +67,6 @@ void runJob(Job& job, int64_t n, int threads) {
   }
 }
 
-
 // transpose(heap, x, out, shape: number[], perm: number[], threads): out = x transposed by perm (4-byte elements).
 Napi::Value Transpose(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

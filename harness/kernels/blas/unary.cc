@@ -55,7 +55,6 @@ GPT_KATA_SIMD_CLONES void runRange(const void* ctx, int64_t lo, int64_t hi) {
   }
 }
 
-
 // unary(heap, op, x, dy, out, n, threads): out = op(x) (or op's gradient for dy), n floats; byte offsets.
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
