@@ -15,6 +15,7 @@ import { rowGather, rowSplit, rowUnpack } from './row-copies.ts';
 import { sharedCast, sharedIdentity } from './shared-identity.ts';
 import { registerSquareGradient, SQUARE_GRAD } from './square-grad.ts';
 import { shareSavedTensors } from './shared-saves.ts';
+import { freeDuringBackward } from './backward-pass.ts';
 import { softmaxCrossEntropyConfig } from './softmax-cross-entropy.ts';
 import { threadedBinary } from './threaded-binary.ts';
 import { threadedBroadcast, threadedTranspose } from './threaded-copies.ts';
@@ -149,4 +150,5 @@ export function registerWasmKernels(options: WasmKernelOptions = {}): void {
   registerDivGradient(); // the per-row divisor's part in one pass on wasm (div-grad.ts), tfjs's formula elsewhere
   registerMulGradient(); // a row-broadcast vector's part in one pass on wasm (mul-grad.ts), tfjs's formula elsewhere
   shareSavedTensors(); // wasm, first-order gradients only; tfjs's clone everywhere else
+  freeDuringBackward(); // first-order gradients free what they no longer need as they go (backward-pass.ts)
 }
