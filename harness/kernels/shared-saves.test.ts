@@ -84,3 +84,58 @@ describe('tensors saved for the backward pass on wasm', () => {
     expect(maxAbsDiff(cpu, wasm)).toBeLessThan(1e-4);
   });
 });
+
+describe('tensors saved only for their shape on wasm', () => {
+  /** Whether the wasm backend still holds a buffer for the tensor's data. */
+  const held = (t: tf.Tensor) => (tf.backend() as unknown as { dataIdMap: { has(id: object): boolean } }).dataIdMap.has(t.dataId);
+
+  it('hold no buffer: the forward pass frees a residual once done with it, and the gradients are unchanged', async () => {
+    await tf.setBackend('wasm');
+    const w = tf.variable(tf.tensor2d(seeded(7, 8 * 8), [8, 8]));
+    const x = tf.tensor2d(seeded(8, 4 * 8), [4, 8]);
+    let residual: tf.Tensor | undefined;
+    let heldAfterForward = true;
+    const { value, grads } = tf.variableGrads(() => {
+      const out = tf.tidy(() => {
+        residual = x.matMul(w); // saved by Add (its shape) and by nothing that reads its values
+        return residual.add(x.square().mean(-1, true)).reshape([32]).slice([4], [20]).sum<tf.Scalar>();
+      });
+      heldAfterForward = held(residual!);
+      return out;
+    }, [w]);
+    expect(heldAfterForward).toBe(false); // only stand-ins keep its shape; its buffer went back to the heap
+    const got = [value, grads[w.name]!].map((t) => Array.from(t.dataSync()));
+    tf.dispose([value, ...Object.values(grads)]);
+    const expected = await runOn('cpu', () => {
+      const wc = tf.variable(tf.tensor2d(seeded(7, 8 * 8), [8, 8]));
+      const xc = tf.tensor2d(seeded(8, 4 * 8), [4, 8]);
+      const r = tf.variableGrads(() => {
+        const h = xc.matMul(wc);
+        return h.add(xc.square().mean(-1, true)).reshape([32]).slice([4], [20]).sum<tf.Scalar>();
+      }, [wc]);
+      wc.dispose();
+      return [r.value, r.grads[wc.name]!];
+    });
+    await tf.setBackend('wasm');
+    expect(maxAbsDiff(expected, got)).toBeLessThan(1e-5);
+    tf.dispose([w, x]);
+  });
+
+  it('keep the real buffer for a gradient registered later that reads the values', async () => {
+    await tf.setBackend('wasm');
+    const tfjsAdd = tf.getGradient(tf.Add);
+    // d(a + b)/da taken as a·dy: wrong on purpose, but it reads a's values, so a must be saved for real
+    tf.registerGradient({ kernelName: tf.Add, inputsToSave: ['a', 'b'], gradFunc: (dy, saved) => {
+      const [a, b] = saved as [tf.Tensor, tf.Tensor];
+      return { a: () => (dy as tf.Tensor).mul(a), b: () => tf.zerosLike(b) };
+    } });
+    try {
+      const w = tf.variable(tf.tensor1d([2, 3]));
+      const { grads } = tf.variableGrads(() => tf.tidy(() => w.mul(5).add(tf.tensor1d([1, 1])).sum<tf.Scalar>()), [w]);
+      expect(Array.from(grads[w.name]!.dataSync())).toEqual([50, 75]); // 5·(5w): a's values, not a stand-in's
+      tf.dispose([w, ...Object.values(grads)]);
+    } finally {
+      tf.registerGradient(tfjsAdd);
+    }
+  });
+});
