@@ -39,7 +39,7 @@ const MARK = Symbol.for('gpt-kata.backward-pass');
  * The ops that lie on a path from one of xs to y, each with only those inputs that depend on xs (the inputs whose
  * gradient is asked for); in tape order.
  */
-export function opsFromXsToY(tape: readonly TapeNode[], xs: readonly tf.Tensor[], y: tf.Tensor): TapeNode[] {
+function opsFromXsToY(tape: readonly TapeNode[], xs: readonly tf.Tensor[], y: tf.Tensor): TapeNode[] {
   const fromX = new Set(xs.map((x) => x.id));
   const nodesFromX = new Set<number>();
   for (const node of tape) {
