@@ -100,6 +100,17 @@ describe.each(['cpu', 'wasm'] as const)('the freeing backward pass on %s', (back
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('leaves nothing behind when the forward pass throws', () => {
+    const before = tf.memory().numTensors;
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2, 3])));
+    expect(() => tf.variableGrads(() => {
+      w.square().mul(w).sum(); // saved for a backward pass that never comes
+      throw new Error('the model failed');
+    }, [w])).toThrow('the model failed');
+    w.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('still gives a gradient of a gradient (tfjs\'s pass inside)', () => {
     // d²/dx² of sum(x³) = 6x
     const x = tf.tensor1d([0.3, -1.2, 2]);

@@ -118,7 +118,15 @@ export function freeDuringBackward(): void {
     if (engine.state.gradientDepth !== 0 || xs.length === 0 || (dy != null && dy.dtype !== 'float32')) {
       return tfjsGradients(f, xs, dy, allowNoGradients); // nested tapes, and tfjs's own argument errors
     }
-    const y = engine.scopedRun(() => engine.startTape(), () => engine.endTape(), () => engine.tidy('forward', f));
+    let y: T;
+    try {
+      y = engine.scopedRun(() => engine.startTape(), () => engine.endTape(), () => engine.tidy('forward', f));
+    } catch (e) {
+      // the forward pass threw: its scratch is gone with its scope, but what it saved for a backward pass is kept
+      for (const node of engine.state.activeTape ?? []) for (const s of node.saved ?? []) s.dispose();
+      engine.state.activeTape = null;
+      throw e;
+    }
     if (!(y instanceof tf.Tensor)) throw new Error('gradients: f() must return a tensor, the value to differentiate');
     const tape = engine.state.activeTape ?? [];
     const ops = opsFromXsToY(tape, xs, y);

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dropout, GPT, GPTConfig, GPTParams } from '../../katas/contracts.ts';
 import type { Batch } from '../../datasets/splits.ts';
 import { blasStepDone } from '../kernels/blas-matmul.ts';
+import { StepTrace } from '../kernels/step-trace.ts';
 import type { AdamW } from './adamw.ts';
 import { clipScale } from './clip-grad.ts';
 import { crossEntropy } from './cross-entropy.ts';
@@ -28,6 +29,9 @@ export interface StepResult {
   gradNorm: number;
 }
 
+/** Per training run (its optimizer): the record of its step that frees forward tensors early on wasm (step-trace.ts). */
+const traces = new WeakMap<AdamW, StepTrace>();
+
 /**
  * forward → cross-entropy → backward → clip at hp.gradClip → AdamW step at hp.lr. Every tensor it makes is
  * disposed before it returns, so the live tensor count stays flat from step to step.
@@ -35,7 +39,10 @@ export interface StepResult {
 export async function trainStep<P>(forward: Forward<P>, params: P, optimizer: AdamW, batch: Batch, hp: StepHyper): Promise<StepResult> {
   const t0 = performance.now();
   const vars = optimizer.params.map((p) => p.variable);
-  const { value, grads } = tf.variableGrads(() => crossEntropy(forward(batch.x, params, hp.dropout), batch.y), vars);
+  const gradients = () => tf.variableGrads(() => crossEntropy(forward(batch.x, params, hp.dropout), batch.y), vars);
+  let trace = traces.get(optimizer);
+  if (!trace && tf.getBackend() === 'wasm') traces.set(optimizer, (trace = new StepTrace()));
+  const { value, grads } = trace ? trace.run(gradients) : gradients();
   const { norm, scale } = await clipScale(grads, hp.gradClip);
   optimizer.apply(grads, hp.lr, scale); // clipping's factor applied inside the update: no scaled copy of every gradient
   tf.dispose(grads);
