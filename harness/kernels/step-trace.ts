@@ -18,7 +18,7 @@ interface EngineKernels {
 }
 
 /** A step's kernel calls: each call's kernel and the forward tensors it read (by the order they were made, -1 for others). */
-interface Record {
+interface StepRecord {
   kernels: string[];
   reads: Int32Array[];
   /** Per call: how many forward tensors had been made once it ran. */
@@ -35,10 +35,10 @@ interface BackendReads {
 
 /** One training run's record of its step, and the freeing it drives. */
 export class StepTrace {
-  private record: Record | undefined;
+  private record: StepRecord | undefined;
   private off = false;
 
-  /** Whether the last run freed tensors from the record (tests ask). */
+  /** How many tensors the last run freed by the record. */
   freedLastRun = 0;
 
   /**
@@ -150,7 +150,7 @@ function tensorsIn(x: tf.TensorContainer): tf.Tensor[] {
   return Object.values(x as object).flatMap((v) => tensorsIn(v as tf.TensorContainer));
 }
 
-function sameCall(r: Record, call: number, kernelName: string, at: Int32Array): boolean {
+function sameCall(r: StepRecord, call: number, kernelName: string, at: Int32Array): boolean {
   const was = r.reads[call];
   if (r.kernels[call] !== kernelName || !was || was.length !== at.length) return false;
   for (let k = 0; k < at.length; k++) if (was[k] !== at[k]) return false;
