@@ -111,6 +111,20 @@ describe.each(['cpu', 'wasm'] as const)('the freeing backward pass on %s', (back
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('leaves nothing behind when a gradient throws', () => {
+    const before = tf.memory().numTensors;
+    const w = tf.tidy(() => tf.variable(tf.tensor1d([1, 2, 3])));
+    const failing = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+      value: (args[0] as tf.Tensor).square(),
+      gradFunc: () => {
+        throw new Error('the gradient failed');
+      },
+    }));
+    expect(() => tf.variableGrads(() => failing(w.mul(2)).mul(w).sum<tf.Scalar>(), [w])).toThrow('the gradient failed');
+    w.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('still gives a gradient of a gradient (tfjs\'s pass inside)', () => {
     // d²/dx² of sum(x³) = 6x
     const x = tf.tensor1d([0.3, -1.2, 2]);

@@ -118,15 +118,24 @@ export function freeDuringBackward(): void {
     if (engine.state.gradientDepth !== 0 || xs.length === 0 || (dy != null && dy.dtype !== 'float32')) {
       return tfjsGradients(f, xs, dy, allowNoGradients); // nested tapes, and tfjs's own argument errors
     }
-    let y: T;
-    try {
-      y = engine.scopedRun(() => engine.startTape(), () => engine.endTape(), () => engine.tidy('forward', f));
-    } catch (e) {
-      // the forward pass threw: its scratch is gone with its scope, but what it saved for a backward pass is kept
+    /** After a throw: the scopes took the scratch with them, but what the forward pass saved is kept; free it. */
+    const dropTape = () => {
       for (const node of engine.state.activeTape ?? []) for (const s of node.saved ?? []) s.dispose();
       engine.state.activeTape = null;
+    };
+    const firstId = (engine.constructor as unknown as { nextTensorId: number }).nextTensorId; // tensors f() makes get ids from here
+    let y: T | undefined;
+    try {
+      y = engine.scopedRun(() => engine.startTape(), () => engine.endTape(), () => engine.tidy('forward', f));
+      return backward(y, xs, dy, allowNoGradients);
+    } catch (e) {
+      dropTape();
+      if (y instanceof tf.Tensor && y.id >= firstId) y.dispose(); // made by f(), and returned only with its gradients
       throw e;
     }
+  };
+  /** The backward pass from y, freeing as it goes; the tape is the one f() just recorded. */
+  function backward<T extends tf.Tensor>(y: T, xs: tf.Tensor[], dy: T | undefined, allowNoGradients: boolean): { value: T; grads: tf.Tensor[] } {
     if (!(y instanceof tf.Tensor)) throw new Error('gradients: f() must return a tensor, the value to differentiate');
     const tape = engine.state.activeTape ?? [];
     const ops = opsFromXsToY(tape, xs, y);
@@ -141,8 +150,8 @@ export function freeDuringBackward(): void {
       const freeSaved = (node: TapeNode, grads: GradientMap) => {
         for (const s of node.saved ?? []) if (!grads.held(s)) s.dispose();
       };
-      for (const node of tape) if (!onPath.has(node.id)) freeSaved(node, new GradientMap()); // the backward pass never reads these
       const grads = new GradientMap();
+      for (const node of tape) if (!onPath.has(node.id)) freeSaved(node, grads); // the backward pass never reads these
       grads.set(y.id, dy ?? tf.ones(y.shape));
       const keep = new Set(xs.map((x) => x.id));
       for (let i = ops.length - 1; i >= 0; i--) {
@@ -178,6 +187,6 @@ export function freeDuringBackward(): void {
       engine.state.activeTape = null;
       return { value: y, grads: result };
     });
-  };
+  }
   engine[MARK] = true;
 }
