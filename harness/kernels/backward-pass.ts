@@ -147,11 +147,12 @@ export function freeDuringBackward(): void {
       const scope = engine.state.activeScope!.id;
       /** Made by this backward pass (so nothing outside it holds the tensor), not kept, not the caller's. */
       const ours = (t: tf.Tensor) => (t as Tracked).scopeId === scope && !(t as Tracked).kept;
-      const freeSaved = (node: TapeNode, grads: GradientMap) => {
+      const grads = new GradientMap();
+      /** A saved tensor handed back as a gradient is still held; the end of the pass frees the rest. */
+      const freeSaved = (node: TapeNode) => {
         for (const s of node.saved ?? []) if (!grads.held(s)) s.dispose();
       };
-      const grads = new GradientMap();
-      for (const node of tape) if (!onPath.has(node.id)) freeSaved(node, grads); // the backward pass never reads these
+      for (const node of tape) if (!onPath.has(node.id)) freeSaved(node); // the backward pass never reads these
       grads.set(y.id, dy ?? tf.ones(y.shape));
       const keep = new Set(xs.map((x) => x.id));
       for (let i = ops.length - 1; i >= 0; i--) {
@@ -180,10 +181,10 @@ export function freeDuringBackward(): void {
           const done = grads.take(o.id); // this op's gradient was the only reader of its outputs' gradients
           if (done && ours(done)) done.dispose();
         }
-        freeSaved(op, grads);
+        freeSaved(op);
       }
       const result = xs.map((x) => grads.get(x.id)) as tf.Tensor[];
-      for (const node of tape) freeSaved(node, grads);
+      for (const node of tape) freeSaved(node);
       engine.state.activeTape = null;
       return { value: y, grads: result };
     });

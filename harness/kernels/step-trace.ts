@@ -82,7 +82,7 @@ export class StepTrace {
       for (let k = 0; k < ins.length; k++) {
         const i = index.get(ins[k]!) ?? -1;
         at[k] = i;
-        if (i >= 0) lastRead[i] = me;
+        if (i >= 0 && !replay) lastRead[i] = me; // last readers are the record's; a replay only follows them
       }
       if (replay) {
         if (matching && !sameCall(replay, me, kernelName, at)) matching = false;
@@ -95,7 +95,7 @@ export class StepTrace {
         for (const t of Array.isArray(out) ? out : [out]) {
           if (index.has(t)) continue;
           index.set(t, made.length);
-          lastRead[made.length] = me;
+          if (!replay) lastRead[made.length] = me;
           made.push(t);
         }
       }
